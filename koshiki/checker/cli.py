@@ -1,0 +1,243 @@
+"""``koshiki`` command line: check posts, list rules and profiles.
+
+Contract (other tools depend on it):
+
+- ``koshiki check [--profile ID] [--paid-third-party] [--author-kind KIND]
+  [--format text|json] [FILE|-]`` and ``koshiki check --batch FILE.jsonl``;
+- ``koshiki rules [--format json]``; ``koshiki profiles [--format json]``;
+- exit 0 when no error-level finding, 1 when there is one, 2 for bad usage or
+  unreadable input (a one-line Japanese message on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from typing import IO, Any, NoReturn
+
+from koshiki.checker.context import AUTHOR_KINDS, CheckContext, ContextError
+from koshiki.checker.engine import DEFAULT_PROFILE, check
+from koshiki.checker.findings import Finding, Severity
+from koshiki.checker.profiles import ProfileError, available, load_profile
+from koshiki.checker.registry import all_rules
+from koshiki.checker.text import Text
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage or unreadable input: print the message and exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"使い方が正しくありません: {message}（koshiki {self.prog.split()[-1]} --help）")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="koshiki", description="自治体公式SNS投稿のガイドライン・チェッカー")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p_check = sub.add_parser("check", help="投稿文をチェックする")
+    p_check.add_argument("file", nargs="?", default="-", help="投稿文のファイル（- で標準入力）")
+    p_check.add_argument("--profile", default=None, help=f"プロファイル id（既定: {DEFAULT_PROFILE}）")
+    p_check.add_argument("--paid-third-party", action="store_true", help="謝礼を払って第三者に依頼した投稿")
+    p_check.add_argument("--author-kind", choices=AUTHOR_KINDS, default="official")
+    p_check.add_argument("--format", choices=("text", "json"), default="text")
+    p_check.add_argument("--batch", metavar="FILE.jsonl", help="JSON Lines の投稿を一括チェック")
+
+    p_rules = sub.add_parser("rules", help="規則の一覧")
+    p_rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    p_prof = sub.add_parser("profiles", help="プロファイルの一覧")
+    p_prof.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "check":
+            if args.batch:
+                return _batch(args.batch, args.profile or DEFAULT_PROFILE, sys.stdout)
+            return _check_one(args)
+        if args.command == "rules":
+            return _rules(args.format)
+        return _profiles(args.format)
+    except UsageError as exc:
+        print(f"koshiki: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ProfileError, ContextError) as exc:
+        print(f"koshiki: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _read_text(path: str) -> str:
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+    except OSError as exc:
+        raise UsageError(f"ファイルを読めません: {path}: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{'標準入力' if path == '-' else path} は UTF-8 として読めません（{exc.start} バイト目）"
+        ) from None
+
+
+def _check_one(args: argparse.Namespace) -> int:
+    text = _read_text(args.file)
+    profile = load_profile(args.profile or DEFAULT_PROFILE)
+    ctx = CheckContext(paid_third_party=args.paid_third_party, author_kind=args.author_kind)
+    findings = check(text, profile, ctx)
+    if args.format == "json":
+        out = {"profile": profile.id, "findings": [f.as_dict() for f in findings]}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print(render_text(text, findings, args.file if args.file != "-" else "<stdin>", profile.id))
+    return _exit_code(findings)
+
+
+def _exit_code(findings: list[Finding]) -> int:
+    return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
+
+
+def _width(s: str) -> int:
+    """Display width in a terminal: East Asian wide characters take two cells."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in s)
+
+
+def render_text(text: str, findings: list[Finding], name: str, profile_id: str) -> str:
+    """Compiler-style report: each finding under its line with a ``^~~`` marker."""
+    if not findings:
+        return f"{name}: 指摘はありません（プロファイル: {profile_id}）"
+    lines = text.splitlines() or [""]
+    t = Text(text)
+    out: list[str] = []
+    for f in findings:
+        line_no, col = t.line_col(f.start)
+        line = lines[line_no - 1] if line_no - 1 < len(lines) else ""
+        end_col = min(col + (f.end - f.start), len(line)) if f.end > f.start else col
+        out.append(f"{name}:{line_no}:{col + 1}: {f.severity.label}[{f.rule}] {f.message}")
+        out.append(f"  {line}")
+        marker = "^" + "~" * max(0, _width(line[col:end_col]) - 1)
+        out.append("  " + " " * _width(line[:col]) + marker)
+        out.append(f"  条項: {f.clause.title}（{f.clause.profile} {f.clause.ref}）")
+        if f.suggestion:
+            repl = f" →「{f.suggestion.replacement}」" if f.suggestion.replacement else ""
+            out.append(f"  提案: {f.suggestion.title}{repl}")
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    out.append(
+        f"{name}: エラー {counts[Severity.ERROR]} 件、警告 {counts[Severity.WARNING]} 件、"
+        f"情報 {counts[Severity.INFO]} 件（プロファイル: {profile_id}）"
+    )
+    return "\n".join(out)
+
+
+def _batch_lines(path: str) -> Iterator[tuple[int, bytes]]:
+    try:
+        fh: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")
+    except OSError as exc:
+        raise UsageError(f"ファイルを読めません: {path}: {exc.strerror}") from None
+    with fh:
+        for no, raw in enumerate(fh, 1):
+            if raw.strip():
+                yield no, raw
+
+
+def _batch(path: str, default_profile: str, out: IO[str]) -> int:
+    """One output line per non-blank input line, in order; a bad line gets an error record."""
+    load_profile(default_profile)  # a bad --profile is a usage error, not 10,000 error records
+    worst = EXIT_OK
+    for no, raw in _batch_lines(path):
+        record = _batch_record(no, raw, default_profile)
+        if any(f.get("severity") == "error" for f in record.get("findings", [])):
+            worst = EXIT_FINDINGS
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return worst
+
+
+def _batch_record(no: int, raw: bytes, default_profile: str) -> dict[str, Any]:
+    try:
+        item = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return {"id": None, "line": no, "error": f"{no} 行目が UTF-8 として読めません"}
+    except json.JSONDecodeError as exc:
+        return {"id": None, "line": no, "error": f"{no} 行目が JSON として読めません: {exc.msg}"}
+    if not isinstance(item, dict):
+        return {"id": None, "line": no, "error": f"{no} 行目は JSON オブジェクトではありません"}
+    post_id = item.get("id")
+    text = item.get("text")
+    if not isinstance(text, str):
+        return {"id": post_id, "line": no, "error": "text は文字列で指定してください"}
+    profile_id = item.get("profile", default_profile)
+    try:
+        if not isinstance(profile_id, str):
+            raise ContextError("profile は文字列で指定してください")
+        findings = check(text, load_profile(profile_id), CheckContext.from_dict(item.get("context")))
+    except (ContextError, ProfileError) as exc:
+        return {"id": post_id, "line": no, "error": str(exc)}
+    return {"id": post_id, "findings": [f.as_dict() for f in findings]}
+
+
+def _rules(fmt: str) -> int:
+    rules = all_rules()
+    if fmt == "json":
+        rows = [
+            {
+                "id": r.id,
+                "title": r.title,
+                "family": r.family,
+                "subject": r.subject,
+                "default_severity": r.default_severity.value,
+                "status": r.status,
+                "requires": r.requires,
+                "summary": r.summary,
+            }
+            for r in rules.values()
+        ]
+        print(json.dumps({"rules": rows}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for r in rules.values():
+        print(f"{r.id:32} {r.default_severity.value:8} {r.status:8} {r.title}")
+    return EXIT_OK
+
+
+def _profiles(fmt: str) -> int:
+    profiles = [load_profile(pid) for pid in available()]
+    if fmt == "json":
+        rows = [
+            {
+                "id": p.id,
+                "name": p.name,
+                "municipality": p.municipality,
+                "extends": p.extends,
+                "active_rules": [r.id for r, _ in p.active("post")],
+            }
+            for p in profiles
+        ]
+        print(json.dumps({"profiles": rows}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for p in profiles:
+        ext = f"（{p.extends} を継承）" if p.extends else ""
+        print(f"{p.id:12} {p.municipality:8} {p.name}{ext}")
+    return EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

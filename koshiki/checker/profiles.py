@@ -1,0 +1,201 @@
+"""Guideline profiles: TOML data binding rules to a city's clauses.
+
+A profile file (``profiles/<id>.toml``) holds:
+
+- ``id``, ``name``, ``municipality``, ``guideline`` (source text), optional
+  ``extends`` (another profile id whose data it starts from);
+- ``[params]``: the city's facts the rules need (official domains, public
+  phone numbers, marketing subject and relation tags, naming pattern, ...);
+- ``[rules."<rule id>"]``: ``ref`` and ``title`` of the clause, an optional
+  ``severity`` (``error`` / ``warning`` / ``info`` / ``off``) and
+  rule-specific ``options``;
+- ``[procedures]``: the account lifecycle and offices, read by the web
+  application (kept here as data so one file describes one guideline).
+
+Differences between cities live here, never as ``if city == ...`` in code.
+Profiles are parsed and validated once per process and cached; a broken file
+raises ``ProfileError`` naming the file, the key and the problem.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from koshiki.checker.findings import Clause, Severity
+from koshiki.checker.registry import Rule, all_rules
+
+PROFILE_DIR = Path(__file__).with_name("profiles")
+_TOP_KEYS = {"id", "name", "municipality", "guideline", "extends", "edition", "params", "rules",
+             "procedures"}
+_RULE_KEYS = {"ref", "title", "severity", "options"}
+
+
+class ProfileError(ValueError):
+    """A profile is missing or malformed; ``str()`` names file, key and problem."""
+
+    def __init__(self, path: Path | str, key: str, problem: str) -> None:
+        self.path, self.key, self.problem = str(path), key, problem
+        super().__init__(f"{path}: {key}: {problem}")
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A rule as one profile applies it: clause, severity override, options."""
+
+    rule_id: str
+    clause: Clause
+    severity: Severity | None  # None: the rule's own (possibly graded) severity
+    enabled: bool = True
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A resolved profile: its own data merged over what it extends."""
+
+    id: str
+    name: str
+    municipality: str
+    guideline: str
+    path: Path
+    extends: str | None
+    params: Mapping[str, Any]
+    bindings: Mapping[str, Binding]
+    procedures: Mapping[str, Any]
+
+    def param(self, key: str, default: Any = None) -> Any:
+        return self.params.get(key, default)
+
+    def active(self, subject: str = "post") -> list[tuple[Rule, Binding]]:
+        """Enabled, non-removed rules for a subject kind, in id order."""
+        rules = all_rules()
+        out = []
+        for rule_id, binding in sorted(self.bindings.items()):
+            rule = rules[rule_id]
+            if binding.enabled and rule.subject == subject and rule.status != "removed":
+                out.append((rule, binding))
+        return out
+
+
+def available(directory: Path = PROFILE_DIR) -> list[str]:
+    """Ids of the profiles shipped in ``directory``."""
+    return sorted(p.stem for p in directory.glob("*.toml"))
+
+
+@lru_cache(maxsize=64)
+def load_profile(profile_id: str, directory: Path = PROFILE_DIR) -> Profile:
+    """Load, merge and validate a profile (cached: parsed once per process)."""
+    return _load(profile_id, directory, ())
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ProfileError(path, "(file)", "プロファイルのファイルがありません") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(path, "(syntax)", f"TOML として読めません: {exc}") from None
+    except UnicodeDecodeError:
+        raise ProfileError(path, "(encoding)", "UTF-8 として読めません") from None
+
+
+def _load(profile_id: str, directory: Path, seen: tuple[str, ...]) -> Profile:
+    path = directory / f"{profile_id}.toml"
+    if not path.exists():
+        raise ProfileError(
+            path, "id", f"プロファイル {profile_id!r} はありません（利用可能: {', '.join(available(directory))}）"
+        )
+    data = _read(path)
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ProfileError(path, unknown[0], "不明な項目です")
+    if data.get("id") != profile_id:
+        raise ProfileError(path, "id", f"ファイル名と一致しません（{data.get('id')!r} != {profile_id!r}）")
+    for key in ("name", "municipality"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise ProfileError(path, key, "文字列で指定してください")
+
+    parent: Profile | None = None
+    extends = data.get("extends")
+    if extends is not None:
+        if not isinstance(extends, str):
+            raise ProfileError(path, "extends", "プロファイル id を文字列で指定してください")
+        if extends in seen + (profile_id,):
+            raise ProfileError(path, "extends", f"継承が循環しています: {' -> '.join(seen + (profile_id, extends))}")
+        parent = _load(extends, directory, seen + (profile_id,))
+
+    params = dict(parent.params) if parent else {}
+    own_params = data.get("params", {})
+    if not isinstance(own_params, dict):
+        raise ProfileError(path, "params", "テーブルで指定してください")
+    params.update(own_params)
+
+    bindings = dict(parent.bindings) if parent else {}
+    rules_table = data.get("rules", {})
+    if not isinstance(rules_table, dict):
+        raise ProfileError(path, "rules", "テーブルで指定してください")
+    known = all_rules()
+    for rule_id, spec in rules_table.items():
+        key = f'rules."{rule_id}"'
+        if rule_id not in known:
+            raise ProfileError(path, key, "規則カタログにない規則 id です")
+        bindings[rule_id] = _binding(path, key, rule_id, spec, profile_id, bindings.get(rule_id))
+
+    procedures = dict(parent.procedures) if parent else {}
+    own_proc = data.get("procedures", {})
+    if not isinstance(own_proc, dict):
+        raise ProfileError(path, "procedures", "テーブルで指定してください")
+    procedures.update(own_proc)
+
+    return Profile(
+        id=profile_id,
+        name=data["name"],
+        municipality=data["municipality"],
+        guideline=str(data.get("guideline", "")),
+        path=path,
+        extends=extends,
+        params=MappingProxyType(params),
+        bindings=MappingProxyType(bindings),
+        procedures=MappingProxyType(procedures),
+    )
+
+
+def _binding(
+    path: Path, key: str, rule_id: str, spec: Any, profile_id: str, inherited: Binding | None
+) -> Binding:
+    if not isinstance(spec, dict):
+        raise ProfileError(path, key, "テーブルで指定してください")
+    unknown = sorted(set(spec) - _RULE_KEYS)
+    if unknown:
+        raise ProfileError(path, f"{key}.{unknown[0]}", "不明な項目です")
+    severity_raw = spec.get("severity")
+    enabled = True
+    severity: Severity | None = inherited.severity if inherited else None
+    if severity_raw is not None:
+        if severity_raw == "off":
+            enabled = False
+        else:
+            try:
+                severity = Severity(severity_raw)
+            except ValueError:
+                raise ProfileError(
+                    path, f"{key}.severity", f"error / warning / info / off のいずれかです（{severity_raw!r}）"
+                ) from None
+    if enabled and ("ref" not in spec or "title" not in spec):
+        raise ProfileError(path, key, "有効な規則には条項の ref と title が必要です")
+    for field_name in ("ref", "title"):
+        if field_name in spec and not isinstance(spec[field_name], str):
+            raise ProfileError(path, f"{key}.{field_name}", "文字列で指定してください")
+    options = spec.get("options", {})
+    if not isinstance(options, dict):
+        raise ProfileError(path, f"{key}.options", "テーブルで指定してください")
+    merged_options = {**(inherited.options if inherited else {}), **options}
+    clause = Clause(profile_id, spec.get("ref", ""), spec.get("title", ""))
+    return Binding(rule_id, clause, severity, enabled, MappingProxyType(merged_options))

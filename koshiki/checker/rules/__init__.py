@@ -1,0 +1,1 @@
+"""Rule modules, one per rule id, grouped by family."""

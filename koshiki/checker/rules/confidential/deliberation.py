@@ -1,0 +1,15 @@
+"""意思形成過程の情報（未実装: このモジュールはまだ何も検出しない）。"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from koshiki.checker.engine import Env
+from koshiki.checker.findings import Hit
+from koshiki.checker.registry import rule
+from koshiki.checker.text import Text
+
+
+@rule("confidential.deliberation", title="意思形成過程の情報", severity="error", status="preview")
+def check(text: Text, env: Env) -> Iterator[Hit]:
+    return iter(())

@@ -1,0 +1,15 @@
+"""関係タグと主体タグが一体（未実装: このモジュールはまだ何も検出しない）。"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from koshiki.checker.engine import Env
+from koshiki.checker.findings import Hit
+from koshiki.checker.registry import rule
+from koshiki.checker.text import Text
+
+
+@rule("promo.fused_tag", title="関係タグと主体タグが一体", severity="error", status="preview", requires="paid_third_party")
+def check(text: Text, env: Env) -> Iterator[Hit]:
+    return iter(())
