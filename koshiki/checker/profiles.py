@@ -9,8 +9,9 @@ A profile file (``profiles/<id>.toml``) holds:
 - ``[rules."<rule id>"]``: ``ref`` and ``title`` of the clause, an optional
   ``severity`` (``error`` / ``warning`` / ``info`` / ``off``) and
   rule-specific ``options``;
-- ``[procedures]``: the account lifecycle and offices, read by the web
-  application (kept here as data so one file describes one guideline).
+- ``procedures/<id>.toml`` beside it (optional): the account lifecycle,
+  offices and forms, read and validated by the web application; merged over
+  the extended profile's procedures like the rest.
 
 Differences between cities live here, never as ``if city == ...`` in code.
 Profiles are parsed and validated once per process and cached; a broken file
@@ -31,8 +32,7 @@ from koshiki.checker.findings import Clause, Severity
 from koshiki.checker.registry import Rule, all_rules
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
-_TOP_KEYS = {"id", "name", "municipality", "guideline", "extends", "edition", "params", "rules",
-             "procedures"}
+_TOP_KEYS = {"id", "name", "municipality", "guideline", "extends", "edition", "params", "rules"}
 _RULE_KEYS = {"ref", "title", "severity", "options"}
 
 
@@ -149,10 +149,9 @@ def _load(profile_id: str, directory: Path, seen: tuple[str, ...]) -> Profile:
         bindings[rule_id] = _binding(path, key, rule_id, spec, profile_id, bindings.get(rule_id))
 
     procedures = dict(parent.procedures) if parent else {}
-    own_proc = data.get("procedures", {})
-    if not isinstance(own_proc, dict):
-        raise ProfileError(path, "procedures", "テーブルで指定してください")
-    procedures.update(own_proc)
+    proc_path = directory / "procedures" / f"{profile_id}.toml"
+    if proc_path.exists():
+        procedures.update(_read(proc_path))
 
     return Profile(
         id=profile_id,

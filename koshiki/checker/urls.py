@@ -23,7 +23,7 @@ _BARE_TLDS = (
     "online|shop|link|page|click|top|win|bet|casino|asia|tokyo|kyoto|osaka|nagoya|"
     "yokohama|ws|us|uk|de|fr|kr|cn|tw|hk|in|ru|su|cx|am|fm|gg|lc|nu|ee|la|vc|sh|st|mx"
 )
-_PATH_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%()]"
+_PATH_CHARS = r"[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]"
 _HOST = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
 _SCHEME_URL = re.compile(
     rf"(?<![A-Za-z0-9])(?P<scheme>https?|ftp)://(?P<host>\[[0-9a-f:]+\]|[^\s/?#<>\"'()\[\]{{}}、。「」（）]+)"
