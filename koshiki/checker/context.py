@@ -8,7 +8,7 @@ reject the same bad input with the same Japanese message.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -40,7 +40,6 @@ class CheckContext:
     recent_posts: tuple[str, ...] = ()
     public_contacts: tuple[str, ...] = ()
     posted_at: datetime | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> CheckContext:

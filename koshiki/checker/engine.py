@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from koshiki.checker.context import CheckContext
-from koshiki.checker.findings import Finding, Hit
+from koshiki.checker.findings import Finding, Hit, Severity
 from koshiki.checker.profiles import Binding, Profile, load_profile
 from koshiki.checker.text import Text
 
@@ -70,7 +70,7 @@ def check_subject(subject: Any, kind: str, profile: str | Profile = DEFAULT_PROF
     return sort_findings(findings)
 
 
-def _finding(rule_id: str, default, binding: Binding, hit: Hit, subject: Text) -> Finding:
+def _finding(rule_id: str, default: Severity, binding: Binding, hit: Hit, subject: Text) -> Finding:
     start, end = subject.to_original(hit.start, hit.end)
     severity = binding.severity or hit.severity or default
     return Finding(rule_id, severity, start, end, hit.message, binding.clause, hit.suggestion)

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """How strongly a finding blocks a draft (RULES.md, "Severity effects")."""
 
     ERROR = "error"  # the draft cannot be submitted until fixed

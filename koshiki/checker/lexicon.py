@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import ahocorasick_rs
@@ -107,7 +107,7 @@ def fold_term(term: str) -> str:
     return Text(term).norm
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_lexicon(name: str, directory: Path = LEXICON_DIR) -> Lexicon:
     """Load and compile ``lexicons/<name>.toml`` once per process."""
     path = directory / f"{name}.toml"
