@@ -32,15 +32,28 @@ _SEGMENT = re.compile(
 )
 # Characters NFKC leaves alone but that we still fold: wave dash and friends
 # (〜 is typed for ~ and ー alike), and CR/CRLF line breaks.
-_EXTRA = str.maketrans({"\u301c": "~", "\u2212": "-", "\u2010": "-", "\u2011": "-",
-                        "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-                        "\uff70": "ー", "\r": "\n"})
+_FOLDS: dict[str | int, str | int | None] = {
+    "\u301c": "~",
+    "\u2212": "-",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\uff70": "ー",
+    "\r": "\n",
+}
+# Lone surrogates (possible in a Python str decoded from JSON "\ud800") become
+# U+FFFD one-for-one, so no library downstream sees an unencodable string.
+_FOLDS.update({c: 0xFFFD for c in range(0xD800, 0xE000)})
+_EXTRA = str.maketrans(_FOLDS)
 
 
 def _fold(segment: str) -> str:
     if segment == "\r\n":
         return "\n"
-    return unicodedata.normalize("NFKC", segment).translate(_EXTRA).lower()
+    return unicodedata.normalize("NFKC", segment.translate(_EXTRA)).translate(_EXTRA).lower()
 
 
 @dataclass
@@ -61,11 +74,7 @@ class Text:
     def __post_init__(self) -> None:
         text = self.original
         folded = text.translate(_EXTRA).lower()
-        if (
-            len(folded) == len(text)
-            and "\r" not in text
-            and unicodedata.is_normalized("NFKC", folded)
-        ):
+        if len(folded) == len(text) and "\r" not in text and unicodedata.is_normalized("NFKC", folded):
             # Fast path: a one-to-one map, so no offset arrays are needed.
             self.norm = folded
             return

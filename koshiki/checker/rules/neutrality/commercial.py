@@ -1,15 +1,142 @@
-"""特定事業者の優遇（未実装: このモジュールはまだ何も検出しない）。"""
+"""特定の事業者や商品だけを推す（公平性を欠く）紹介を検出する。
+
+## 何を検出するか
+一つの民間事業者・商品だけを、ほかより良いもの・選ぶべきものとして勧める表現:
+
+- 「おすすめは〇〇店だけ」「イチオシは△△堂の八ツ橋のみ」（推奨＋限定）
+- 「買うなら△△社の製品で」「パンを買うならベーカリーこむぎ一択」「引っ越しは
+  まごころ運送一択」「かき氷は氷屋ふじに限る」（これしかない・これが一番）
+- 「市内で一番おいしいラーメン屋は麺処はなまる」（最上級で一店を名指し）
+- 「他店より断然安い」（他の事業者との比較広告）
+
+店や会社であることは「店・屋・堂・社・製品・商品・電器・旅館・農園・酒造…」などの
+語で判断します。
+
+次のものは検出しません。
+
+- 参加店舗・取扱店・加盟店の一覧、「市内の取扱店で」「各店で」のような複数の店の紹介
+- 協賛・後援・提供として名前を示した企業（「協賛：株式会社みなと銀行」）
+- ふるさと納税の返礼品など、複数の事業者を並べた紹介
+- 販売場所の案内（「記念誌は駅前の中央書店で販売しています」「チケットは市民会館の
+  窓口でお買い求めください」）や、地域の産品の紹介（「日本一の生産量を誇る本市の梨」）
+
+## なぜ問題か
+市の発信は特定の事業者に利益を与えるものであってはならず、商品等を紹介するときは
+公平性に配慮する必要があります（石巻市4(8)「特定の商品等を紹介する場合は、公平性に
+配慮する必要がある」、川崎市5(1)「市政や川崎の魅力に関する情報発信に限る」）。一社だけ
+を推す発信は、他の事業者から見て不公平で、市がその事業者を保証したと受け取られます。
+
+## 例
+- NG: 「京都土産のおすすめは松風堂の八ツ橋だけ！」
+- NG: 「買うなら山田電機の製品で！」
+- OK: 「プレミアム付商品券の参加店舗一覧はこちら（市内320店舗）」
+- OK: 「協賛：株式会社みなと銀行、まるやす商店」（協賛として名前を示す）
+
+## 代わりに
+複数の事業者を同じ扱いで紹介するか、参加店舗一覧などへ案内します。一つの事業者を
+取り上げる場合は、協賛・連携協定などの関係を明示し、「だけ」「一択」「一番」のような
+優劣をつける表現を避けます。
+
+## 参考
+- 石巻市ソーシャルメディア利用ガイドライン 4(8)
+- 川崎市ソーシャルメディアの利用に関するガイドライン 5(1)
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from koshiki.checker.engine import Env
-from koshiki.checker.findings import Hit
+from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
 from koshiki.checker.text import Text
 
+# Words that name a private business or its product.
+# Words that name a private business or its product. The look-arounds keep out the
+# compounds that are not one business (商店街, 店舗, 屋外, 神社, 会社員, 公会堂, 商品券).
+_BUSINESS = (
+    r"(?:店(?!舗|街|頭|内|長|員)|(?<!部)屋(?!外|内|上|根|台|敷|号)|(?<![講本会議聖礼仏])堂(?!々)"
+    r"|(?<![神会])社(?!会|員|協|寺|殿|務|宅|説|交|是|名)|商店(?!街)|商会|製品|商品(?!券)|ブランド"
+    r"|メーカー|株式会社|\(株\)|カフェ|ベーカリー|ストア|ショップ|電器|電機|薬局|ドラッグ|スーパー"
+    r"|旅館|ホテル|農園|牧場|酒造|本舗|製菓|工務店|不動産|運送|自動車|モータース|クリニック|サロン"
+    r"|亭|庵|軒(?!先|下|並)|精肉|鮮魚|菓子舗|醸造|製作所)"
+)
+# The span between an anchor and the ending: at most 25 characters of one sentence.
+_SLOT = r"[^。!?\n]{0,25}?"
+# After a topic は only a noun phrase (no particle を/は, no なら clause) names the business.
+_NOUNS = r"(?:(?!なら|を|は)[^。!?\n]){0,25}?"
+_RECOMMEND = (
+    r"(?:おすすめ|オススメ|お勧め|お薦め|イチオシ|いちおし|一押し|イチ押し)(?:は|なのは|の(?:お店|店)は)"
+)
+_ONLY = r"(?:(?:だけ|のみ)(?!じゃ|では|でな|で(?:は|も)?ありません)|一択|に限る|で決まり|以外(?:ありえ|考えられ)|しかない|しかありません)"
+# 「が一番」 ends the claim (…が一番！); 「が一番人気」「が一番近い」 only describe.
+_BEST = (
+    r"(?:一択|に限る|で決まり|(?:が一番|がいちばん|が最高)(?=[!。、]|です|だ|$)|が断然"
+    r"|しかない|しかありません|以外(?:ありえ|考えられ))"
+)
+_BUY = r"(?:買う|購入する|選ぶ|頼む|注文する|食べる|飲む|泊まる|使う|行く)なら"
+_COMMERCIAL = re.compile(
+    # おすすめは松風堂の八ツ橋だけ
+    rf"{_RECOMMEND}{_SLOT}{_BUSINESS}{_SLOT}{_ONLY}"
+    # 買うなら山田電機の製品で / 買うならベーカリーこむぎ一択
+    rf"|{_BUY}{_SLOT}{_BUSINESS}{_SLOT}(?:{_BEST}|の(?:製品|商品)(?:で|を|が)(?:(?=[!。]|$)|決まり|一番|おすすめ))"
+    # かき氷は氷屋ふじに限る / 家電はオオタ電器で買うのが一番
+    rf"|(?<=は)(?P<topic>{_NOUNS}{_BUSINESS}{_NOUNS}(?:{_BEST}|で(?:買う|選ぶ|頼む)のが(?:一番|いちばん|正解)))"
+    # 市内で一番おいしいラーメン屋は麺処はなまる
+    r"|(?:一番|いちばん|最も|断然|ナンバーワン)(?:おいしい|美味しい|安い|お得な|おすすめの|オススメの)"
+    rf"[^。!?\n]{{0,8}}?(?:お店|店|屋|パン屋|ラーメン屋)(?:は|なら){_SLOT}{_BUSINESS}?(?=です|だ|[!。]|$)"
+    # 他店より断然安い
+    r"|(?:他店|他社|よその(?:お)?店|ほかの(?:お)?店|他の(?:お)?店)(?:より|よりも|と比べて)(?:も)?"
+    r"(?:断然|ずっと|圧倒的に|はるかに)?(?:安い|お得|おいしい|美味しい|良い|いい|優れ(?:た|ている))",
+    re.MULTILINE,
+)
+# The named business stands among others or is named for its role: not one-sided.
+_FAIR = re.compile(
+    r"参加|対象|取扱|取り扱い|加盟|協力|登録|認定|各店|各社|市内の|地元の|お近くの|最寄り|など|等|一覧|・"
+    r"|協賛|後援|提供|スポンサー|(?<![はら])、"
+)
+# Questions and calls for votes are not claims (一番おいしいお店はどこ？ 皆さんの投票で決めます).
+_NOT_CLAIM = re.compile(r"どこ|募集|投票|教えて|決め|ください|ましょう|ませんか|でしょう")
+_SPONSOR_LINE = re.compile(
+    r"^\s*[【\[(]?\s*(?:特別)?(?:協賛|後援|提供|スポンサー|協力)\s*[】\])]?\s*[:：]", re.MULTILINE
+)
+_GATE = (
+    "おすすめ", "オススメ", "お勧め", "お薦め", "イチオシ", "いちおし", "一押し", "イチ押し", "なら", "一択",
+    "に限る", "で決まり", "一番", "いちばん", "最高", "断然", "しかな", "以外", "より", "比べ", "最も",
+    "ナンバーワン",
+)  # fmt: skip
 
-@rule("neutrality.commercial", title="特定事業者の優遇", severity="warning", status="preview")
+
+def _is_particle(text: Text, pos: int) -> bool:
+    index = text.tokens.index_at(pos)
+    return index is not None and text.tokens.items[index].pos[0] == "助詞"
+
+
+def _line(norm: str, pos: int) -> str:
+    a = norm.rfind("\n", 0, pos) + 1
+    b = norm.find("\n", pos)
+    return norm[a : len(norm) if b < 0 else b]
+
+
+@rule("neutrality.commercial", title="特定事業者の優遇", severity="warning")
 def check(text: Text, env: Env) -> Iterator[Hit]:
-    return iter(())
+    norm = text.norm
+    if not any(word in norm for word in _GATE):
+        return
+    for m in _COMMERCIAL.finditer(norm):
+        phrase = m.group()
+        if m.group("topic") is not None and not _is_particle(text, m.start() - 1):
+            continue  # the は of ごはん is no topic marker
+        # Several businesses or a role (参加店舗・取扱店・協賛) keep the introduction fair.
+        if _FAIR.search(phrase) or _NOT_CLAIM.search(phrase) or _SPONSOR_LINE.match(_line(norm, m.start())):
+            continue
+        start, end = m.start(), m.end()
+        while start < end and norm[start] in " \u3000、":
+            start += 1
+        oa, ob = text.to_original(start, end)
+        yield Hit(
+            start, end,
+            f"「{text.original[oa:ob]}」は特定の事業者・商品だけを推す表現です（公平性への配慮）",
+            Suggestion("複数の事業者を同じ扱いで紹介するか、参加店舗一覧などへ案内してください"),
+        )  # fmt: skip
