@@ -1,15 +1,75 @@
-"""公式ドメイン外へのリンク（未実装: このモジュールはまだ何も検出しない）。"""
+"""公式ドメイン外のサイトへのリンクを知らせる。
+
+## 何を検出するか
+プロファイルの公式ドメイン（`official_domains`、標準では lg.jp と go.jp）にも
+そのサブドメインにも当たらないホストへのリンクを、情報として知らせます。
+Google フォーム（forms.gle）や YouTube（youtu.be）の共有リンクもここに含まれます。
+
+URL短縮サービス（`link.shortener`）や有害・偽装のおそれがあるリンク（`link.unsafe`）として
+すでに指摘したリンクには、重ねて表示しません。ただし、プロファイルがそれらの規則を
+無効にしている場合は、このリンクとして知らせます。
+
+プロファイルの規則設定 `options.allowed_hosts` に挙げたホスト（例: 市の公式 YouTube
+チャンネルを置く www.youtube.com）とそのサブドメインは対象外にできます。
+
+## なぜ問題か
+公式アカウントが他のホームページへのリンクを掲載すると、利用者はそのページを
+「市のホームページである」「市が内容を認めている」と受け取る可能性があります。
+リンク先が第三者の管理するページであることを確かめ、慎重に掲載する必要があります。
+
+## 例
+- NG: 「会場周辺のおすすめは https://kyoto-gourmet.example.com/ranking で紹介されています」
+- OK: 「募集要項は https://www.city.kyoto.lg.jp/bunshi/page/0000301234.html をご覧ください」（公式ドメイン）
+- OK: 「国の支援策は https://www.mhlw.go.jp/ をご覧ください」（go.jp は公式ドメイン）
+
+## 代わりに
+リンク先の運営者と内容を確認し、必要なら「外部サイトへ移動します」などと添えてください。
+市の情報は、できるだけ市ホームページのページへのリンクで伝えてください。
+
+## 参考
+- 京都市ソーシャルメディアガイドライン 4(3)エ
+- 安芸高田市ソーシャルメディア運用ポリシー 4(1)
+- 川崎市ソーシャルメディア運用ガイドライン 5(11)コ
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from koshiki.checker.engine import Env
-from koshiki.checker.findings import Hit
+from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
+from koshiki.checker.rules.link._classify import EXTERNAL, SHORTENER, UNSAFE, classify, official_domains
 from koshiki.checker.text import Text
+from koshiki.checker.urls import host_matches
+
+_SUGGESTION = Suggestion(
+    "リンク先の運営者と内容を確認してください（市のページと受け取られる可能性があります）"
+)
 
 
-@rule("link.external", title="公式ドメイン外へのリンク", severity="info", status="preview")
+def _enabled(env: Env, rule_id: str) -> bool:
+    binding = env.profile.bindings.get(rule_id)
+    return binding is not None and binding.enabled
+
+
+@rule("link.external", title="公式ドメイン外へのリンク", severity="info")
 def check(text: Text, env: Env) -> Iterator[Hit]:
-    return iter(())
+    if "." not in text.norm:
+        return
+    kinds = {EXTERNAL}
+    # A link another link rule already reports is not repeated here, unless
+    # the profile switched that rule off (then this is all the author sees).
+    if not _enabled(env, "link.shortener"):
+        kinds.add(SHORTENER)
+    if not _enabled(env, "link.unsafe"):
+        kinds.add(UNSAFE)
+    allowed = tuple(env.options.get("allowed_hosts", ()))
+    for link in classify(text, official_domains(env.profile), env.profile.id):
+        if link.kind in kinds and not host_matches(link.url.host, allowed):
+            yield Hit(
+                link.url.start,
+                link.url.end,
+                f"公式ドメイン外のサイト（{link.url.host}）へのリンクです。市のページと受け取られる可能性があります",
+                _SUGGESTION,
+            )

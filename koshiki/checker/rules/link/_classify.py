@@ -1,0 +1,231 @@
+"""One classification of every link in a post, shared by the four link rules.
+
+Each URL found by ``urls.find_urls`` gets exactly one kind:
+
+- ``shortener``: a general URL shortening service (``lexicons/hosts.toml``);
+- ``unsafe``: a listed adult / gambling / malicious host or top-level domain,
+  a raw IP address, a user-info trick (``https://city.kyoto.lg.jp@evil.example/``),
+  a broken punycode label, a host mixing Latin with Cyrillic/Greek letters in
+  one label or spelled wholly in look-alike letters, or a host whose
+  look-alike skeleton equals or embeds an official domain without being it;
+- ``official``: one of the profile's ``official_domains`` or a subdomain;
+- ``external``: anything else (including first-party short links such as
+  ``forms.gle`` and ``youtu.be``, which are not shorteners);
+- ``mention``: a shortener's bare name with no path and no scheme
+  (「bit.ly などの短縮URLにご注意ください」): it names the service, links nowhere
+  in particular, and no rule reports it.
+
+The result is cached in ``Text.memo`` per profile, so the scan costs one pass
+over the URLs of the post however many link rules run. Host look-ups are
+dictionary hits on the host's suffixes; skeletons are computed only for the
+few URLs a post holds.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from koshiki.checker.lexicon import Entry, load_lexicon
+from koshiki.checker.text import Text
+from koshiki.checker.urls import Url, find_urls, host_matches
+
+SHORTENER, UNSAFE, OFFICIAL, EXTERNAL, MENTION = "shortener", "unsafe", "official", "external", "mention"
+
+# Letters of other scripts that render like ASCII letters (Unicode
+# confusables, the subset attackers use in domain names), after lower-casing.
+_CONFUSABLE = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "е": "e", "ё": "e", "і": "i", "ї": "i", "ј": "j", "к": "k",
+        "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "ѕ": "s", "һ": "h",
+        "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ɡ": "g",
+        # Greek
+        "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "υ": "u",
+        "χ": "x", "ϲ": "c", "ϳ": "j",
+        # Latin look-alikes outside ASCII
+        "ı": "i", "ɩ": "i", "ɑ": "a", "ℓ": "l",
+    }
+)  # fmt: skip
+# ASCII look-alikes folded together on both sides of a comparison
+# (kyot0 / kyoto, clty / city / c1ty).
+_ASCII_FOLD = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l"})
+_UNSAFE_CATEGORIES = {
+    "adult": "成人向けサイト",
+    "gambling": "ギャンブルサイト",
+    "malicious": "危険サイトとして公表されているホスト",
+    "adult_tld": "成人向けサイト専用のドメイン",
+    "gambling_tld": "賭け事用のドメイン",
+    "confusing_tld": "ファイル名と紛らわしいドメイン",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A URL of the post with its kind and, for unsafe links, why."""
+
+    url: Url
+    kind: str
+    reason: str = ""  # Japanese phrase for the finding message
+    entry: Entry | None = None
+
+
+@lru_cache(maxsize=1)
+def _host_table() -> tuple[dict[str, Entry], int]:
+    """Listed hosts by name, and the most labels any listed host has."""
+    table = {e.term.lower(): e for e in load_lexicon("hosts").entries()}
+    return table, max((t.strip(".").count(".") + 1 for t in table), default=1)
+
+
+def _listed(host: str) -> Entry | None:
+    """The most specific ``hosts.toml`` entry covering ``host`` (then its TLD)."""
+    table, depth = _host_table()
+    # Only the last few labels can match: keeps a 100 KB "a.a.a..." host linear.
+    labels = host.rsplit(".", depth)[-depth:]
+    for i in range(len(labels)):
+        entry = table.get(".".join(labels[i:]))
+        if entry is not None:
+            return entry
+    return table.get("." + labels[-1])
+
+
+def _decode(host: str) -> str | None:
+    """The Unicode form of a host (punycode labels decoded); None if one is broken."""
+    labels = []
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            try:
+                label = codecs.decode(label[4:].encode("ascii"), "punycode")
+            except (UnicodeError, ValueError):
+                return None
+        labels.append(label)
+    return ".".join(labels)
+
+
+def _latin(host: str) -> str:
+    """The host as a reader sees it: look-alike letters replaced by the ASCII they imitate."""
+    if host.isascii():
+        return host.lower()
+    decomposed = unicodedata.normalize("NFKD", host.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_CONFUSABLE)
+
+
+@lru_cache(maxsize=4096)
+def skeleton(host: str) -> str:
+    """Fold look-alike letters so that a disguised host compares equal to its model."""
+    return _latin(host).replace("rn", "m").replace("vv", "w").translate(_ASCII_FOLD)
+
+
+def _script(ch: str) -> str:
+    o = ord(ch)
+    if ch.isascii():
+        return "latin" if ch.isalpha() else ""
+    if 0x00C0 <= o <= 0x024F or 0x1E00 <= o <= 0x1EFF or 0x0250 <= o <= 0x02AF:
+        return "latin"
+    if 0x0370 <= o <= 0x03FF or 0x1F00 <= o <= 0x1FFF:
+        return "greek"
+    if 0x0400 <= o <= 0x052F:
+        return "cyrillic"
+    return "other"
+
+
+def _spoofed_label(unicode_host: str) -> bool:
+    """A label mixing Latin with Greek/Cyrillic, or made only of look-alikes."""
+    for label in unicode_host.split("."):
+        if label.isascii():
+            continue
+        scripts = {s for s in map(_script, label) if s}
+        if "latin" in scripts and scripts & {"greek", "cyrillic"}:
+            return True
+        letters = [c for c in label if _script(c) in ("greek", "cyrillic")]
+        whole_script = letters and len(letters) == sum(1 for c in label if c.isalpha())
+        if whole_script and all(c.translate(_CONFUSABLE) != c for c in letters):
+            return True
+    return False
+
+
+def _imitated(host: str, unicode_host: str, official: Iterable[str]) -> str | None:
+    """The official domain ``host`` imitates without belonging to it, if any."""
+    sk = skeleton(unicode_host)
+    disguised = unicode_host != host or not unicode_host.isascii()
+    for domain in official:
+        d = domain.lower().lstrip("*").lstrip(".")
+        if not d:
+            continue
+        genuine = host_matches(host, [d]) and not disguised
+        if genuine:
+            continue
+        sd = skeleton(d)
+        candidates = [sk]
+        # Hyphens standing for dots (city-kyoto-lg.jp.example.com) are only
+        # compared with a specific domain: against a bare suffix such as
+        # go.jp they would also hit ordinary names like kyoto-go.jp.
+        if d.count(".") >= 2:
+            candidates.append(sk.replace("-", ".").replace("_", "."))
+        for s in candidates:
+            if s == sd or s.endswith("." + sd) or f".{sd}." in f".{s}.":
+                return d
+    return None
+
+
+def _unsafe_reason(url: Url, official: tuple[str, ...]) -> str | None:
+    host = url.host
+    if url.is_ip:
+        return f"IPアドレスを直接指定したリンク（{host}）です。正規のサイトか利用者が確かめられません"
+    if "." in url.userinfo:
+        return f"「{url.userinfo}@」で接続先（{host}）を偽装したリンクです"
+    unicode_host = _decode(host)
+    if unicode_host is None:
+        return f"壊れた国際化ドメイン名（{host}）のリンクです"
+    shown = host if unicode_host == host else f"{host} = {unicode_host}"
+    imitated = _imitated(host, unicode_host, official)
+    if imitated is not None and unicode_host.isascii():
+        return f"公式ドメイン「{imitated}」に似せたホスト名（{shown}）のリンクです"
+    if imitated is not None:
+        return f"英字に似た別の文字で「{_latin(unicode_host)}」に見せかけたホスト名（{shown}）のリンクです"
+    if _spoofed_label(unicode_host):
+        return f"英字に似た別の文字を混ぜたホスト名（{shown}）のリンクです"
+    return None
+
+
+def classify(text: Text, official: tuple[str, ...], profile_key: str) -> list[Link]:
+    """Every URL of the post with its kind (cached per text and profile)."""
+    key = f"links:{profile_key}"
+    cached = text.memo.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    links: list[Link] = []
+    for url in find_urls(text):
+        entry = _listed(url.host)
+        if entry is not None and entry.category == "shortener":
+            if url.path.strip("/?#"):
+                links.append(Link(url, SHORTENER, entry.reason, entry))
+                continue
+            if not url.scheme:
+                # 「bit.ly などの短縮URLにご注意」 names the service; it links nowhere.
+                links.append(Link(url, MENTION, entry.reason, entry))
+                continue
+        if entry is not None and entry.category in _UNSAFE_CATEGORIES:
+            label = _UNSAFE_CATEGORIES[entry.category]
+            links.append(Link(url, UNSAFE, f"{label}（{url.host}）へのリンクです: {entry.reason}", entry))
+            continue
+        reason = _unsafe_reason(url, official)
+        if reason is not None:
+            links.append(Link(url, UNSAFE, reason))
+        elif host_matches(url.host, official):
+            links.append(Link(url, OFFICIAL))
+        else:
+            links.append(Link(url, EXTERNAL, entry.reason if entry else "", entry))
+    text.memo[key] = links
+    return links
+
+
+def official_domains(profile: object) -> tuple[str, ...]:
+    """The profile's ``official_domains`` param as a tuple of strings."""
+    value = profile.param("official_domains", ())  # type: ignore[attr-defined]
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value or ())
