@@ -1,15 +1,197 @@
-"""私人の氏名（未実装: このモジュールはまだ何も検出しない）。"""
+"""子ども・住民・患者など私人のフルネームを検出する（本人の同意の確認を促す）。
+
+## 何を検出するか
+姓と名がそろった私人の氏名で、次のいずれかを伴うもの。
+
+- 敬称「さん・くん・ちゃん・様・君」が続く（「山田太郎さん」）
+- 年齢・学年が近くにある（「3歳」「小学2年」「80代」「（72）」）
+- 児童・生徒・患者・被害者・申請者・受賞者など、私人の立場を表す言葉が前にある
+
+姓と名は SudachiPy の品詞（名詞・固有名詞・人名・姓／名）で見分け、辞書にない名は
+敬称の直前の短い漢字・かな列で補う。形態素解析は、敬称・年齢・立場を表す言葉が
+本文にあるときだけ行う。正確さを優先し、次は対象にしない。
+
+- 役職とともに書かれた公人（「市長 山田太郎」「山田太郎市長」「〇〇課長」）
+- 催しの講師・出演者など（「講師：山田太郎氏」「出演：鈴木花子さん」「山田太郎さんによる講演」）
+- 写真提供・撮影・作などのクレジット（「写真提供：山田太郎さん」）
+- 歴史上の人物（坂本龍馬、紫式部など）
+
+重大度は「警告」: 氏名の掲載には本人（未成年なら保護者）の同意が必要で、承認者が
+同意を確認したうえで了承する。
+
+## なぜ問題か
+氏名は個人を特定できる情報の中心であり、子どもの氏名と学年、患者や被害者の氏名は
+本人や家族に深刻な不利益を与えうる。ガイドラインは個人が特定できる文章を投稿する
+場合は事前に本人の了解を得るよう求めている（狛江市4(3)エ、京都市4(3)ウ、
+安芸高田市5）。
+
+## 例
+- NG: 「交通安全ポスターで最優秀賞に輝いた山田太郎くん（小学3年）」
+- NG: 「救助された鈴木花子さん（82歳）は無事でした」
+- OK: 「市長 松井孝治が出席しました」（役職とともに書かれた公人）
+- OK: 「講師：佐藤一郎さん（防災士）」（催しの講師）
+- OK: 「坂本龍馬ゆかりの地をめぐるスタンプラリー」（歴史上の人物）
+
+## 代わりに
+本人（未成年なら保護者）の同意を得たことを確かめる。同意がなければ氏名を削除し、
+「市内の小学3年生」「80代の女性」のように個人が特定できない書き方にする。
+
+## 参考
+- 狛江市ソーシャルメディア活用ガイドライン 4(3)エ
+- 京都市ソーシャルメディアガイドライン 4(3)ウ
+- 安芸高田市ソーシャルメディア運用ガイドライン 5
+- 川崎市ソーシャルメディアの利用に関するガイドライン 5(11)エ
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from koshiki.checker.engine import Env
-from koshiki.checker.findings import Hit
+from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
 from koshiki.checker.text import Text
+from koshiki.checker.tokens import Token
+
+_HONORIFIC = r"(?:さん|くん|ちゃん|さま|(?<!皆)様(?![式々子相態])|君(?!が代))"
+_AGE = (
+    r"(?:\d{1,3}(?:歳|才|か月|ヶ月|カ月)|\d0代|[1-9]0歳代|"
+    r"(?:小学|中学|高校|小|中|高)\s?[1-6](?:年生?|年)?|年長|年中|年少|"
+    r"\(\s?\d{1,3}\s?\))"
+)
+# Private positions: a full name after these is a private individual's.
+_PRIVATE_ROLE = (
+    r"(?:児童|生徒|園児|学生|患者|被害者|被災者|遺族|申請者|応募者|受賞者|入賞者|入選者|"
+    r"当選者|住民|入居者|利用者|相談者|容疑者|加害者|感染者|死亡者|行方不明者|迷子|保護者)"
+)
+# Cheap gate: nothing is tokenised unless one of these is in the post.
+_PREFILTER = re.compile(f"{_HONORIFIC}|{_AGE}|{_PRIVATE_ROLE}")
+# A given name the dictionary does not know, right before an honorific.
+_GIVEN_BEFORE_HONORIFIC = re.compile(
+    rf" ?(?:[\u4e00-\u9fff々]{{1,3}}|[\u3041-\u3096]{{2,4}}|[\u30a1-\u30fa\u30fc]{{2,5}}) ?(?={_HONORIFIC})"
+)
+_HONORIFIC_AFTER = re.compile(rf" ?{_HONORIFIC}")
+_AGE_NEAR = re.compile(_AGE)
+_PRIVATE_ROLE_NEAR = re.compile(_PRIVATE_ROLE)
+
+# Public offices and professional roles: a name written with one is a public
+# figure acting in that role (RULES.md: 市長 ○○ is not a finding).
+_ROLES = (
+    r"市長|副市長|区長|町長|村長|知事|副知事|大臣|副大臣|政務官|総理|首相|長官|議長|副議長|"
+    r"議員|市議|県議|委員長|委員|会長|副会長|理事長|理事|局長|部長|次長|課長|係長|室長|所長|"
+    r"館長|園長|校長|教頭|教育長|院長|署長|社長|代表|代表取締役|担当|職員|教授|准教授|"
+    r"講師|先生|医師|弁護士|選手|監督|コーチ|アナウンサー|キャスター|消防士|消防司令|隊員|"
+    r"保健師|看護師|栄養士|保育士|学芸員|司書|指導員|相談員|支援員|主事|主査|主任|技師|巡査|氏"
+)
+_ROLE_BEFORE = re.compile(rf"(?:{_ROLES})\s?[:・/]?\s?$")
+# 「福田紀彦川崎市長」「鈴木花子市議会議員」: an office name may stand between.
+_ROLE_AFTER = re.compile(rf"^\s?[\u4e00-\u9fff]{{0,6}}?(?:{_ROLES})")
+# Speakers, performers and credits of a public event: named on purpose.
+_EVENT_CUE = re.compile(
+    r"講師|出演|登壇|講演|演奏|指揮|司会|ゲスト|パネリスト|語り|朗読|主演|原作|脚本|演出|作曲|"
+    r"作詞|振付|審査員|講話|ナビゲーター|案内人|ファシリテーター|コーディネーター|モデル"
+)
+# Credits: "写真提供：…", "作：…" (a colon or slash marks the credit form).
+_CREDIT_BEFORE = re.compile(r"(?:写真提供|提供|撮影|監修|協力|イラスト|作|絵|文|著|写真)\s?[:/]")
+# Words that end a surname's compound but are not given names (山田課長さん, 鈴木家).
+_NOT_GIVEN = re.compile(rf"(?:{_ROLES}|家|一家|家族|夫妻|夫人|親子|兄弟|姉妹|母|父|社)")
+# 「鈴木一郎さん（京都大学教授）」: the role in brackets after the name.
+_ROLE_IN_BRACKETS = re.compile(rf"^\s?(?:{_HONORIFIC}|氏)?\s?\([^)]{{0,20}}?(?:{_ROLES})\)")
+_EVENT_AFTER = re.compile(
+    rf"^\s?(?:{_HONORIFIC}|氏|先生)?\s?(?:\([^)]{{0,20}}\)\s?)?(?:による|が出演|が講演|が登壇|をお招き|を招い|を迎え|を講師|の講演|の演奏|の作品展|ゆかり|生誕|没後|誕生|の像|像|記念|の生家|の墓)"
+)
+# Historical figures often named in tourism and culture posts (kept small:
+# the event/credit cues cover the rest).
+_HISTORICAL_NAMES = """
+坂本龍馬 紫式部 清少納言 小野小町 菅原道真 安倍晴明 平清盛 源頼朝 源義経 足利尊氏
+足利義満 足利義政 織田信長 豊臣秀吉 徳川家康 徳川慶喜 明智光秀 石田三成 千利休
+伊達政宗 支倉常長 松尾芭蕉 上杉謙信 武田信玄 真田幸村 近藤勇 土方歳三 沖田総司
+西郷隆盛 大久保利通 木戸孝允 桂小五郎 勝海舟 吉田松陰 高杉晋作 中岡慎太郎 岩倉具視
+伊藤博文 野口英世 福沢諭吉 渋沢栄一 津田梅子 北里柴三郎 樋口一葉 与謝野晶子
+宮沢賢治 石川啄木 夏目漱石 森鴎外 芥川龍之介 川端康成 葛飾北斎 伊藤若冲 尾形光琳
+俵屋宗達 岡本太郎 小林一茶 正岡子規 石ノ森章太郎
+"""
+HISTORICAL = frozenset(_HISTORICAL_NAMES.split())
+_WINDOW_BEFORE = 20
+_WINDOW_AFTER = 30
 
 
-@rule("pii.person_name", title="私人の氏名", severity="warning", status="preview")
+def _same_line_before(norm: str, start: int, width: int) -> str:
+    before = norm[max(0, start - width) : start]
+    for stop in ("\n", "。"):
+        cut = before.rfind(stop)
+        if cut >= 0:
+            before = before[cut + 1 :]
+    return before
+
+
+def _full_name_end(norm: str, items: list[Token], i: int) -> int | None:
+    """End of the given name after surname token ``items[i]``, or None."""
+    surname = items[i]
+    given = _GIVEN_BEFORE_HONORIFIC.match(norm, surname.end)
+    if given is not None and not _NOT_GIVEN.fullmatch(given.group().strip()):
+        return given.end() - (1 if norm[given.end() - 1] == " " else 0)
+    j = i + 1
+    if j < len(items) and items[j].surface == " ":
+        j += 1
+    end = None
+    while j < len(items) and items[j].is_person_name and j <= i + 3:
+        end = items[j].end
+        j += 1
+    return end
+
+
+def find_private_names(text: Text) -> list[tuple[int, int]]:
+    """Spans of full names of private individuals with a cue (cached per text)."""
+    cached = text.memo.get("pii.person_names")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    norm = text.norm
+    out: list[tuple[int, int]] = []
+    if _PREFILTER.search(norm):
+        items = text.tokens.items
+        for i, tok in enumerate(items):
+            if not (tok.is_person_name and len(tok.pos) > 3 and tok.pos[3] == "姓"):
+                continue
+            if out and tok.start < out[-1][1]:
+                continue
+            end = _full_name_end(norm, items, i)
+            if end is None:
+                continue
+            if _is_private(norm, tok.start, end):
+                out.append((tok.start, end))
+    text.memo["pii.person_names"] = out
+    return out
+
+
+def _is_private(norm: str, start: int, end: int) -> bool:
+    name = norm[start:end].replace(" ", "")
+    if name in HISTORICAL:
+        return False
+    before = _same_line_before(norm, start, _WINDOW_BEFORE)
+    after = norm[end : end + _WINDOW_AFTER]
+    if _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after) or _ROLE_IN_BRACKETS.match(after):
+        return False
+    if _EVENT_CUE.search(before) or _CREDIT_BEFORE.search(before) or _EVENT_AFTER.match(after):
+        return False
+    if _HONORIFIC_AFTER.match(after):
+        return True
+    near_after = after.split("。", 1)[0]
+    return bool(
+        _AGE_NEAR.search(near_after) or _AGE_NEAR.search(before[-8:]) or _PRIVATE_ROLE_NEAR.search(before)
+    )
+
+
+@rule("pii.person_name", title="私人の氏名", severity="warning")
 def check(text: Text, env: Env) -> Iterator[Hit]:
-    return iter(())
+    for start, end in find_private_names(text):
+        shown = text.original[slice(*text.to_original(start, end))]
+        yield Hit(
+            start,
+            end,
+            f"私人の氏名「{shown}」が書かれています（本人の同意を確認してください）",
+            Suggestion(
+                "本人（未成年は保護者）の同意を確かめ、同意がなければ氏名を削除するか「市内の小学生」などに置き換えてください"
+            ),
+        )
