@@ -1,0 +1,112 @@
+"""Subjects other than post text that rules check: the account record.
+
+The checker imports nothing from Django; the web application maps its own
+models (the registry's Account, its policy, security facts and devices) onto
+these plain frozen dataclasses and calls
+``koshiki.checker.engine.check_subject(record, "account", profile)``.
+
+Dates are ``datetime.date`` in Japan time. ``today`` is part of the record so
+that every date comparison is deterministic (tests and batch audits pass a
+fixed day; the web application passes ``timezone.localdate()``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+PLATFORMS = ("x", "facebook", "instagram", "line", "youtube", "other")
+
+# The checker's four lifecycle phases. The registry's finer states map onto
+# them: everything before the account exists on the platform (draft, applied,
+# under review, approved) is "planned"; listed/operating is "active";
+# stopped but kept (狛江市4(5)エ: 停止後も削除しない) is "suspended"; deleted
+# or revoked is "closed".
+STATUSES = ("planned", "active", "suspended", "closed")
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """A device used to post from the account (京都市4(1)イ(イ), 川崎市5(10))."""
+
+    name: str
+    """What the registry calls the device, e.g. 「広報課 貸与iPad（資産番号 R6-0123）」."""
+    approved: bool
+    """True once the approving office confirmed it (川崎市: ICT推進課の確認済み)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountRecord:
+    """One official account as the account rules see it.
+
+    Required: ``platform``, ``handle``, ``display_name`` and ``today``; every
+    other fact may be unknown (empty string or ``None``), and the rules say
+    so ("記録されていません") where the fact is needed.
+    ``ValueError`` (Japanese message) on an unknown platform or status.
+    """
+
+    platform: str
+    """One of ``PLATFORMS``: x, facebook, instagram, line, youtube, other."""
+    handle: str
+    """The platform id without ``@`` (``kawasaki_city``; LINE: ``@kawasaki`` as ``kawasaki``)."""
+    display_name: str
+    """The name shown on the platform (表示名・アカウント名), e.g. 「川崎市宮前区役所」."""
+    today: date
+    """The day the check is about; all age, fiscal-year and due-date rules compare against it."""
+    url: str = ""
+    """The account's page, e.g. ``https://x.com/kawasaki_city``."""
+    registration_email: str = ""
+    """The e-mail address the platform account is registered with (川崎市5(3), 狛江市ポリシー第4条)."""
+    profile_text: str = ""
+    """What the platform shows on the profile: the bio plus its link/website fields, as displayed."""
+    operator_label: str = ""
+    """Who runs the account as the policy names it (運営主体・開設所属), e.g. 「宮前区役所地域振興課」."""
+    purpose: str = ""
+    """The policy's purpose / information sent (利用目的・発信情報), one or two sentences."""
+    reply_policy: str = ""
+    """The policy's reply policy (投稿に対する返信), e.g. 「個別の回答は行いません」."""
+    policy_url: str = ""
+    """Where the published operation policy is (運用ポリシーのURL on the city site)."""
+    contact: str = ""
+    """The public contact of the operating unit (phone, e-mail or contact-form URL)."""
+    mfa_enabled: bool | None = None
+    """Multi-factor / two-step verification on (True), off (False) or not recorded (None)."""
+    verified: bool | None = None
+    """The platform's verified badge obtained (True), not (False) or not recorded (None)."""
+    verification_available: bool = False
+    """Whether the platform offers this account a verified badge (川崎市5(6) 「可能な限り」)."""
+    password_changed_at: date | None = None
+    """Day of the last password change; None when not recorded."""
+    last_posted_at: date | None = None
+    """Day of the last post; None when no post is recorded."""
+    opened_at: date | None = None
+    """Day the account started operating (開設日); None when not yet opened or not recorded."""
+    roster_renewed_at: date | None = None
+    """Day the operator roster (安芸高田市 様式2号) was last submitted; None when never."""
+    review_done_at: date | None = None
+    """Day of the last yearly effectiveness review (狛江市4(5)ア); None when never."""
+    devices: tuple[Device, ...] = ()
+    """Devices registered for posting from this account."""
+    status: str = "active"
+    """Lifecycle phase, one of ``STATUSES`` (planned, active, suspended, closed)."""
+
+    def __post_init__(self) -> None:
+        if self.platform not in PLATFORMS:
+            raise ValueError(f"platform は {' / '.join(PLATFORMS)} のいずれかです（{self.platform!r}）")
+        if self.status not in STATUSES:
+            raise ValueError(f"status は {' / '.join(STATUSES)} のいずれかです（{self.status!r}）")
+
+    @property
+    def exists(self) -> bool:
+        """The account exists on the platform (active or suspended, not planned or closed)."""
+        return self.status in ("active", "suspended")
+
+    @property
+    def is_active(self) -> bool:
+        """The account is being operated."""
+        return self.status == "active"
+
+    @property
+    def is_closed(self) -> bool:
+        """The account has been deleted or revoked: no rule applies any more."""
+        return self.status == "closed"
