@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, NoReturn
 
@@ -33,7 +34,7 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"使い方が正しくありません: {message}（koshiki {self.prog.split()[-1]} --help）")
+        raise UsageError(f"使い方が正しくありません: {message}（{self.prog} --help）")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,7 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _read_text(path: str) -> str:
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+        if path == "-":
+            raw = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as fh:
+                raw = fh.read()
     except OSError as exc:
         raise UsageError(f"ファイルを読めません: {path}: {exc.strerror}") from None
     try:
@@ -110,23 +115,35 @@ def _exit_code(findings: list[Finding]) -> int:
 
 
 def _width(s: str) -> int:
-    """Display width in a terminal: East Asian wide characters take two cells."""
-    import unicodedata
+    """Display width in a terminal: East Asian wide characters take two cells, marks none."""
+    return sum(
+        2
+        if unicodedata.east_asian_width(c) in "WF"
+        else 0
+        if unicodedata.combining(c) or unicodedata.category(c) == "Cf"
+        else 1
+        for c in s
+    )
 
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
-               for c in s)
+
+def _display(line: str) -> str:
+    """The line as shown under a finding: control and separator characters become one space
+    each, so columns stay aligned with the original code points."""
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in line)
 
 
 def render_text(text: str, findings: list[Finding], name: str, profile_id: str) -> str:
     """Compiler-style report: each finding under its line with a ``^~~`` marker."""
     if not findings:
         return f"{name}: 指摘はありません（プロファイル: {profile_id}）"
-    lines = text.splitlines() or [""]
+    # Lines are cut at "\n" only, exactly as Text.line_col counts them (str.splitlines would
+    # also cut at U+2028, \x0b, ... and show the wrong line under the finding).
+    lines = text.split("\n")
     t = Text(text)
     out: list[str] = []
     for f in findings:
         line_no, col = t.line_col(f.start)
-        line = lines[line_no - 1] if line_no - 1 < len(lines) else ""
+        line = _display(lines[line_no - 1].removesuffix("\r") if line_no - 1 < len(lines) else "")
         end_col = min(col + (f.end - f.start), len(line)) if f.end > f.start else col
         out.append(f"{name}:{line_no}:{col + 1}: {f.severity.label}[{f.rule}] {f.message}")
         out.append(f"  {line}")
@@ -146,7 +163,7 @@ def render_text(text: str, findings: list[Finding], name: str, profile_id: str) 
 
 def _batch_lines(path: str) -> Iterator[tuple[int, bytes]]:
     try:
-        fh: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")
+        fh: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed below)
     except OSError as exc:
         raise UsageError(f"ファイルを読めません: {path}: {exc.strerror}") from None
     with fh:
@@ -187,6 +204,9 @@ def _batch_record(no: int, raw: bytes, default_profile: str) -> dict[str, Any]:
         findings = check(text, load_profile(profile_id), CheckContext.from_dict(item.get("context")))
     except (ContextError, ProfileError) as exc:
         return {"id": post_id, "line": no, "error": str(exc)}
+    except Exception as exc:  # a rule's bug must not lose the other 9,999 posts of a batch
+        detail = " ".join(str(exc).split())
+        return {"id": post_id, "line": no, "error": f"チェック中の内部エラー: {type(exc).__name__}: {detail}"}
     return {"id": post_id, "findings": [f.as_dict() for f in findings]}
 
 
