@@ -50,6 +50,45 @@ _FOLDS.update({c: 0xFFFD for c in range(0xD800, 0xE000)})
 _EXTRA = str.maketrans(_FOLDS)
 
 
+# Characters whose folding depends on their neighbours: combining marks,
+# half-width sound marks, variation selectors and conjoining Hangul jamo.
+_NEEDS_SEGMENTS = re.compile(
+    r"[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0dff"
+    r"\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a\uff9e\uff9f"
+    r"\ufe00-\ufe0f\ufe20-\ufe2f]"
+)
+# Per-process cache: character -> its folded form, for characters that change.
+# Bounded so that adversarial input (every code point once) cannot grow it
+# without limit; beyond the bound characters are folded but not remembered.
+_TABLE: dict[int, str] = {}
+_SEEN: set[str] = set()
+_SEEN_LIMIT = 100_000
+
+
+def _char_table(text: str) -> dict[int, str]:
+    """The fold table, extended with the characters of ``text`` not seen yet.
+
+    Cost: one C-level set difference per post; NFKC runs once per distinct
+    character per process, not once per character per post.
+    """
+    new = set(text).difference(_SEEN)
+    if not new:
+        return _TABLE
+    if len(_SEEN) + len(new) > _SEEN_LIMIT:
+        table = dict(_TABLE)
+        for c in new:
+            out = _fold(c)
+            if out != c:
+                table[ord(c)] = out
+        return table
+    for c in new:
+        out = _fold(c)
+        if out != c:
+            _TABLE[ord(c)] = out
+        _SEEN.add(c)
+    return _TABLE
+
+
 def _fold(segment: str) -> str:
     if segment == "\r\n":
         return "\n"
@@ -73,11 +112,41 @@ class Text:
 
     def __post_init__(self) -> None:
         text = self.original
-        folded = text.translate(_EXTRA).lower()
-        if len(folded) == len(text) and "\r" not in text and unicodedata.is_normalized("NFKC", folded):
-            # Fast path: a one-to-one map, so no offset arrays are needed.
-            self.norm = folded
+        table = _char_table(text)
+        norm = text.translate(table)
+        if "\r" not in text and len(norm) == len(text) and unicodedata.is_normalized("NFKC", norm):
+            # Every character folded to exactly one: positions are unchanged.
+            self.norm = norm
             return
+        if unicodedata.is_normalized("NFKC", norm) and not _NEEDS_SEGMENTS.search(text):
+            self._map_per_char(text, table)
+        else:
+            self._map_per_segment(text)
+
+    def _map_per_char(self, text: str, table: dict[int, str]) -> None:
+        """Map where some characters expand (… -> ...) or CRLF shrinks to one."""
+        parts: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        i, n = 0, len(text)
+        while i < n:
+            c = text[i]
+            if c == "\r" and i + 1 < n and text[i + 1] == "\n":
+                parts.append("\n")
+                starts.append(i)
+                ends.append(i + 2)
+                i += 2
+                continue
+            out = table.get(ord(c), c)
+            parts.append(out)
+            starts.extend([i] * len(out))
+            ends.extend([i + 1] * len(out))
+            i += 1
+        self.norm = "".join(parts)
+        self.starts, self.ends = starts, ends
+
+    def _map_per_segment(self, text: str) -> None:
+        """Map for texts whose characters compose under NFKC (ｶﾞ -> ガ, e + ´ -> é)."""
         parts: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -85,18 +154,16 @@ class Text:
             seg = match.group()
             out = _fold(seg)
             a, b = match.span()
-            if out == seg or (len(out) == len(seg) and seg != "\r\n"):
+            parts.append(out)
+            if len(out) == len(seg) and seg != "\r\n":
                 # Same length: keep a per-code-point map (finer markers).
-                parts.append(out)
                 starts.extend(range(a, b))
                 ends.extend(range(a + 1, b + 1))
             else:
-                parts.append(out)
                 starts.extend([a] * len(out))
                 ends.extend([b] * len(out))
         self.norm = "".join(parts)
-        self.starts = starts
-        self.ends = ends
+        self.starts, self.ends = starts, ends
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span to a half-open span of the original text."""
