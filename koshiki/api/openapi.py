@@ -1,0 +1,366 @@
+"""The OpenAPI 3.1 document of the API, written as data and served at ``/api/openapi.json``.
+
+Only the two enums that must follow the checker are filled in from code: the
+severities (``Severity``) and the profile ids (``profiles.available()``), so
+the document cannot list a profile the server does not have. Tests validate
+every response of the suite against the response schemas below.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from koshiki.checker.context import AUTHOR_KINDS
+from koshiki.checker.engine import DEFAULT_PROFILE
+from koshiki.checker.findings import Severity
+from koshiki.checker.profiles import available
+
+MAX_BODY_BYTES = 64 * 1024
+
+# Every error code the API returns, with its HTTP status (docs/api.md has the same table).
+ERROR_CODES: dict[str, int] = {
+    "invalid_json": 400,
+    "invalid_request": 400,
+    "invalid_text": 400,
+    "invalid_context": 400,
+    "unknown_profile": 400,
+    "token_missing": 401,
+    "token_invalid": 401,
+    "token_revoked": 401,
+    "token_expired": 401,
+    "method_not_allowed": 405,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+}
+
+_EXAMPLE_TEXT = (
+    "【子育て支援課】乳幼児健診の日程変更について、詳しくは担当の携帯090-1234-5678までご連絡ください。"
+)
+_PAID_TEXT = "市内の人気洋菓子店と一緒に新作スイーツを開発しました！ぜひ食べてみてください。"
+
+
+def _error_response(description: str, examples: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"},
+                "examples": {
+                    key: {"summary": summary, "value": {"error": {"code": key, "message": message}}}
+                    for key, (summary, message) in examples.items()
+                },
+            }
+        },
+    }
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    """The whole document (built once per process; callers must not mutate it)."""
+    profile_ids = available()
+    unauthorized = _error_response(
+        "認証されていません（トークンがない・正しくない・失効している・期限切れ）",
+        {
+            "token_missing": (
+                "トークンがない",
+                "APIトークンがありません。Authorization: Bearer <トークン> を付けてください",
+            ),
+            "token_revoked": (
+                "失効したトークン",
+                "このAPIトークンは失効しています。新しいトークンを発行してください",
+            ),
+        },
+    )
+    unauthorized["headers"] = {
+        "WWW-Authenticate": {
+            "description": "RFC 6750 の Bearer チャレンジ",
+            "schema": {"type": "string"},
+            "example": 'Bearer realm="koshiki", error="invalid_token"',
+        }
+    }
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "info": {
+            "title": "Koshiki 投稿チェック API",
+            "version": "1.0.0",
+            "summary": "自治体公式SNSの投稿文をガイドラインに照らしてチェックします。",
+            "description": (
+                "`koshiki check --format json` と同じ形の JSON で指摘を返します。"
+                "ブラウザ拡張や CMS などの道具から使うためのものです。"
+                "トークンは Koshiki の「APIトークン」画面で発行します（docs/api.md）。"
+            ),
+        },
+        "servers": [{"url": "/", "description": "この Koshiki サーバー"}],
+        "tags": [{"name": "check", "description": "投稿文のチェック"}],
+        "paths": {
+            "/api/check": {
+                "post": {
+                    "tags": ["check"],
+                    "operationId": "checkPost",
+                    "summary": "投稿文をチェックする",
+                    "description": (
+                        "投稿文をプロファイル（自治体のガイドライン）の規則でチェックし、指摘を位置の順に返します。"
+                        "`start`/`end` は送った `text` の Unicode コードポイント単位の位置（半開区間）です。"
+                        f"`profile` を省略すると利用者の自治体のプロファイル、自治体がなければ `{DEFAULT_PROFILE}` を使います。"
+                        f"本文は {MAX_BODY_BYTES // 1024} KB まで。"
+                    ),
+                    "security": [{"bearerAuth": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/CheckRequest"},
+                                "examples": {
+                                    "phone": {
+                                        "summary": "担当者の携帯番号を書いてしまった投稿",
+                                        "value": {"text": _EXAMPLE_TEXT, "profile": "kyoto"},
+                                    },
+                                    "paid": {
+                                        "summary": "PRの表示がない依頼投稿（謝礼を払った第三者の投稿）",
+                                        "value": {
+                                            "text": _PAID_TEXT,
+                                            "profile": "kyoto",
+                                            "context": {
+                                                "paid_third_party": True,
+                                                "author_kind": "influencer",
+                                            },
+                                        },
+                                    },
+                                },
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "チェックの結果（指摘がなければ findings は空の配列）",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/CheckResponse"},
+                                    "examples": {
+                                        "phone": {
+                                            "summary": "携帯番号の指摘",
+                                            "value": {
+                                                "profile": "kyoto",
+                                                "findings": [
+                                                    {
+                                                        "rule": "pii.phone",
+                                                        "severity": "error",
+                                                        "start": 32,
+                                                        "end": 45,
+                                                        "message": "携帯電話・IP電話の番号「090-1234-5678」が書かれています（個人の番号の可能性があります）",
+                                                        "clause": {
+                                                            "profile": "kyoto",
+                                                            "ref": "4(3)ウ",
+                                                            "title": "個人情報・肖像権・著作権等への配慮",
+                                                        },
+                                                        "suggestion": {
+                                                            "title": "市の代表番号や担当課の番号に置き換えてください",
+                                                            "replacement": None,
+                                                        },
+                                                    }
+                                                ],
+                                            },
+                                        },
+                                        "clean": {
+                                            "summary": "指摘なし",
+                                            "value": {"profile": "standard", "findings": []},
+                                        },
+                                    },
+                                }
+                            },
+                        },
+                        "400": _error_response(
+                            "リクエストの内容が正しくありません",
+                            {
+                                "invalid_json": (
+                                    "JSON として読めない",
+                                    "リクエスト本文が JSON として読めません（1 行 10 文字目）",
+                                ),
+                                "invalid_text": ("text がない", "text は文字列で指定してください"),
+                                "invalid_context": (
+                                    "context の誤り",
+                                    "paid_third_party は true か false で指定してください",
+                                ),
+                                "unknown_profile": (
+                                    "プロファイルがない",
+                                    f"プロファイル「osaka」はありません（利用可能: {', '.join(profile_ids)}）",
+                                ),
+                            },
+                        ),
+                        "401": unauthorized,
+                        "405": _error_response(
+                            "POST 以外のメソッド",
+                            {"method_not_allowed": ("GET で呼んだ", "このURLは POST で呼んでください")},
+                        ),
+                        "413": _error_response(
+                            "本文が大きすぎる",
+                            {
+                                "payload_too_large": (
+                                    "64 KB を超えた",
+                                    f"リクエスト本文が大きすぎます（上限 {MAX_BODY_BYTES:,} バイト）",
+                                )
+                            },
+                        ),
+                        "415": _error_response(
+                            "JSON 以外の本文",
+                            {
+                                "unsupported_media_type": (
+                                    "フォーム形式で送った",
+                                    "Content-Type: application/json で JSON を送ってください",
+                                )
+                            },
+                        ),
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "operationId": "openapiDocument",
+                    "summary": "この OpenAPI 文書",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1 の文書",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "ksk_ で始まる47文字のトークン",
+                    "description": "「APIトークン」画面で発行したトークンを `Authorization: Bearer <トークン>` で送ります。",
+                }
+            },
+            "schemas": {
+                "CheckRequest": {
+                    "type": "object",
+                    "description": "チェックする投稿文と条件。知らない項目があると 400 になります（綴りの誤りで既定値が使われないように）。",
+                    "required": ["text"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "text": {
+                            "type": "string",
+                            "description": "投稿文（画像の代替テキストなども含めてよい）",
+                        },
+                        "profile": {
+                            "anyOf": [{"$ref": "#/components/schemas/ProfileId"}, {"type": "null"}],
+                            "description": "プロファイル id。省略または null で利用者の自治体のプロファイル",
+                        },
+                        "context": {
+                            "anyOf": [{"$ref": "#/components/schemas/Context"}, {"type": "null"}],
+                        },
+                    },
+                },
+                "Context": {
+                    "type": "object",
+                    "description": "本文だけでは分からない投稿の事情（CLI の --batch の context と同じ）",
+                    "additionalProperties": False,
+                    "properties": {
+                        "paid_third_party": {
+                            "type": "boolean",
+                            "default": False,
+                            "description": "謝礼を払って第三者に依頼した投稿（PR表示の規則が働く）",
+                        },
+                        "author_kind": {"type": "string", "enum": list(AUTHOR_KINDS), "default": "official"},
+                        "recent_posts": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "同じアカウントの最近の投稿（新しい順）",
+                        },
+                        "public_contacts": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "アカウントが公開している電話番号・メールアドレス",
+                        },
+                        "posted_at": {
+                            "type": "string",
+                            "format": "date-time",
+                            "description": "投稿（予定）日時。ISO 8601（例: 2025-04-01T09:00:00+09:00）",
+                        },
+                    },
+                },
+                "CheckResponse": {
+                    "type": "object",
+                    "required": ["profile", "findings"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "profile": {"$ref": "#/components/schemas/ProfileId"},
+                        "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+                    },
+                },
+                "Finding": {
+                    "type": "object",
+                    "description": "指摘。位置は送った text の Unicode コードポイント単位（0 <= start <= end）",
+                    "required": ["rule", "severity", "start", "end", "message", "clause", "suggestion"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "rule": {"type": "string", "description": "規則 id（例: pii.phone）。変わらない"},
+                        "severity": {"$ref": "#/components/schemas/Severity"},
+                        "start": {"type": "integer", "minimum": 0},
+                        "end": {"type": "integer", "minimum": 0},
+                        "message": {"type": "string", "description": "何が問題か（日本語一行）"},
+                        "clause": {"$ref": "#/components/schemas/Clause"},
+                        "suggestion": {
+                            "anyOf": [{"$ref": "#/components/schemas/Suggestion"}, {"type": "null"}]
+                        },
+                    },
+                },
+                "Clause": {
+                    "type": "object",
+                    "description": "指摘の根拠となるガイドラインの条項",
+                    "required": ["profile", "ref", "title"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "profile": {"type": "string"},
+                        "ref": {"type": "string", "description": "条項番号（例: 4(3)ウ）"},
+                        "title": {"type": "string"},
+                    },
+                },
+                "Suggestion": {
+                    "type": "object",
+                    "required": ["title", "replacement"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "title": {"type": "string", "description": "どう直すか"},
+                        "replacement": {
+                            "type": ["string", "null"],
+                            "description": "置き換える文字列（あれば）",
+                        },
+                    },
+                },
+                "Severity": {
+                    "type": "string",
+                    "enum": [s.value for s in Severity],
+                    "description": "error: 直すまで提出できない / warning: 承認者が理由を付けて確認する / info: 助言",
+                },
+                "ProfileId": {
+                    "type": "string",
+                    "enum": profile_ids,
+                    "description": "プロファイル id（自治体のガイドライン）",
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "code": {"type": "string", "enum": list(ERROR_CODES)},
+                                "message": {"type": "string", "description": "日本語一行の説明"},
+                            },
+                        }
+                    },
+                },
+            },
+        },
+    }
