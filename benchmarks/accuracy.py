@@ -5,7 +5,12 @@ Two measurements, printed as Markdown tables:
 1. the labelled development set (``benchmarks/devset/posts.jsonl``): each post is checked
    under its own profile and context; a finding matches a label when the rule is the same and
    the spans overlap. Per rule: labels, findings, TP (labels found), FP (findings matching no
-   label), FN (labels not found), precision = TP / (TP + FP), recall = TP / (TP + FN);
+   label), FN (labels not found), precision = TP / (TP + FP), recall = TP / (TP + FN).
+   A label of a rule that cannot fire on that post is counted apart as *inactive*, neither
+   TP nor FN: the post's profile switches the rule off (``severity = "off"``), or the rule
+   needs a context flag the post does not set (the promo rules without ``paid_third_party``).
+   Inactive labels are listed with ``--verbose``: they are questions for the dev set or the
+   profile, not misses of the rule;
 2. false positives on ``shared/data/real-government-headlines.jsonl`` (real announcement titles
    that break no rule), checked under the ``standard`` profile.
 
@@ -19,7 +24,7 @@ false positives). ``--json`` writes the figures for later comparison. The exit s
 ``standard`` and counted in the summary; a post on which the checker raises is counted as a
 crash (with the exception) and scores as if it had no findings.
 
-Cost: one ``check()`` per post (about 1,050 posts); a few seconds.
+Cost: one ``check()`` per dev-set post and per headline (about 400 + 650 texts); a few seconds.
 """
 
 from __future__ import annotations
@@ -48,8 +53,10 @@ class RuleStats:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    inactive: int = 0  # labels of a rule that cannot fire on that post (profile off / context)
     fp_examples: list[str] = field(default_factory=list)
     fn_examples: list[str] = field(default_factory=list)
+    inactive_examples: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float | None:
@@ -66,6 +73,7 @@ class RuleStats:
             "tp": self.tp,
             "fp": self.fp,
             "fn": self.fn,
+            "inactive": self.inactive,
             "precision": self.precision,
             "recall": self.recall,
         }
@@ -105,6 +113,10 @@ class Runner:
         self.fallbacks: Counter[str] = Counter()
         self.crashes: list[str] = []
 
+    def effective_profile(self, profile: str) -> str:
+        """The profile a post is checked under (``standard`` when its own does not exist)."""
+        return profile if profile in self.profiles else "standard"
+
     def run(self, row: dict[str, Any], profile: str) -> list[Any]:
         if profile not in self.profiles:
             self.fallbacks[profile] += 1
@@ -114,6 +126,30 @@ class Runner:
         except Exception as exc:  # a measurement: record and go on
             self.crashes.append(f"{row.get('id')}: {type(exc).__name__}: {exc}")
             return []
+
+    def inactive_reason(self, rule_id: str, profile: str, context: dict[str, Any] | None) -> str | None:
+        """Why ``rule_id`` cannot fire on a post under ``profile`` and ``context``, or ``None``.
+
+        Mirrors the engine: a rule runs when the profile binds it enabled and the context
+        sets the flag named by the rule's ``requires``. Unknown rule ids count as active
+        (their labels are then misses, which is what the table should show).
+        """
+        from koshiki.checker.profiles import load_profile
+        from koshiki.checker.registry import all_rules
+
+        rule = all_rules().get(rule_id)
+        if rule is None:
+            return None
+        try:
+            prof = load_profile(self.effective_profile(profile))
+        except Exception:  # a broken profile shows up as crashes in run()
+            return None
+        binding = prof.bindings.get(rule_id)
+        if binding is None or not binding.enabled:
+            return f"off in profile {prof.id}"
+        if rule.requires and not (context or {}).get(rule.requires):
+            return f"context lacks {rule.requires}"
+        return None
 
 
 def measure_devset(rows: list[dict[str, Any]], runner: Runner) -> dict[str, RuleStats]:
@@ -126,6 +162,12 @@ def measure_devset(rows: list[dict[str, Any]], runner: Runner) -> dict[str, Rule
         for rule_id, span in labels:
             st = stats[rule_id]
             st.labels += 1
+            reason = runner.inactive_reason(rule_id, row["profile"], row.get("context"))
+            if reason is not None:
+                st.inactive += 1
+                if len(st.inactive_examples) < EXAMPLES:
+                    st.inactive_examples.append(f"{row['id']} ({reason}): {mark(text, *span)}")
+                continue
             if any(f.rule == rule_id and overlaps((f.start, f.end), span) for f in findings):
                 st.tp += 1
             else:
@@ -182,28 +224,34 @@ def render(
     lines: list[str] = []
     lines.append(f"## Dev set: {n_dev} posts ({DEVSET.relative_to(ROOT)})")
     lines.append("")
-    lines.append("| rule | status | labels | findings | TP | FP | FN | precision | recall |")
-    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    lines.append("| rule | status | labels | inactive | findings | TP | FP | FN | precision | recall |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     total = RuleStats()
     stable = RuleStats()
     for rule_id in sorted(set(statuses) | set(dev)):
         st = dev.get(rule_id, RuleStats())
         status = statuses.get(rule_id, "?")
         lines.append(
-            f"| {rule_id} | {status} | {st.labels} | {st.findings} | {st.tp} | {st.fp} | {st.fn} "
-            f"| {_pct(st.precision)} | {_pct(st.recall)} |"
+            f"| {rule_id} | {status} | {st.labels} | {st.inactive} | {st.findings} | {st.tp} | {st.fp} "
+            f"| {st.fn} | {_pct(st.precision)} | {_pct(st.recall)} |"
         )
         for agg in (total, stable) if status == "stable" else (total,):
             agg.labels += st.labels
+            agg.inactive += st.inactive
             agg.findings += st.findings
             agg.tp += st.tp
             agg.fp += st.fp
             agg.fn += st.fn
     for name, agg in (("**total**", total), ("**stable rules**", stable)):
         lines.append(
-            f"| {name} | | {agg.labels} | {agg.findings} | {agg.tp} | {agg.fp} | {agg.fn} "
+            f"| {name} | | {agg.labels} | {agg.inactive} | {agg.findings} | {agg.tp} | {agg.fp} | {agg.fn} "
             f"| {_pct(agg.precision)} | {_pct(agg.recall)} |"
         )
+    lines.append("")
+    lines.append(
+        "*inactive*: labels of a rule that cannot fire on that post (switched off in its profile, "
+        "or a promo label without `paid_third_party`); not counted as TP or FN."
+    )
     if runner.fallbacks:
         missing = ", ".join(f"{p} ({n} posts)" for p, n in sorted(runner.fallbacks.items()))
         lines.append("")
@@ -211,13 +259,15 @@ def render(
     if verbose:
         for rule_id in sorted(dev):
             st = dev[rule_id]
-            if st.fn_examples or st.fp_examples:
+            if st.fn_examples or st.fp_examples or st.inactive_examples:
                 lines.append("")
                 lines.append(f"### {rule_id}")
                 for ex in st.fn_examples:
                     lines.append(f"- missed: {ex}")
                 for ex in st.fp_examples:
                     lines.append(f"- false positive: {ex}")
+                for ex in st.inactive_examples:
+                    lines.append(f"- inactive label: {ex}")
 
     lines.append("")
     lines.append(f"## False positives on {n_heads} real government headlines (standard profile)")

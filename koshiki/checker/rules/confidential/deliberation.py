@@ -8,6 +8,9 @@
   「調整中の計画」「まだ案の段階ですが」「構想段階ですが」
 - 決まっていない方針を事実のように書くもの: 「来年度から〇〇を廃止する方向で
   調整しています」「無償化する方向で検討しています」「正式には決まっていませんが」
+  「方針はまだ調整中ですが」。同じ投稿の中で「〜することが決まりました」と書きながら、
+  「まだ方針を調整中です」「正式には決まっていません」と打ち明けているものは、決まった
+  ように書いた文とその打ち明けの両方を検出します。
 - 公表前であることを自ら示すもの: 「未発表の情報ですが」「公表前ですが」
   「非公表のデータ」「正式決定前ですが」「発表前の新キャラクターを公開」
 
@@ -19,7 +22,8 @@
 - 意見募集（パブリックコメント）に付した素案・計画案: 公表された情報です
   （「〇〇計画（素案）への意見を募集します」）
 - 「氏名は非公表とします」のような取扱いの説明、「未発表作品を初公開」（美術館
-  の展示）、「決まり次第お知らせします」「現在、医療機関と調整中です」
+  の展示）、「決まり次第お知らせします」「現在、医療機関と調整中です」、
+  「開催が決まりました。詳細はまだ調整中です」（決まったことと、決まっていない細部）
 - 内容に触れない途中経過の返答（「ご要望の件は、現在庁内で検討中です。」）。
   「庁内で検討中の案では…」「検討中ですが、…」のように中身を続けると検出します。
 
@@ -58,7 +62,7 @@ from koshiki.checker.registry import rule
 from koshiki.checker.text import Text
 
 # Cheap gate: every pattern below contains one of these.
-_GATE = ("検討", "調整", "段階", "発表", "公表", "決定", "決ま", "解禁")
+_GATE = ("検討", "調整", "段階", "発表", "公表", "決定", "決ま", "解禁", "協議")
 
 # What a draft under deliberation is called (案件 and 案内 are not drafts).
 _DRAFT = r"(?:素案|原案|試案|計画案|案(?![件内])|計画|方針|構想|内容|資料)"
@@ -73,6 +77,22 @@ _IN_PROGRESS = re.compile(
     r"|方向で(?:最終)?(?:調整|検討|協議)(?=中|し|を|に|が|段階|$)"
     r"|正式(?:には|に)?(?:決(?:定|ま)(?:って|して)?(?:い)?(?:ない|ません|ておりません)"
     r"|決定では(?:ありません|ない)|(?:な)?発表(?:は|が)?まだ(?:です)?)(?=が|けど|けれど|ので|ながら)"
+    # 方針はまだ調整中ですが、… (the policy itself is open, and the contents follow)
+    r"|(?:方針|方向性|是非|可否|結論)(?:は|を|が)?[、,]?\s?(?:まだ|いまだ)?[、,]?\s?(?:検討|調整|協議)中"
+    r"(?:です|であり|ではあります)?(?=が|けど|けれど|ながら)"
+)
+# The author admits that the policy is still open (まだ方針を調整中です, 正式には
+# 決まっていません): a decision announced in the same post is stated as fact too early.
+# 「詳細はまだ調整中です」 is about details of a decided matter, not the policy.
+_STILL_OPEN = re.compile(
+    r"(?:まだ|いまだ|依然)[^。!?\n]{0,8}?(?:方針|方向性|是非|可否|結論)(?:は|を|が)?[、,]?\s?(?:検討|調整|協議)(?:中|段階)"
+    r"|(?:方針|方向性|是非|可否|結論)(?:は|を|が)?[、,]?\s?(?:まだ|いまだ)[、,]?\s?(?:検討|調整|協議)(?:中|段階)"
+    r"|(?:正式に(?:は)?|実際には|本当は)(?:まだ)?決(?:定|ま)(?:って|して)?(?:い)?(?:ない|ません|ておりません)"
+)
+# A decision stated as made (…することが決まりました), from the start of its sentence.
+_STATED_DECIDED = re.compile(
+    r"[^。!?\n]{2,60}?(?:ことが(?:正式に)?(?:決まりました|決定しました)|ことに(?:決まりました|決定しました|なりました)"
+    r"|が(?:正式に)?(?:決まりました|決定しました))"
 )
 # Information that the author says is not published yet (未発表・公表前・非公表).
 _UNPUBLISHED_WORD = r"(?:正式)?(?:未発表|未公表|非公表|(?:公表|発表|解禁|決定)前)"
@@ -100,6 +120,8 @@ _PUBLIC_PROCESS = re.compile(
     r"|(?:委員会|協議会|部会)(?:を|の)?(?:開催|で(?:の)?(?:審議|議論))"
     r"|説明会|住民説明|会議資料|議事録|議事概要|傍聴|公表しました|公開しました|掲載しました"
 )
+# An in-house meeting (庁内の検討会議) is not a public one.
+_INTERNAL_MEETING = re.compile(r"(?:庁内|内部|課内|部内|局内)の?(?:検討会|検討委員会|協議会|審議会)")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _SUGGESTION = Suggestion("正式に決定・公表してから発信してください")
 
@@ -126,11 +148,43 @@ def _hits(norm: str) -> Iterator[Hit]:
         )  # fmt: skip
     for m in _IN_PROGRESS.finditer(norm):
         # A draft shown at a public meeting or put out for public comment is public.
-        if _PUBLIC_PROCESS.search(_sentence(norm, m.start(), m.end())):
+        if _is_public_process(_sentence(norm, m.start(), m.end())):
             continue
         yield Hit(
             m.start(), m.end(),
             f"「{m.group()}」は意思形成過程の情報です。市の決定として公表されるまで発信しないでください",
+            _SUGGESTION,
+        )  # fmt: skip
+    yield from _premature(norm)
+
+
+def _is_public_process(sentence: str) -> bool:
+    return _PUBLIC_PROCESS.search(_INTERNAL_MEETING.sub("", sentence)) is not None
+
+
+def _premature(norm: str) -> Iterator[Hit]:
+    """A decision announced while the same post admits the policy is still open."""
+    opens = [
+        m for m in _STILL_OPEN.finditer(norm) if not _is_public_process(_sentence(norm, m.start(), m.end()))
+    ]
+    if not opens:
+        return
+    decided = list(_STATED_DECIDED.finditer(norm))
+    if not decided:
+        return
+    for m in decided:
+        start = m.start()
+        while start < m.end() and norm[start] in " \u3000、,":
+            start += 1
+        yield Hit(
+            start, m.end(),
+            f"「{norm[start:m.end()]}」: まだ決まっていない方針を決定事項として書いています（意思形成過程の情報）",
+            _SUGGESTION,
+        )  # fmt: skip
+    for o in opens:
+        yield Hit(
+            o.start(), o.end(),
+            f"「{o.group()}」: 決まったと書いた方針がまだ意思形成過程にあることを示しています",
             _SUGGESTION,
         )  # fmt: skip
 

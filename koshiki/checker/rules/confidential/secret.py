@@ -9,12 +9,16 @@
   名前（姓・名）に敬称が付いたものだけを対象にします。「窓口に来られた方へ」のような
   案内、「高校生のAさん」のような匿名化した呼び方、ひな形の「○○様」は対象外です
   （ひな形の記号は style.masking が指摘します）。
+- 職務で知ったと自ら前置きした話: 「業務で知った話ですが、…」「職務上知り得たことですが、…」
+  「仕事で聞いた話なんですけど、…」。前置きからその文の終わりまでを検出します
+  （名前がなくても「市内の〇〇の団長さん」のように人や事柄が特定できるため）。
 
 次のものは検出しません（秘密そのものではなく、それについての公のお知らせ）。
 
 - 漏えい・紛失・誤送付のお詫びや再発防止策のお知らせ（「機密情報の漏えい事案について」
   「内部資料の誤掲載についてのお詫び」）
 - 機密文書の溶解処理・回収、秘密保持契約（入札公告）、情報セキュリティ研修の報告
+- 「職務上知り得た秘密を漏らしてはならない」のような守秘義務の説明
 - 「秘密基地」「おいしさの秘密」「市役所の秘密を探せ！」「極秘ミッション」
   「マル秘テクニック」のような催しや記事の題、
   「暗証番号は秘密にしてください」のような注意、「秘書課」「便秘」など別の語
@@ -46,6 +50,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -70,6 +75,11 @@ _GATE = (
     "に来",
     "にいらっしゃ",
     "に見え",
+    "知っ",
+    "知り得",
+    "聞い",
+    "耳にし",
+    "見聞き",
 )
 
 # Labels that mark a document or a remark as secret.
@@ -93,6 +103,14 @@ _ENCOUNTER = re.compile(
     r"(?:に|で)(?:来|来られ|来庁され|いらっしゃっ|見え|お見えになっ|おいでになっ)"
     r"(?:た|ていた|られた|ました|て(?!ください|下さい))"
 )
+# The author's own lead-in: what follows was learned on duty (業務で知った話ですが、…).
+_ON_DUTY = re.compile(
+    r"(?:業務|職務|仕事|公務|窓口業務)(?:上|で|中に?|の中で)"
+    r"(?:知っ|知り得|聞い|耳にし|見聞きし)た(?:話|こと|情報|内容|件)"
+    r"(?:です|なんです|なのです|だ|なん?だ)?(?:が|けど|けれど)"
+)
+# ...but the sentence refuses to tell (守秘義務があるためお答えできません).
+_REFUSAL = re.compile(r"守秘|義務|お答えでき|お話しでき|申し上げられ|お伝えでき|控えさせ|差し控え")
 _HONORIFIC = re.compile(r"(?:さん|様|さま|氏|くん|君|ちゃん)")
 _HONORIFIC_SUBJECT = re.compile(r"(?:さん|様|さま|氏)(?:が|は)$")
 # ㊙ as a stamp (㊙ 資料, 【㊙】), not as a playful prefix (㊙テクニック).
@@ -181,6 +199,24 @@ def _label_hits(text: Text) -> Iterator[Hit]:
         pos = norm.find("秘", pos + 1)
 
 
+def _on_duty_hits(norm: str) -> Iterator[Hit]:
+    for m in _ON_DUTY.finditer(norm):
+        end_m = _SENTENCE_END.search(norm, m.end(), m.end() + 200)
+        end = end_m.start() if end_m else min(len(norm), m.end() + 200)
+        # Trailing emoji, spaces and brackets are not part of what is told.
+        while end > m.end() and (
+            unicodedata.category(norm[end - 1])[0] in "SZPC" or norm[end - 1] == "\ufe0f"
+        ):
+            end -= 1
+        if _REFUSAL.search(_sentence_without(norm, m.start(), m.end())):
+            continue  # 職務上知り得たことですが、守秘義務があり…: a refusal, not a leak
+        yield Hit(
+            m.start(), end,
+            f"「{norm[m.start():m.end()]}」: 職務上知り得た情報は発信できません",
+            Suggestion("職務で知った個人や内部の話は発信せず、公開されている情報だけを伝えてください"),
+        )  # fmt: skip
+
+
 def _person_hits(text: Text) -> Iterator[Hit]:
     norm = text.norm
     for m in _ENCOUNTER.finditer(norm):
@@ -208,3 +244,4 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
         return
     yield from _label_hits(text)
     yield from _person_hits(text)
+    yield from _on_duty_hits(norm)

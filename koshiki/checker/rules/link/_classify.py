@@ -6,14 +6,21 @@ Each URL found by ``urls.find_urls`` gets exactly one kind:
 - ``unsafe``: a listed adult / gambling / malicious host or top-level domain,
   a raw IP address, a user-info trick (``https://city.kyoto.lg.jp@evil.example/``),
   a broken punycode label, a host mixing Latin with Cyrillic/Greek letters in
-  one label or spelled wholly in look-alike letters, or a host whose
-  look-alike skeleton equals or embeds an official domain without being it;
+  one label or spelled wholly in look-alike letters, a host whose look-alike
+  skeleton equals or embeds an official domain without being it or strings all
+  of its labels together in another order (``kawasaki-city-jp.example``), or a
+  non-official host whose name says it is a casino or an adult site
+  (``sports-bet-casino.win``, ``free-adult-xxx.com``: ``*_word`` entries);
 - ``official``: one of the profile's ``official_domains`` or a subdomain;
 - ``external``: anything else (including first-party short links such as
   ``forms.gle`` and ``youtu.be``, which are not shorteners);
 - ``mention``: a shortener's bare name with no path and no scheme
   (「bit.ly などの短縮URLにご注意ください」): it names the service, links nowhere
   in particular, and no rule reports it.
+
+The domain part of an e-mail address, also when the at-sign is disguised
+(``info(at)example.org``, ``info[at]example.org``: ``pii.email``'s finder), is
+not a link.
 
 The result is cached in ``Text.memo`` per profile, so the scan costs one pass
 over the URLs of the post however many link rules run. Host look-ups are
@@ -24,12 +31,14 @@ few URLs a post holds.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from koshiki.checker.lexicon import Entry, load_lexicon
+from koshiki.checker.lexicon import Entry, fold_term, load_lexicon
+from koshiki.checker.rules.pii.email import find_emails
 from koshiki.checker.text import Text
 from koshiki.checker.urls import Url, find_urls, host_matches
 
@@ -61,6 +70,9 @@ _UNSAFE_CATEGORIES = {
     "gambling_tld": "賭け事用のドメイン",
     "confusing_tld": "ファイル名と紛らわしいドメイン",
 }
+# Words in a host name that say what the site is (hosts.toml): not host names themselves.
+_WORD_CATEGORIES = {"adult_word": "成人向けサイト", "gambling_word": "ギャンブルサイト"}
+_TOKEN_SPLIT = re.compile(r"[^a-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +88,53 @@ class Link:
 @lru_cache(maxsize=1)
 def _host_table() -> tuple[dict[str, Entry], int]:
     """Listed hosts by name, and the most labels any listed host has."""
-    table = {e.term.lower(): e for e in load_lexicon("hosts").entries()}
+    entries = load_lexicon("hosts").entries()
+    table = {e.term.lower(): e for e in entries if e.category not in _WORD_CATEGORIES}
     return table, max((t.strip(".").count(".") + 1 for t in table), default=1)
+
+
+@lru_cache(maxsize=1)
+def _host_words() -> tuple[dict[str, Entry], tuple[tuple[str, Entry], ...]]:
+    """Host-name words: whole-token ones by word, and the substring (``any``) ones."""
+    tokens: dict[str, Entry] = {}
+    anywhere: list[tuple[str, Entry]] = []
+    for e in load_lexicon("hosts").entries():
+        if e.category in _WORD_CATEGORIES:
+            term = fold_term(e.term)
+            if e.boundary == "any":
+                anywhere.append((term, e))
+            else:
+                tokens[term] = e
+    return tokens, tuple(anywhere)
+
+
+def _named_unsafe(host: str) -> Entry | None:
+    """The word that marks ``host`` as a casino or adult site, if its name says so.
+
+    The top-level domain is left out (listed TLDs are entries of their own). A strong
+    word decides alone; ``weak`` words need a second, different word of the same kind
+    (free-adult-xxx.com), since adult-education.example alone is innocent.
+    """
+    name = host.rsplit(".", 1)[0] if "." in host else host
+    if not name.isascii():
+        return None
+    tokens, anywhere = _host_words()
+    for term, entry in anywhere:
+        if term in name:
+            return entry
+    weak: dict[str, list[Entry]] = {}
+    for token in _TOKEN_SPLIT.split(name):
+        entry = tokens.get(token)
+        if entry is None:
+            continue
+        if "weak" not in entry.tags:
+            return entry
+        found = weak.setdefault(entry.category, [])
+        if all(e.id != entry.id for e in found):
+            found.append(entry)
+            if len(found) >= 2:
+                return found[0]
+    return None
 
 
 def _listed(host: str) -> Entry | None:
@@ -147,11 +204,23 @@ def _spoofed_label(unicode_host: str) -> bool:
     return False
 
 
+def _label_tokens(sk: str) -> frozenset[str]:
+    """Parts of a skeleton host's labels, top-level domain left out, non-ASCII dropped."""
+    name = sk.rsplit(".", 1)[0] if "." in sk else ""
+    ascii_name = "".join(c for c in name if c.isascii())
+    return frozenset(t for t in re.split(r"[.\-_]+", ascii_name) if t)
+
+
 def _imitated(host: str, unicode_host: str, official: Iterable[str]) -> str | None:
     """The official domain ``host`` imitates without belonging to it, if any."""
     sk = skeleton(unicode_host)
     disguised = unicode_host != host or not unicode_host.isascii()
-    for domain in official:
+    domains = tuple(official)
+    # A genuine official host (www.city.kyoto.lg.jp also holds every label of the old
+    # city.kyoto.jp) never imitates by re-ordering; look-alike letters are judged below.
+    genuine_somewhere = not disguised and host_matches(host, domains)
+    tokens: frozenset[str] | None = None
+    for domain in domains:
         d = domain.lower().lstrip("*").lstrip(".")
         if not d:
             continue
@@ -167,6 +236,14 @@ def _imitated(host: str, unicode_host: str, official: Iterable[str]) -> str | No
             candidates.append(sk.replace("-", ".").replace("_", "."))
         for s in candidates:
             if s == sd or s.endswith("." + sd) or f".{sd}." in f".{s}.":
+                return d
+        # Every label of a specific domain strung together in another order before
+        # some other top-level domain (kawasaki-city-jp.example for city.kawasaki.jp):
+        # the reader sees the city's address in it. Not for bare suffixes (go.jp).
+        if d.count(".") >= 2 and not genuine_somewhere:
+            if tokens is None:
+                tokens = _label_tokens(sk)
+            if set(sd.split(".")) <= tokens:
                 return d
     return None
 
@@ -198,7 +275,12 @@ def classify(text: Text, official: tuple[str, ...], profile_key: str) -> list[Li
     if cached is not None:
         return cached  # type: ignore[return-value]
     links: list[Link] = []
-    for url in find_urls(text):
+    urls = find_urls(text)
+    # info(at)example.org: the domain of a disguised e-mail address is no link.
+    emails = find_emails(text) if any(not u.scheme for u in urls) else []
+    for url in urls:
+        if not url.scheme and any(e.start < url.start and url.end <= e.end for e in emails):
+            continue
         entry = _listed(url.host)
         if entry is not None and entry.category == "shortener":
             if url.path.strip("/?#"):
@@ -217,6 +299,11 @@ def classify(text: Text, official: tuple[str, ...], profile_key: str) -> list[Li
             links.append(Link(url, UNSAFE, reason))
         elif host_matches(url.host, official):
             links.append(Link(url, OFFICIAL))
+        elif (word := _named_unsafe(url.host)) is not None:
+            label = _WORD_CATEGORIES[word.category]
+            links.append(
+                Link(url, UNSAFE, f"{label}と思われるホスト（{url.host}）へのリンクです: {word.reason}", word)
+            )
         else:
             links.append(Link(url, EXTERNAL, entry.reason if entry else "", entry))
     text.memo[key] = links

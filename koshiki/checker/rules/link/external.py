@@ -4,10 +4,11 @@
 プロファイルの公式ドメイン（`official_domains`、標準では lg.jp と go.jp）にも
 そのサブドメインにも当たらないホストへのリンクを、情報として知らせます。
 Google フォーム（forms.gle）や YouTube（youtu.be）の共有リンクもここに含まれます。
+メールアドレスのドメイン（記号を置き換えた `info(at)example.org` の形も）はリンクではありません。
 
-URL短縮サービス（`link.shortener`）や有害・偽装のおそれがあるリンク（`link.unsafe`）として
-すでに指摘したリンクには、重ねて表示しません。ただし、プロファイルがそれらの規則を
-無効にしている場合は、このリンクとして知らせます。
+URL短縮サービス（`link.shortener`）や有害・偽装のおそれがあるリンク（`link.unsafe`）も
+公式ドメイン外へのリンクなので、それらの規則とは独立にここでも知らせます（規則はそれぞれ
+独立した検査で、プロファイルがどれかを無効にしても他の規則の結果は変わりません）。
 
 プロファイルの規則設定 `options.allowed_hosts` に挙げたホスト（例: 市の公式 YouTube
 チャンネルを置く www.youtube.com）とそのサブドメインは対象外にできます。
@@ -48,22 +49,13 @@ _SUGGESTION = Suggestion(
 )
 
 
-def _enabled(env: Env, rule_id: str) -> bool:
-    binding = env.profile.bindings.get(rule_id)
-    return binding is not None and binding.enabled
-
-
 @rule("link.external", title="公式ドメイン外へのリンク", severity="info")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     if "." not in text.norm:
         return
-    kinds = {EXTERNAL}
-    # A link another link rule already reports is not repeated here, unless
-    # the profile switched that rule off (then this is all the author sees).
-    if not _enabled(env, "link.shortener"):
-        kinds.add(SHORTENER)
-    if not _enabled(env, "link.unsafe"):
-        kinds.add(UNSAFE)
+    # Rules are independent checks: a shortened or unsafe link is still a
+    # link off the official domains (RULES.md link.external).
+    kinds = {EXTERNAL, SHORTENER, UNSAFE}
     allowed = tuple(env.options.get("allowed_hosts", ()))
     for link in classify(text, official_domains(env.profile), env.profile.id):
         if link.kind in kinds and not host_matches(link.url.host, allowed):

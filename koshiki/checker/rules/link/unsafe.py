@@ -6,12 +6,18 @@
   成人向け・賭け事用のトップレベルドメイン（.xxx、.casino など）と、
   ファイル名と紛らわしいトップレベルドメイン（.zip、.mov）。
   一覧は `koshiki/checker/lexicons/hosts.toml` にあり、ホストごとに理由を記しています。
+- 一覧にないホストでも、名前がカジノ・成人向けサイトであることを示すもの
+  （sports-bet-casino.example、onlinecasino.example、free-adult-xxx.example）。
+  casino・porn などはそれだけで、adult・xxx・sex・bet・slot など単独ではほかの意味にも
+  使われる語は同じ種類の語が二つそろったときだけ対象にします（adult-learning.example は対象外）。
+  公式ドメインのホストと、パス（/news/casino-ir）にある語は対象外です。
 - IPアドレスを直接指定したリンク（http://203.0.113.5/ など）。
 - 公式ドメインに似せたホスト名。プロファイルの公式ドメイン（`official_domains`）と比べて、
   見た目の似た文字（0とo、1・iとl、rnとm、キリル文字・ギリシャ文字の а・с・о・ο など）を
   同一視すると一致するのに公式ドメインではないもの（city.kyot0.lg.jp、clty.kyoto.lg.jp、
   キリル文字の с を使った сity.kyoto.lg.jp）、公式ドメインを名前の途中に埋め込んだもの
-  （city.kyoto.lg.jp.example.com、city-kyoto-lg.jp.example.com）。
+  （city.kyoto.lg.jp.example.com、city-kyoto-lg.jp.example.com）、公式ドメインの
+  ラベルをすべて順序を変えてつないだもの（city.kawasaki.jp に対する kawasaki-city-jp.example）。
   punycode（xn--）のホストは元の文字に戻してから比べます。
 - 一つのラベルに英字とキリル文字・ギリシャ文字を混ぜたホストや、英字に似た別の文字だけで
   綴ったホスト、復号できない punycode のホスト。

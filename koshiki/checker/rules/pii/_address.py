@@ -7,9 +7,10 @@ cached in ``Text.memo``.
 An address is found from its street number — ``1丁目2番3号``, ``2番3号``,
 ``123番地の1``, the block form ``北白川1-2-3`` and Kyoto's ``…町488`` — and
 extended to the left over the town, ward and city names. It is *private* when
-the sentence around it speaks of a residence or a private person (自宅, お宅,
-〜さん宅, 〜方, 住んで, マンション, 号室, …) and no facility or venue word
-(会場, 所在地, 市役所, センター, 公園, …) stands closer to it: the guidelines
+a person's name with 様/さん follows it on its line (the way a private sender or
+addressee is written), or the sentence around it speaks of a residence or a
+private person (自宅, お宅, 〜さん宅, 〜方, 住んで, マンション, 号室, …) and no
+facility or venue word (会場, 所在地, 市役所, センター, 公園, …) stands closer to it: the guidelines
 forbid disclosing personal information (Kyoto 4(3)ウ, Komae 4(3)エ), while
 venue and office addresses in announcements are public information.
 
@@ -62,9 +63,16 @@ _PUBLIC = re.compile(
     r"センター|会館|ホール|公園|図書館|学校|小学校|中学校|高校|大学|体育館|施設|事務所|"
     r"美術館|博物館|資料館|記念館|病院|診療所|保育園|保育所|幼稚園|こども園|公民館|集会所|"
     r"ビル|店|本社|支社|工場|駅|神社|寺院|教会|城|広場|プラザ|スタジアム|アリーナ|"
-    r"交番|警察署|消防署|郵便局|協会|組合|法人|会社|商店街|市場|避難所"
+    r"交番|警察署|消防署|郵便局|協会|組合|法人|会社|商店街|市場|避難所|(?<=[\u4e00-\u9fff\u30a1-\u30fa])(?:課(?!題|税|金)|(?<!関)係)"
 )
 _POSTAL = re.compile(r"(?:(?P<mark>〒)\s?|郵便番号\s?:?\s?)?(?<![\d\-])(?P<code>\d{3}-?\d{4})$")
+# A person's name with 様/さん/殿 right after the address on the same line: how a
+# private addressee or sender is written (差出人：〒… 伏見区…6丁目23 井上俊夫様).
+# 御中 (an organisation) is not; a public word in the name (市役所 山田様) is checked.
+_ADDRESSEE = re.compile(
+    r"^[ \u3000]?(?P<name>[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa\u30fc]{1,6}"
+    r"(?:[ \u3000]?[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa\u30fc]{1,6})?)[ \u3000]?(?:様|さま|さん|殿)"
+)
 # 〜方 right after the address: the household the mail is addressed to (山田方).
 _CARE_OF = re.compile(
     r"^\s?[\u4e00-\u9fff]{1,4}(?<!地|両|夕|一|他|後|前|行|見|仕|味|相|親|先|当|貴)方(?![面向法針式策])"
@@ -139,6 +147,9 @@ def _nearest(pattern: re.Pattern[str], before: str, after: str) -> int | None:
 
 def _is_private(before: str, after: str) -> bool:
     if _CARE_OF.match(after):
+        return True
+    addressee = _ADDRESSEE.match(after)
+    if addressee and not _PUBLIC.search(addressee.group("name")):
         return True
     strong = _nearest(_PRIVATE_STRONG, before, after)
     public = _nearest(_PUBLIC, before, after)

@@ -1,10 +1,17 @@
 """私人の居場所（自宅・今いる場所）や、位置情報を付けて投稿していることを検出する。
 
 ## 何を検出するか
-- 特定の人の住まいを示す書き方: 「山田さんの家」「鈴木様宅」「田中さんの自宅前」。
-  人名（SudachiPy の品詞で判定）に敬称や「の」を挟んで自宅・お宅・家・実家などが続くもの。
+- 特定の人の住まいを示す書き方: 「山田さんの家」「鈴木様宅」「田中さんの自宅前」
+  「吉田さん（98）のご自宅」。人名（SudachiPy の品詞で判定）に敬称・年齢や「の」を
+  挟んで自宅・お宅・家・実家などが続くもの。番地まで書いた住所に「のお宅」「のご自宅」が
+  続くもの（「東町2丁目3番4号のお宅」）。その住まいの場所を目印で書き足したもの
+  （「お宅は〇〇駅から徒歩5分」「ご自宅は郵便局の裏」）。
+  人が住んでいない空き家・跡地（「山田さん宅の空き家」）は居場所ではないので対象外。
 - 特定の人が今どこにいるかを示す書き方: 「山田太郎さんは今、四条河原町にいます」。
   同じ文の前に人名があり、「今／現在／ただいま〜に（で）いる・来ている」と続くもの。
+- 特定の人がいつもいる場所と時間: 「見守りボランティアの田中さん、毎朝7時から〇〇小学校の
+  正門前に立っています」「毎週土曜の朝は自宅前の畑で作業されています」。同じ文の前に
+  人名があり、「毎朝・毎週〇曜日…〜に（で）立って・いる・作業して」と続くもの。
 - 位置情報を付けて投稿している・付けたままだという記述: 「位置情報をオンにして投稿」
   「位置情報付きで撮影」「ジオタグ付き」。「位置情報をオフに」「位置情報にご注意」
   のような注意喚起は対象にしない。
@@ -44,6 +51,7 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
+from koshiki.checker.rules.pii._address import find_addresses
 from koshiki.checker.text import Text
 from koshiki.checker.tokens import Tokens
 
@@ -57,14 +65,35 @@ _GEOTAG_SAFE = re.compile(
     r"オフ|off|無効|外し|外す|削除|消し|消す|しない|せず|ないよう|ないか|ません|ないで|"
     r"注意|気をつけ|気を付け|確認|危険|リスク|おそれ|恐れ|知られ|特定され|留意|控え|避け|やめ|止め|停止"
 )
-# Geotags matter where something is published: a post, a photo or a video
-# (an app that needs location services on is not a finding).
-_GEOTAG_PUBLISHING = re.compile(r"投稿|撮影|写真|画像|動画|ツイート|ポスト|アップ|載せ|公開|配信")
+# Geotags matter where something is published: a post, a photo or a video, a live
+# report (an app that needs location services on is not a finding).
+_GEOTAG_PUBLISHING = re.compile(
+    r"投稿|撮影|写真|画像|動画|ツイート|ポスト|アップ|載せ|公開|配信|お届け|発信|中継|実況|ライブ|レポ|更新|シェア|つぶや"
+)
 _HONORIFIC = r"(?:さん|くん|ちゃん|様|さま|君|氏)"
 _HOME = re.compile(
-    rf"(?P<hon>{_HONORIFIC})?(?P<no>の)?"
+    # 山口さん（82）のご自宅: the age between the name and the home
+    rf"(?P<hon>{_HONORIFIC})?(?:\s?\(\d{{1,3}}(?:歳|才)?\))?(?P<no>の)?"
     r"(?P<home>ご自宅|自宅|お宅|お家|おうち|実家|住まい|宅|家)"
     r"(?P<near>の?(?:前|付近|近く|周辺|周り|隣|場所))?"
+)
+# Nobody lives there: a vacant or former house is property, not whereabouts.
+_VACANT = re.compile(r"の?(?:空き家|空家|跡地|跡)")
+# A street address named as someone's home (東和泉2丁目14番7号のお宅).
+_ADDRESS_HOME = re.compile(r"\s?(?:の|にある)(?:ご自宅|自宅|お宅|お住まい|住まい)")
+# The home described by landmarks after it was mentioned (お宅は〇〇駅から徒歩5分).
+_HOME_DIRECTIONS = re.compile(
+    r"(?:その|この)?(?:ご自宅|自宅|お宅|お家|おうち|お住まい)は[^。!?\n]{0,25}?"
+    r"(?:から(?:徒歩|歩いて|車で)(?:約)?\d{1,3}分|の(?:裏|隣|向かい|真向かい|斜め向かい|角|奥|手前|すぐ近く))"
+)
+# A person's habitual place and time (毎朝7時から〇〇小学校の正門前に立って).
+_ROUTINE = re.compile(
+    r"(?:毎(?:朝|晩|夕方?|夜|日|週末|週[月火水木金土日](?:曜日?)?)|平日の(?:朝|夕方|夜))"
+    r"(?:の?(?:朝|夕方|夜|午前|午後|昼))?(?:に|は|も)?[、,]?\s?"
+    r"(?:\d{1,2}時(?:\d{1,2}分|半)?(?:から|~|頃|ごろ)?[、,]?\s?)?"
+    r"(?P<place>[^\s、,。!?]{2,20}?)(?:に|で)(?:[^\s、,。!?]{1,12}?を)?"
+    r"(?:立って|い(?:る|ます|らっしゃ)|おられ|(?:作業|散歩|見守り|練習|畑仕事|ジョギング|ウォーキング)"
+    r"(?:され|し)て|見守って|過ごされ|過ごして)"
 )
 _NOW_AT = re.compile(
     r"(?:(?<![\u4e00-\u9fff])今|(?<![\u3041-\u3096])いま|現在|ただいま)"
@@ -133,11 +162,14 @@ def _geotags(norm: str) -> Iterator[Hit]:
 def _homes(text: Text) -> Iterator[Hit]:
     norm = text.norm
     tokens: Tokens | None = None
+    found = False
     for m in _HOME.finditer(norm):
         home_start, home_end = m.span("home")
         if not m.group("hon") and not m.group("no") and m.group("home") in ("家", "お家", "おうち"):
             # 山田家 is a household's name (山田家住宅, a cultural property); a bare
             # 家 needs an honorific or の to point at a person's home.
+            continue
+        if _VACANT.match(norm, home_end):
             continue
         if tokens is None:
             tokens = text.tokens
@@ -148,6 +180,7 @@ def _homes(text: Text) -> Iterator[Hit]:
         if start is None:
             continue
         end = m.end()
+        found = True
         shown = text.original[slice(*text.to_original(start, end))]
         yield Hit(
             start,
@@ -155,6 +188,28 @@ def _homes(text: Text) -> Iterator[Hit]:
             f"特定の人の住まいを示す記述「{shown}」があります",
             Suggestion("個人の住まいの場所は書かず、「市内在住の方」などに置き換えてください"),
         )
+    for address in find_addresses(text):
+        m = _ADDRESS_HOME.match(norm, address.end)
+        if m is None or _VACANT.match(norm, m.end()):
+            continue
+        found = True
+        shown = text.original[slice(*text.to_original(address.start, m.end()))]
+        yield Hit(
+            address.start,
+            m.end(),
+            f"番地まで書いた住所で特定の人の住まいを示す記述「{shown}」があります",
+            Suggestion("個人の住まいの場所は書かず、「市内在住の方」などに置き換えてください"),
+        )
+    if found:
+        # Once a person's home is named, landmarks pinpoint it (お宅は〇〇駅から徒歩5分).
+        for m in _HOME_DIRECTIONS.finditer(norm):
+            shown = text.original[slice(*text.to_original(m.start(), m.end()))]
+            yield Hit(
+                m.start(),
+                m.end(),
+                f"特定の人の住まいの場所を目印で示す記述「{shown}」があります",
+                Suggestion("住まいの場所が分かる目印（駅からの距離、隣の店など）は書かないでください"),
+            )
 
 
 def _now_at(text: Text) -> Iterator[Hit]:
@@ -178,9 +233,34 @@ def _now_at(text: Text) -> Iterator[Hit]:
         )
 
 
+def _routines(text: Text) -> Iterator[Hit]:
+    norm = text.norm
+    for m in _ROUTINE.finditer(norm):
+        sentence = _sentence_start(norm, m.start())
+        head = norm[sentence : m.start()]
+        if not head or _ROLE.search(head):
+            continue
+        items = text.tokens.items
+        first = bisect.bisect_left(items, sentence, key=lambda t: t.start)
+        last = bisect.bisect_left(items, m.start(), key=lambda t: t.start)
+        if not any(t.is_person_name for t in items[first:last]):
+            continue
+        shown = text.original[slice(*text.to_original(m.start(), m.end()))]
+        yield Hit(
+            m.start(),
+            m.end(),
+            f"特定の人がいつもいる場所と時間を示す記述「{shown}」があります",
+            Suggestion(
+                "個人がいつどこにいるかは書かないでください（「地域の見守りボランティアの皆さん」などに）"
+            ),
+        )
+
+
 @rule("pii.location", title="私人の居場所・位置情報", severity="warning")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     yield from _geotags(norm)
     yield from _homes(text)
     yield from _now_at(text)
+    if "毎" in norm or "平日" in norm:
+        yield from _routines(text)

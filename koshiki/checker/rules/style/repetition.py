@@ -3,9 +3,10 @@
 ## 何を検出するか
 投稿案を、同じアカウントの最近の投稿（チェック時の文脈 ``recent_posts``、新しい順）
 と比べ、同じかほぼ同じ内容なら投稿全体を指摘します。比べる前に、URL・ハッシュ
-タグ・メンション・空白・句読点・記号・絵文字を除き、全角と半角、大文字と小文字を
-そろえるので、「【再掲】」を付けただけ、URL の計測用パラメータや絵文字を変えただけ
-の投稿も同じ内容とみなします。
+タグ・メンション・空白・句読点・記号・絵文字と、再投稿であることを示す見出し
+（「【再掲】」「（再掲）」「【再度のお知らせ】」「再送」「リマインド」など）を除き、
+全角と半角、大文字と小文字をそろえるので、再掲の印を付けただけ、URL の計測用パラメータや
+絵文字を変えただけの投稿も同じ内容とみなします。
 
 似ているかどうかは、2文字ずつの文字の組（バイグラム）の重なり（Dice係数）で
 測ります。既定のしきい値は 0.9 で、プロファイルの規則オプション ``threshold``
@@ -61,6 +62,11 @@ _MAX_CHARS = 5000
 # URLs, hashtags and mentions change between reposts without changing the content.
 _NOISE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|[#＃][^\s#＃]+|@[A-Za-z0-9_]+")
 _DIGITS = re.compile(r"\d+")
+# Marks that say "this is a repost": they announce the repetition, they are not new content.
+_REPOST_MARK = re.compile(
+    r"[【\[(<〔]?\s*(?:再掲載?|再度のお知らせ|再びのお知らせ|改めてのお知らせ|再送|再投稿|再告知|再周知"
+    r"|リマインド|reminder|remind|repost)\s*[】\])>〕]?"
+)
 _SUGGESTION = Suggestion("リポスト機能を使うか、新しい情報を加えた別の文面にしてください")
 
 
@@ -71,7 +77,7 @@ class _Post:
 
     def __init__(self, text: str) -> None:
         folded = unicodedata.normalize("NFKC", text[:_MAX_CHARS]).lower()
-        folded = _NOISE.sub(" ", folded)
+        folded = _REPOST_MARK.sub(" ", _NOISE.sub(" ", folded))
         self.lines = tuple(line for line in (_letters(raw) for raw in folded.splitlines()) if line)
         self.flat = "".join(self.lines)
         self.numbers = tuple(_DIGITS.findall(self.flat))
