@@ -24,6 +24,7 @@ from koshiki.api.tokens import AuthError, authenticate
 from koshiki.checker.context import CheckContext, ContextError
 from koshiki.checker.engine import DEFAULT_PROFILE
 from koshiki.checker.engine import check as run_check
+from koshiki.checker.findings import report_dict
 from koshiki.checker.profiles import available, load_profile
 from koshiki.errors import ActionError
 from koshiki.org import access
@@ -79,7 +80,7 @@ def check(request: HttpRequest) -> JsonResponse:
     except ApiError as exc:
         return _error(exc)
     findings = run_check(text, profile, context)
-    return _json({"profile": profile.id, "findings": [f.as_dict() for f in findings]})
+    return _json(report_dict(profile.id, findings))
 
 
 def _too_large() -> ApiError:

@@ -20,7 +20,7 @@ from typing import IO, Any, NoReturn
 
 from koshiki.checker.context import AUTHOR_KINDS, CheckContext, ContextError
 from koshiki.checker.engine import DEFAULT_PROFILE, check
-from koshiki.checker.findings import Finding, Severity
+from koshiki.checker.findings import Finding, Severity, report_dict
 from koshiki.checker.profiles import ProfileError, available, load_profile
 from koshiki.checker.registry import all_rules
 from koshiki.checker.text import Text
@@ -103,7 +103,7 @@ def _check_one(args: argparse.Namespace) -> int:
     ctx = CheckContext(paid_third_party=args.paid_third_party, author_kind=args.author_kind)
     findings = check(text, profile, ctx)
     if args.format == "json":
-        out = {"profile": profile.id, "findings": [f.as_dict() for f in findings]}
+        out = report_dict(profile.id, findings)
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(render_text(text, findings, args.file if args.file != "-" else "<stdin>", profile.id))

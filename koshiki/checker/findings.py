@@ -93,3 +93,8 @@ class Hit:
     message: str
     suggestion: Suggestion | None = None
     severity: Severity | None = None
+
+
+def report_dict(profile_id: str, findings: list[Finding]) -> dict[str, object]:
+    """The JSON report shared by ``koshiki check --format json`` and ``POST /api/check``."""
+    return {"profile": profile_id, "findings": [f.as_dict() for f in findings]}
