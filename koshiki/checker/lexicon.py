@@ -62,9 +62,7 @@ class Lexicon:
         self.name = name
         self._patterns = [p for p, _ in entries]
         self._entries = [e for _, e in entries]
-        self._automaton = (
-            ahocorasick_rs.AhoCorasick(self._patterns) if self._patterns else None
-        )
+        self._automaton = ahocorasick_rs.AhoCorasick(self._patterns) if self._patterns else None
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -93,12 +91,19 @@ class Lexicon:
 
 
 def _drop_nested(matches: list[Match]) -> list[Match]:
-    """Keep the longest match where one lies inside another of the same rule."""
+    """Keep the longest match where one lies inside another of the same rule.
+
+    ``matches`` is sorted by start, longest first, so every kept match starts at
+    or before the current one: the current one is nested exactly when it ends at
+    or before the furthest end kept so far for its rule. Linear in the matches.
+    """
     kept: list[Match] = []
+    furthest: dict[str, int] = {}
     for m in matches:
-        if any(k.entry.rule == m.entry.rule and k.start <= m.start and m.end <= k.end for k in kept):
+        if furthest.get(m.entry.rule, -1) >= m.end:
             continue
         kept.append(m)
+        furthest[m.entry.rule] = max(furthest.get(m.entry.rule, -1), m.end)
     return kept
 
 
