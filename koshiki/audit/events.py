@@ -1,0 +1,230 @@
+"""Appending to and verifying the hash-chained audit trail.
+
+``record_event`` costs three queries (lock the head, insert the event, move
+the head) and must run inside the caller's ``transaction.atomic()`` so the
+event commits or rolls back with the change it records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from koshiki.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` as plain JSON (dates, decimals and UUIDs become strings)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def actor_label(actor: Any) -> str:
+    """How the actor is named in the trail: full name and login, or システム."""
+    if actor is None or not getattr(actor, "pk", None):
+        return "システム"
+    name = f"{actor.last_name} {actor.first_name}".strip()  # family name first
+    return f"{name}（{actor.get_username()}）" if name else actor.get_username()
+
+
+def event_hash(
+    *,
+    seq: int,
+    created_at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    summary: Mapping[str, Any],
+    prev_hash: str,
+) -> str:
+    """SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of one row."""
+    payload = {
+        "seq": seq,
+        "created_at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "summary": summary,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def hash_of(event: AuditEvent) -> str:
+    """Recompute the hash a stored event should carry."""
+    return event_hash(
+        seq=event.seq,
+        created_at=event.created_at,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        summary=event.summary,
+        prev_hash=event.prev_hash,
+    )
+
+
+def object_ref(obj: models.Model | tuple[str, Any]) -> tuple[str, str]:
+    """(object_type, object_id) of a model instance (``app.model``) or an explicit pair."""
+    if isinstance(obj, tuple):
+        return str(obj[0]), str(obj[1])
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of ``instance`` as JSON values (foreign keys as ids)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        out[name] = field.value_from_object(instance)  # type: ignore[union-attr]
+    return _jsonable(out)
+
+
+def record_event(
+    actor: Any,
+    action: str,
+    obj: models.Model | tuple[str, Any],
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    *,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    Locks the chain head row (``select_for_update``) so concurrent appends queue
+    instead of forking the chain; raises ``RuntimeError`` outside
+    ``transaction.atomic()``, because an event committed apart from its change
+    could record something that never happened.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event() は操作と同じ transaction.atomic() の中で呼んでください")
+    object_type, object_id = object_ref(obj)
+    summary: dict[str, Any] = {"before": dict(before or {}), "after": dict(after or {})}
+    if details:
+        summary["details"] = dict(details)
+    summary = _jsonable(summary)
+    head = _lock_head()
+    seq = head.last_seq + 1
+    created_at = timezone.now()
+    label = actor_label(actor)
+    actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+    digest = event_hash(
+        seq=seq,
+        created_at=created_at,
+        actor_id=actor_id,
+        actor_label=label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        prev_hash=head.last_hash,
+    )
+    event = AuditEvent(
+        seq=seq,
+        created_at=created_at,
+        actor_id=actor_id,
+        actor_label=label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
+    event.save(force_insert=True)
+    head.last_seq, head.last_hash = seq, digest
+    head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+def _lock_head() -> AuditChainHead:
+    """The chain head, row-locked until the transaction ends (created on first use)."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(pk=1)
+    except IntegrityError:
+        pass  # another transaction created it first; lock theirs
+    return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """The first place where the chain does not verify."""
+
+    seq: int | None
+    event_id: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"連番 {self.seq}（id={self.event_id}）" if self.seq is not None else "末尾"
+        return f"{where}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of a verification: how many events were checked, first break."""
+
+    checked: int
+    broken: BrokenLink | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def verify_chain(chunk_size: int = 2000) -> ChainReport:
+    """Recompute every hash in sequence order; report the first broken link.
+
+    Catches a changed row (hash mismatch), a removed row (gap in ``seq`` or a
+    ``prev_hash`` that does not match) and removed trailing rows (the head
+    names a later event). Reads the table once, streaming.
+    """
+    expected_seq, prev, checked = 1, GENESIS_HASH, 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if event.seq != expected_seq:
+            return ChainReport(
+                checked,
+                BrokenLink(
+                    event.seq,
+                    event.pk,
+                    f"連番 {expected_seq} の記録がありません（削除された可能性があります）",
+                ),
+            )
+        if event.prev_hash != prev:
+            return ChainReport(
+                checked,
+                BrokenLink(event.seq, event.pk, "直前の記録のハッシュと一致しません（連鎖が切れています）"),
+            )
+        if hash_of(event) != event.hash:
+            return ChainReport(
+                checked,
+                BrokenLink(event.seq, event.pk, "記録の内容がハッシュと一致しません（改ざんされています）"),
+            )
+        prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_seq != checked or head.last_hash != prev):
+        return ChainReport(
+            checked,
+            BrokenLink(
+                None,
+                None,
+                f"末尾の記録がありません（最後の連番は {head.last_seq}、見つかったのは {checked} まで）",
+            ),
+        )
+    return ChainReport(checked, None)

@@ -1,0 +1,12 @@
+"""Auditor URLs."""
+
+from django.urls import path
+
+from koshiki.audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("export.csv", views.export_csv, name="export"),
+]

@@ -1,0 +1,148 @@
+"""Every change to the organisation: municipalities, units, role assignments (audited).
+
+Each action checks permission through ``org.access``, runs in one transaction
+and appends an audit event in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from koshiki.audit.events import record_event, snapshot
+from koshiki.errors import ActionError
+from koshiki.org import access
+from koshiki.org.models import Municipality, OrgUnit, RoleAssignment, validate_profile_id
+from koshiki.org.roles import ACCOUNT_ROLES, CITY_ROLES, COMPANY_ROLES, UNIT_ROLES, Role
+
+_ROLE_FIELDS = ("user", "role", "unit", "account", "company", "municipality", "ended_at")
+
+
+def do_create_municipality(actor: Any, name: str, profile_id: str, website: str = "") -> Municipality:
+    """Create a municipality on a profile (set-up and demo only; no role can do it from the UI)."""
+    try:
+        validate_profile_id(profile_id)
+    except ValidationError as exc:
+        raise ActionError(exc.messages[0]) from None
+    with transaction.atomic():
+        if Municipality.objects.filter(name=name).exists():
+            raise ActionError(f"自治体「{name}」は既に登録されています")
+        municipality = Municipality.objects.create(name=name, profile_id=profile_id, website=website)
+        record_event(
+            actor,
+            "org.municipality.create",
+            municipality,
+            {},
+            snapshot(municipality, ["name", "profile_id", "website"]),
+        )
+    return municipality
+
+
+def do_create_unit(
+    actor: Any,
+    municipality: Municipality,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None = None,
+    *,
+    bootstrap: bool = False,
+) -> OrgUnit:
+    """Add a unit to the tree (governance office); sets its materialised ``path``.
+
+    ``bootstrap`` skips the permission check for set-up commands (load_demo),
+    which have no user with a role yet.
+    """
+    if not bootstrap:
+        access.require(access.can_manage_units(actor, municipality), "組織を追加できるのは所管課です")
+    name = (name or "").strip()
+    if not name:
+        raise ActionError("組織の名称を入力してください")
+    if kind not in OrgUnit.Kind.values:
+        raise ActionError(f"組織の種別が正しくありません（{kind}）")
+    if parent is not None and parent.municipality_id != municipality.pk:
+        raise ActionError("上位組織が別の自治体のものです")
+    with transaction.atomic():
+        if OrgUnit.objects.filter(municipality=municipality, parent=parent, name=name).exists():
+            raise ActionError(f"同じ上位組織の下に「{name}」が既にあります")
+        unit = OrgUnit.objects.create(municipality=municipality, parent=parent, name=name, kind=kind)
+        unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+        unit.save(update_fields=["path"])
+        record_event(
+            actor,
+            "org.unit.create",
+            unit,
+            {},
+            snapshot(unit, ["municipality", "parent", "name", "kind", "path"]),
+        )
+    return unit
+
+
+def do_assign_role(
+    actor: Any,
+    user: Any,
+    role: str,
+    *,
+    municipality: Municipality,
+    unit: OrgUnit | None = None,
+    account: Any = None,
+    company: str = "",
+    bootstrap: bool = False,
+) -> RoleAssignment:
+    """Give ``user`` a role for a unit, an account or the whole municipality (audited)."""
+    if role not in Role.values:
+        raise ActionError(f"役割が正しくありません（{role}）")
+    company = (company or "").strip()
+    if role in CITY_ROLES and (unit is not None or account is not None):
+        raise ActionError(f"「{Role(role).label}」は自治体全体の役割です。組織やアカウントは指定しません")
+    if role in COMPANY_ROLES and (account is None or not company):
+        raise ActionError(f"「{Role(role).label}」には担当するアカウントと会社・団体名が必要です")
+    if role == Role.SECTION_HEAD and unit is None:
+        raise ActionError("所属長には組織を指定してください")
+    if role in UNIT_ROLES | ACCOUNT_ROLES and role not in CITY_ROLES and unit is None and account is None:
+        raise ActionError(f"「{Role(role).label}」には組織かアカウントを指定してください")
+    if role not in ACCOUNT_ROLES and account is not None:
+        raise ActionError(f"「{Role(role).label}」はアカウント単位では付与できません")
+    if unit is not None and unit.municipality_id != municipality.pk:
+        raise ActionError("組織が別の自治体のものです")
+    if account is not None and account.municipality_id != municipality.pk:
+        raise ActionError("アカウントが別の自治体のものです")
+    if not bootstrap:
+        access.require(
+            access.can_assign_role(actor, municipality, role, unit, account),
+            "この役割を付与する権限がありません",
+        )
+    with transaction.atomic():
+        duplicate = RoleAssignment.objects.active().filter(
+            user=user, role=role, municipality=municipality, unit=unit, account=account
+        )
+        if duplicate.exists():
+            raise ActionError("同じ役割が既に付与されています")
+        assignment = RoleAssignment.objects.create(
+            municipality=municipality, user=user, role=role, unit=unit, account=account, company=company
+        )
+        record_event(actor, "org.role.assign", assignment, {}, snapshot(assignment, _ROLE_FIELDS))
+    access.forget_roles(user)
+    return assignment
+
+
+def do_end_role(actor: Any, assignment: RoleAssignment) -> RoleAssignment:
+    """End a role assignment (kept for history; 人事異動)."""
+    access.require(
+        access.can_assign_role(
+            actor, assignment.municipality, assignment.role, assignment.unit, assignment.account
+        ),
+        "この役割を終了する権限がありません",
+    )
+    with transaction.atomic():
+        locked = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.ended_at is not None:
+            raise ActionError("この役割は既に終了しています")
+        before = snapshot(locked, ["ended_at"])
+        locked.ended_at = timezone.now()
+        locked.save(update_fields=["ended_at"])
+        record_event(actor, "org.role.end", locked, before, snapshot(locked, ["ended_at"]))
+    access.forget_roles(locked.user)
+    return locked

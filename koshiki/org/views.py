@@ -1,0 +1,125 @@
+"""The organisation page: unit tree and role assignments; forms for the governance office."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from koshiki.errors import ActionError
+from koshiki.org import access
+from koshiki.org.actions import do_assign_role, do_create_unit, do_end_role
+from koshiki.org.forms import RoleForm, UnitForm
+from koshiki.org.models import RoleAssignment
+
+
+def _context(request: HttpRequest, **forms: object) -> dict[str, object]:
+    user = request.user
+    municipality = access.municipality_of(user)
+    units = access.units_visible_to(user)
+    accounts = access.accounts_visible_to(user).order_by("display_name")
+    assignments = (
+        RoleAssignment.objects.active()
+        .filter(municipality=municipality)
+        .select_related("user", "unit", "account")
+        .order_by("role", "user__username")
+    )
+    if not access.can_manage_units(user, municipality):
+        paths = [u.path for u in units]
+        assignments = [
+            a
+            for a in assignments
+            if (a.unit and any(a.unit.path.startswith(p) for p in paths)) or a.account in accounts
+        ]
+    return {
+        "municipality": municipality,
+        "units": units,
+        "assignments": assignments,
+        "can_manage": municipality is not None and access.can_manage_units(user, municipality),
+        "can_assign": access.has_role(user, "section_head")
+        or (municipality and access.can_manage_units(user, municipality)),
+        "unit_form": forms.get("unit_form") or UnitForm(units=units),
+        "role_form": forms.get("role_form") or RoleForm(units=units, accounts=accounts),
+    }
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    access.require(
+        access.can_view_org(request.user), "組織と役割を閲覧できるのは所管課・所属長・監査担当です"
+    )
+    return render(request, "org/overview.html", _context(request))
+
+
+@login_required
+@require_POST
+def unit_create(request: HttpRequest) -> HttpResponse:
+    municipality = access.municipality_of(request.user)
+    access.require(
+        municipality is not None and access.can_manage_units(request.user, municipality),
+        "組織を追加できるのは所管課です",
+    )
+    form = UnitForm(request.POST, units=access.units_visible_to(request.user))
+    if form.is_valid():
+        try:
+            do_create_unit(
+                request.user,
+                municipality,
+                form.cleaned_data["name"],
+                form.cleaned_data["kind"],
+                form.cleaned_data["parent"],
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "組織を追加しました。")
+            return redirect("org:overview")
+    return render(request, "org/overview.html", _context(request, unit_form=form))
+
+
+@login_required
+@require_POST
+def role_assign(request: HttpRequest) -> HttpResponse:
+    municipality = access.municipality_of(request.user)
+    access.require(
+        access.can_view_org(request.user) and municipality is not None, "役割を付与する権限がありません"
+    )
+    form = RoleForm(
+        request.POST,
+        units=access.units_visible_to(request.user),
+        accounts=access.accounts_visible_to(request.user),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_assign_role(
+                request.user,
+                data["user"],
+                data["role"],
+                municipality=municipality,
+                unit=data["unit"],
+                account=data["account"],
+                company=data["company"],
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "役割を付与しました。")
+            return redirect("org:overview")
+    return render(request, "org/overview.html", _context(request, role_form=form))
+
+
+@login_required
+@require_POST
+def role_end(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = access.municipality_of(request.user)
+    assignment = get_object_or_404(RoleAssignment, pk=pk, municipality=municipality)
+    try:
+        do_end_role(request.user, assignment)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "役割を終了しました。")
+    return redirect("org:overview")

@@ -1,0 +1,157 @@
+"""What needs someone's attention: checker findings on accounts, and steps waiting for a person.
+
+The account rules (``account.*`` in RULES.md) run through the checker
+machinery: ``account_record`` maps an ``Account`` onto the checker's plain
+``AccountRecord`` and ``account_findings`` calls
+``koshiki.checker.check_subject(record, "account", profile)``. Rules that are
+not written yet simply report nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from koshiki.checker import Finding, Severity, check_subject
+from koshiki.checker.subjects import AccountRecord
+from koshiki.checker.subjects import Device as DeviceRecord
+from koshiki.org import access
+from koshiki.registry.lifecycle import Step, load_procedures
+from koshiki.registry.models import Account, Device
+from koshiki.registry.states import APPLICATION_STATES, FINAL_STATES, ReplyPolicy, Status
+
+# The registry's states as the checker's four phases (koshiki/checker/subjects.py STATUSES).
+_PHASE = {
+    **{s: "planned" for s in APPLICATION_STATES},
+    Status.ACQUIRED: "active",
+    Status.LISTING_REQUESTED: "active",
+    Status.REGISTERED: "active",
+    Status.LISTED: "active",
+    Status.SUSPENDED: "suspended",
+    Status.CLOSING: "suspended",
+    Status.RETAINED: "suspended",
+    Status.CLOSED: "closed",
+    Status.WITHDRAWN: "closed",
+}
+# Steps that move an application forward: shown as "waiting for you". A closure
+# step waits only once the closure has begun; a periodic check only when due soon.
+_FORWARD_KINDS = frozenset({"consult", "submit", "approve", "acquire", "request_listing", "register", "list"})
+CHECK_NOTICE_DAYS = 14
+
+
+def is_waiting(account: Account, step: Step, today: date) -> bool:
+    """Is this step the next thing to do (not merely allowed) for the account?"""
+    if step.kind in _FORWARD_KINDS:
+        return True
+    if step.kind == "close":
+        return account.status == Status.CLOSING
+    if step.kind == "check":
+        due = account.next_check_due
+        return due is not None and due <= today + timedelta(days=CHECK_NOTICE_DAYS)
+    return False
+
+
+def public_policy_url(account: Account) -> str:
+    """Where citizens read the account's published policy (the public directory's page), or ""."""
+    for name in ("directory:policy", "directory:account"):
+        try:
+            return reverse(name, args=[account.pk])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def account_record(account: Account, today: date | None = None) -> AccountRecord:
+    """The account as the checker's account rules see it (no queries beyond devices/policy if not prefetched)."""
+    policy = account.current_policy
+    reply = (
+        account.reply_policy_text
+        or (policy.reply_policy if policy else "")
+        or ReplyPolicy(account.reply_policy).label
+    )
+    devices = tuple(
+        DeviceRecord(name=d.name, approved=d.approved) for d in account.devices.all() if d.retired_on is None
+    )
+    return AccountRecord(
+        platform=account.platform,
+        handle=account.handle,
+        display_name=account.display_name,
+        today=today or timezone.localdate(),
+        url=account.url,
+        registration_email=account.registration_email,
+        profile_text=account.profile_text,
+        operator_label=(policy.unit_label if policy else "") or account.operator_label,
+        purpose=account.purpose or account.content,
+        reply_policy=reply,
+        policy_url=public_policy_url(account) if account.is_listed else "",
+        contact=account.contact,
+        mfa_enabled=account.mfa_enabled,
+        verified=account.verified_badge,
+        verification_available=account.verification_available,
+        password_changed_at=account.password_changed_at,
+        last_posted_at=account.last_posted_at,
+        opened_at=account.acquired_at,
+        roster_renewed_at=account.roster_renewed_at,
+        review_done_at=account.last_reviewed_at,
+        devices=devices,
+        status=_PHASE[Status(account.status)],
+    )
+
+
+def account_findings(account: Account, today: date | None = None) -> list[Finding]:
+    """The account rules' findings under the municipality's profile (errors first)."""
+    if account.status in FINAL_STATES:
+        return []
+    findings = check_subject(account_record(account, today), "account", account.municipality.profile_id)
+    return sorted(findings, key=lambda f: (f.severity.rank, f.rule))
+
+
+@dataclass
+class AttentionItem:
+    """One account and why it needs attention."""
+
+    account: Account
+    findings: list[Finding] = field(default_factory=list)
+    waiting_steps: list[Step] = field(default_factory=list)
+    check_due: date | None = None
+
+    @property
+    def worst(self) -> Severity | None:
+        return self.findings[0].severity if self.findings else None
+
+
+def _visible(user: Any) -> Any:
+    return (
+        access.accounts_visible_to(user)
+        .exclude(status__in=FINAL_STATES)
+        .select_related("municipality", "owning_unit", "current_policy")
+        .prefetch_related(Prefetch("devices", queryset=Device.objects.all()))
+    )
+
+
+def attention_items(
+    user: Any, today: date | None = None, *, with_findings: bool = True
+) -> list[AttentionItem]:
+    """Accounts visible to the user that have findings, steps waiting for them, or a check due."""
+    today = today or timezone.localdate()
+    items: list[AttentionItem] = []
+    for account in _visible(user):
+        procedures = load_procedures(account.municipality.profile_id)
+        item = AttentionItem(account)
+        item.waiting_steps = [
+            s
+            for s in procedures.steps_from(account.status)
+            if is_waiting(account, s, today) and access.can_perform_step(user, account, s)
+        ]
+        if account.next_check_due and account.next_check_due <= today:
+            item.check_due = account.next_check_due
+        if with_findings:
+            item.findings = [f for f in account_findings(account, today) if f.severity != Severity.INFO]
+        if item.findings or item.waiting_steps or item.check_due:
+            items.append(item)
+    return items

@@ -1,0 +1,28 @@
+"""Koshiki's URLs: staff pages (login required), auth, and static files."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles.views import serve as serve_static
+from django.urls import include, path, re_path
+
+from koshiki.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/", include("koshiki.registry.urls")),
+    path("posts/", include("koshiki.posts.urls")),
+    path("org/", include("koshiki.org.urls")),
+    path("audit/", include("koshiki.audit.urls")),
+    # JSON API for other tools (token-authenticated) and the token page.
+    path("api/", include("koshiki.api.urls")),
+    # Public pages for citizens (no login): official-account list, open data, verify API.
+    path("public/", include("koshiki.directory.urls")),
+]
+
+if settings.SERVE_STATIC:
+    # One machine in a closed network has no separate web server for /static/.
+    urlpatterns += [re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True})]

@@ -1,0 +1,30 @@
+"""The home page: what needs the signed-in user's attention."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from koshiki.org import access
+from koshiki.registry.attention import attention_items
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Steps waiting for the user, stopped accounts due a check, and accounts with rule findings."""
+    items = attention_items(request.user)
+    waiting = [(item.account, step) for item in items for step in item.waiting_steps]
+    checks = [item for item in items if item.check_due]
+    flagged = [item for item in items if item.findings]
+    return render(
+        request,
+        "home.html",
+        {
+            "waiting": waiting,
+            "checks": checks,
+            "flagged": flagged,
+            "has_roles": bool(access.roles_of(request.user)),
+            "visible_count": access.accounts_visible_to(request.user).count(),
+        },
+    )

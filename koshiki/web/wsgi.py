@@ -1,0 +1,8 @@
+"""WSGI entry point (``koshiki.web.wsgi:application``)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koshiki.web.settings")
+application = get_wsgi_application()
