@@ -2,8 +2,9 @@
 
 Environment variables (all optional for a local run):
 
-- ``SECRET_KEY``: required when ``DEBUG`` is off in production; a fixed
-  development key is used otherwise (never deploy with it).
+- ``SECRET_KEY``: the signing key; when unset, a random key is generated once
+  and kept in ``$KOSHIKI_DATA_DIR/secret_key`` (mode 0600), so no deployment
+  ever runs on a key published in this repository.
 - ``DEBUG``: ``1``/``true`` to turn on Django's debug pages (default off).
 - ``ALLOWED_HOSTS``: comma-separated host names (default ``127.0.0.1,localhost``).
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/koshiki``; default is SQLite
@@ -35,12 +36,38 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = _flag("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY") or "koshiki-development-key-not-for-production"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 if "testserver" not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append("testserver")
 
 DATA_DIR = Path(os.environ.get("KOSHIKI_DATA_DIR") or BASE_DIR / "data")
+
+
+def _secret_key(path: Path) -> str:
+    """The key from the environment, else one generated once and kept beside the data."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if not path.exists():
+        import secrets
+        import tempfile
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 0600
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_urlsafe(50))
+        try:
+            # Atomic publish: when two processes start at once, the first link wins
+            # and both read the same key below.
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text(encoding="ascii").strip()
+
+
+SECRET_KEY = _secret_key(DATA_DIR / "secret_key")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
