@@ -1,0 +1,932 @@
+"""Staff pages for posts, the live-check endpoint and the third party's submission page.
+
+Views parse forms and call ``posts.actions``; they decide nothing. Every page
+starts from ``access.accounts_visible_to(user)``: a draft of another unit is a
+404. A refused action shows its Japanese reason (``ActionError`` on the form,
+``PermissionDenied`` as the 403 page).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from koshiki.errors import ActionError
+from koshiki.fiscal import to_wareki
+from koshiki.org import access
+from koshiki.posts import actions
+from koshiki.posts.checking import annotate, counts, marked_parts
+from koshiki.posts.documents import DOCX_TYPE, build_instruction
+from koshiki.posts.forms import (
+    CampaignForm,
+    CampaignPublicationForm,
+    CorrectionForm,
+    DecisionForm,
+    DraftForm,
+    LinkForm,
+    PrecheckForm,
+    PublicationForm,
+    ReportConfirmForm,
+    ScopePostForm,
+    ScopesForm,
+    SecondCheckForm,
+    ThirdPartyForm,
+    WhenMixin,
+)
+from koshiki.posts.models import (
+    ApprovalRun,
+    Campaign,
+    CampaignSubmission,
+    Draft,
+    PostHocReport,
+    PreApprovedScope,
+    Revision,
+    finding_key,
+)
+from koshiki.posts.states import CorrectionHandling, DraftStatus, PrecheckStatus, RunStatus
+from koshiki.registry.models import Account
+
+
+def _drafts(request: HttpRequest) -> Any:
+    return Draft.objects.filter(account__in=access.accounts_visible_to(request.user)).select_related(
+        "account__municipality", "account__owning_unit", "author", "current_revision", "approved_revision"
+    )
+
+
+def _draft(request: HttpRequest, pk: int) -> Draft:
+    """The draft if the user may see its account, else 404."""
+    return get_object_or_404(_drafts(request), pk=pk)
+
+
+def _account(request: HttpRequest, pk: int) -> Account:
+    qs = access.accounts_visible_to(request.user).select_related(
+        "municipality", "owning_unit", "current_policy"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _findings_context(revision_or_parts: Any, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    text, alts, links = revision_or_parts
+    return {
+        "marked": marked_parts(text, alts, links, findings),
+        "findings": annotate(findings),
+        "counts": counts(findings),
+        "checked": True,
+    }
+
+
+def _revision_findings(revision: Revision) -> dict[str, Any]:
+    ctx = _findings_context((revision.text, revision.alt_texts, revision.links), revision.findings)
+    ctx["revision"] = revision
+    return ctx
+
+
+# ---- lists -------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The user's accounts with their drafts, drafts waiting for the user's decision, reports to confirm."""
+    accounts = [
+        a for a in access.accounts_visible_to(request.user).select_related("owning_unit", "municipality")
+    ]
+    draft_counts = {
+        row["account"]: row
+        for row in Draft.objects.filter(account__in=[a.pk for a in accounts])
+        .values("account")
+        .annotate(
+            open=Count("pk", filter=Q(status__in=[DraftStatus.DRAFT, DraftStatus.RETURNED])),
+            waiting=Count("pk", filter=Q(status=DraftStatus.SUBMITTED)),
+            approved=Count("pk", filter=Q(status=DraftStatus.APPROVED)),
+        )
+    }
+    rows = [
+        {
+            "account": a,
+            "counts": draft_counts.get(a.pk, {}),
+            "can_draft": access.can_draft_post(request.user, a),
+        }
+        for a in accounts
+    ]
+    return render(
+        request,
+        "posts/index.html",
+        {
+            "rows": rows,
+            "to_decide": _to_decide(request),
+            "reports": _reports_to_confirm(request),
+        },
+    )
+
+
+def _to_decide(request: HttpRequest) -> list[Draft]:
+    """Submitted drafts whose current step the user may decide (not their own)."""
+    out = []
+    runs = ApprovalRun.objects.filter(
+        status=RunStatus.IN_PROGRESS, draft__account__in=access.accounts_visible_to(request.user)
+    ).select_related(
+        "draft__account__municipality", "draft__account__owning_unit", "draft__author", "revision"
+    )
+    for run in runs:
+        role = run.current_role
+        mine = request.user.pk in {run.draft.author_id, run.revision.author_id, run.submitted_by_id}
+        if role and not mine and access.can_approve_post(request.user, run.draft.account, role):
+            out.append(run.draft)
+    return out
+
+
+def _reports_to_confirm(request: HttpRequest) -> list[PostHocReport]:
+    reports = (
+        PostHocReport.objects.unconfirmed()
+        .filter(draft__account__in=access.accounts_visible_to(request.user))
+        .select_related("draft__account__owning_unit", "scope", "reported_by")
+    )
+    return [r for r in reports if access.can_set_post_scopes(request.user, r.draft.account)]
+
+
+@login_required
+def account_drafts(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The drafts of one account, filtered by status."""
+    account = _account(request, account_id)
+    status = request.GET.get("status", "")
+    drafts = _drafts(request).filter(account=account)
+    if status in DraftStatus.values:
+        drafts = drafts.filter(status=status)
+    procedures = actions.post_procedures_for(account)
+    return render(
+        request,
+        "posts/account_drafts.html",
+        {
+            "account": account,
+            "drafts": drafts[:200],
+            "status": status,
+            "statuses": DraftStatus.choices,
+            "can_draft": access.can_draft_post(request.user, account),
+            "procedures": procedures,
+            "scopes": PreApprovedScope.objects.filter(account=account, active=True),
+        },
+    )
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    return render(request, "posts/approvals.html", {"drafts": _to_decide(request)})
+
+
+# ---- the editor --------------------------------------------------------------------------------
+
+
+@login_required
+def draft_new(request: HttpRequest, account_id: int) -> HttpResponse:
+    """A new draft: the editor; 「チェック」 re-renders with findings, 「保存」 creates the draft."""
+    account = _account(request, account_id)
+    if not access.can_draft_post(request.user, account):
+        raise PermissionDenied("このアカウントの投稿案を作成できるのは、担当者と所属長です")
+    form = DraftForm(request.POST or None, new=True)
+    context: dict[str, Any] = {"account": account, "form": form, "draft": None}
+    if request.method == "POST" and form.is_valid():
+        alts, links = form.alt_texts(), form.link_list()
+        if request.POST.get("action") == "check":
+            context.update(_live(account, form.cleaned_data["text"], alts, links, None))
+        else:
+            try:
+                draft = actions.do_create_draft(
+                    request.user,
+                    account,
+                    form.cleaned_data["text"],
+                    alts,
+                    links,
+                    kind=form.cleaned_data["kind"],
+                    in_reply_to=form.cleaned_data["in_reply_to"],
+                )
+            except ActionError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "投稿案を保存しました（第1版）。")
+                return redirect("posts:draft", draft.pk)
+    return render(request, "posts/draft_edit.html", context)
+
+
+def _live(
+    account: Account, text: str, alts: list[str], links: list[str], draft: Draft | None
+) -> dict[str, Any]:
+    try:
+        text, alts, links, findings = actions.check_draft_content(
+            account, text, alts, links, exclude_draft=draft
+        )
+    except ActionError as exc:
+        return {"check_error": exc.message}
+    return _findings_context((text, alts, links), findings)
+
+
+@login_required
+def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft: editor while editable, its revisions, approvals, checks and what may be done next."""
+    draft = _draft(request, pk)
+    account = draft.account
+    revision = draft.current_revision
+    can_draft = access.can_draft_post(request.user, account)
+    editable = can_draft and draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED, DraftStatus.APPROVED)
+    form = DraftForm(request.POST or None, initial=DraftForm.initial_from(revision))
+    context = _detail_context(request, draft)
+    context.update({"form": form, "editable": editable})
+    context.update(_revision_findings(revision))
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("この投稿案は編集できません")
+        if form.is_valid():
+            alts, links = form.alt_texts(), form.link_list()
+            if request.POST.get("action") == "check":
+                context.update(_live(account, form.cleaned_data["text"], alts, links, draft))
+                context["unsaved"] = True
+            else:
+                was_approved = draft.status == DraftStatus.APPROVED
+                try:
+                    new = actions.do_edit_draft(request.user, draft, form.cleaned_data["text"], alts, links)
+                except ActionError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    note = "。承認後の編集のため、もう一度承認が必要です" if was_approved else ""
+                    messages.success(request, f"第{new.number}版を保存しました{note}。")
+                    return redirect("posts:draft", draft.pk)
+    return render(request, "posts/draft_edit.html", context)
+
+
+def _detail_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
+    account = draft.account
+    user = request.user
+    procedures = actions.post_procedures_for(account)
+    runs = list(
+        draft.approval_runs.select_related("revision", "submitted_by").prefetch_related(
+            "decisions__approver", "decisions__waivers"
+        )
+    )
+    active = next((r for r in runs if r.status == RunStatus.IN_PROGRESS), None)
+    can_draft = access.can_draft_post(user, account)
+    revision = draft.current_revision
+    can_decide = bool(
+        active
+        and active.current_role
+        and access.can_approve_post(user, account, active.current_role)
+        and user.pk not in {draft.author_id, active.revision.author_id, active.submitted_by_id}
+    )
+    scopes = list(PreApprovedScope.objects.filter(account=account, active=True))
+    checks = list(draft.second_checks.select_related("checker", "revision"))
+    return {
+        "draft": draft,
+        "account": account,
+        "procedures": procedures,
+        "revisions": draft.revisions.select_related("author").order_by("-number"),
+        "runs": runs,
+        "active_run": active,
+        "can_draft": can_draft,
+        "can_decide": can_decide,
+        "can_submit": can_draft and draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED),
+        "can_scope_post": can_draft
+        and draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED)
+        and bool(scopes),
+        "can_second_check": (
+            access.can_second_check_post(user, account)
+            and draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED)
+            and bool(scopes)
+            and procedures.second_check_mode != "none"
+            and user.pk != revision.author_id
+        ),
+        "can_publish": can_draft and draft.status == DraftStatus.APPROVED,
+        "can_correct": can_draft and draft.status == DraftStatus.PUBLISHED,
+        "second_checks": checks,
+        "second_check_form": SecondCheckForm(initial={"revision": revision.pk}),
+        "publication": getattr(draft, "publication", None) if draft.status == DraftStatus.PUBLISHED else None,
+        "report": PostHocReport.objects.filter(draft=draft).first(),
+        "corrections": draft.corrections.all(),
+    }
+
+
+@login_required
+@require_POST
+def check_live(request: HttpRequest) -> JsonResponse:
+    """Same-origin JSON endpoint the editor calls as the author types (session + CSRF).
+
+    Body: ``{"account": id, "draft": id|null, "text": "...", "alt_texts": [...], "links": [...]}``.
+    Returns the findings and the marked HTML of the findings panel.
+    """
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except RequestDataTooBig:
+        return JsonResponse({"error": "本文が大きすぎます"}, status=413)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return JsonResponse({"error": "JSON として読めません"}, status=400)
+    if not isinstance(data, dict):
+        return JsonResponse({"error": "JSON オブジェクトで送ってください"}, status=400)
+    text, alts, links = data.get("text", ""), data.get("alt_texts", []), data.get("links", [])
+    if (
+        not isinstance(text, str)
+        or not isinstance(alts, list)
+        or not isinstance(links, list)
+        or not all(isinstance(v, str) for v in alts + links)
+    ):
+        return JsonResponse(
+            {"error": "text は文字列、alt_texts と links は文字列の配列で送ってください"}, status=400
+        )
+    try:
+        account = _account(request, int(data.get("account")))
+    except (TypeError, ValueError):
+        return JsonResponse({"error": "account を指定してください"}, status=400)
+    if not access.can_draft_post(request.user, account):
+        return JsonResponse({"error": "このアカウントの投稿案を扱う権限がありません"}, status=403)
+    draft = None
+    if data.get("draft"):
+        try:
+            draft = _drafts(request).filter(account=account, pk=int(data["draft"])).first()
+        except (TypeError, ValueError):
+            return JsonResponse({"error": "draft が正しくありません"}, status=400)
+    if not text.strip():
+        html = render_to_string("posts/_findings.html", {"checked": False}, request=request)
+        return JsonResponse({"findings": [], "counts": counts([]), "html": html})
+    ctx = _live(account, text, alts, links, draft)
+    if "check_error" in ctx:
+        return JsonResponse({"error": ctx["check_error"]}, status=400)
+    html = render_to_string("posts/_findings.html", ctx, request=request)
+    return JsonResponse({"findings": ctx["findings"], "counts": ctx["counts"], "html": html})
+
+
+# ---- submit, decide -----------------------------------------------------------------------------
+
+
+def _post_action(request: HttpRequest, draft: Draft, run: Any, success: str) -> HttpResponse:
+    try:
+        run()
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("posts:draft", draft.pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    procedures = actions.post_procedures_for(draft.account)
+    return _post_action(
+        request,
+        draft,
+        lambda: actions.do_submit(request.user, draft),
+        f"{procedures.approver_label}に承認を求めました。",
+    )
+
+
+@login_required
+@require_POST
+def recall(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    return _post_action(
+        request,
+        draft,
+        lambda: actions.do_recall_submission(request.user, draft),
+        "承認の依頼を取り消しました。",
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    reason = request.POST.get("reason", "")
+    return _post_action(
+        request,
+        draft,
+        lambda: actions.do_withdraw_draft(request.user, draft, reason),
+        "投稿案を取り下げました。",
+    )
+
+
+@login_required
+def approval(request: HttpRequest, pk: int) -> HttpResponse:
+    """The approver's page: the exact revision, each warning with a reason field, approve or return."""
+    draft = _draft(request, pk)
+    run = draft.approval_runs.filter(status=RunStatus.IN_PROGRESS).select_related("revision").first()
+    if run is None:
+        messages.error(request, "この投稿案は承認を求められていません。")
+        return redirect("posts:draft", draft.pk)
+    revision = run.revision
+    form = DecisionForm(request.POST or None, warnings=revision.warnings, initial={"revision": revision.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                actions.do_approve(
+                    request.user,
+                    draft,
+                    waivers=form.waivers(finding_key),
+                    comment=form.cleaned_data["comment"],
+                    revision=form.cleaned_data["revision"],
+                )
+                messages.success(request, "承認しました。")
+            else:
+                actions.do_return(
+                    request.user, draft, form.cleaned_data["comment"], revision=form.cleaned_data["revision"]
+                )
+                messages.success(request, "差し戻しました。")
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("posts:draft", draft.pk)
+    context = _detail_context(request, draft)
+    if request.method == "GET" and not context["can_decide"]:
+        role = run.current_role
+        if role and not access.can_approve_post(request.user, draft.account, role):
+            raise PermissionDenied(f"この投稿案を承認できるのは{context['procedures'].approver_label}です")
+    context.update(_revision_findings(revision))
+    context.update({"form": form, "run": run})
+    return render(request, "posts/approval.html", context)
+
+
+# ---- scopes, second check, post under scope, reports ------------------------------------------
+
+
+@login_required
+def scopes(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The section head sets the pre-approved scopes of an account; others see them."""
+    account = _account(request, account_id)
+    procedures = actions.post_procedures_for(account)
+    rows = {
+        s.scope_id: s for s in PreApprovedScope.objects.filter(account=account).select_related("approved_by")
+    }
+    initial: dict[str, Any] = {}
+    for scope_id, row in rows.items():
+        initial[f"scope_{scope_id}"] = row.active
+        initial[f"note_{scope_id}"] = row.note
+    form = ScopesForm(request.POST or None, procedures=procedures, initial=initial)
+    can_set = access.can_set_post_scopes(request.user, account)
+    if request.method == "POST":
+        if not can_set:
+            raise PermissionDenied("事前承認の範囲を定められるのは所属長です")
+        if form.is_valid():
+            try:
+                actions.do_set_scopes(request.user, account, form.chosen(), form.notes())
+            except ActionError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "事前承認の範囲を保存しました。")
+                return redirect("posts:scopes", account.pk)
+    scope_rows = [
+        {"scope": s, "row": rows.get(s.id), "field": form[f"scope_{s.id}"], "note": form[f"note_{s.id}"]}
+        for s in procedures.scopes
+    ]
+    return render(
+        request,
+        "posts/scopes.html",
+        {
+            "account": account,
+            "procedures": procedures,
+            "form": form,
+            "scope_rows": scope_rows,
+            "can_set": can_set,
+        },
+    )
+
+
+@login_required
+@require_POST
+def second_check(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    form = SecondCheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "確認の結果を選んでください。")
+        return redirect("posts:draft", draft.pk)
+    return _post_action(
+        request,
+        draft,
+        lambda: actions.do_record_second_check(
+            request.user,
+            draft,
+            form.cleaned_data["result"],
+            form.cleaned_data["comment"],
+            revision=form.cleaned_data["revision"],
+        ),
+        "複数確認を記録しました。",
+    )
+
+
+@login_required
+def scope_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a post made under a pre-approved scope; the report goes to the section head."""
+    draft = _draft(request, pk)
+    account = draft.account
+    if not access.can_draft_post(request.user, account):
+        raise PermissionDenied("このアカウントの投稿案を扱えるのは、担当者と所属長です")
+    active = PreApprovedScope.objects.filter(account=account, active=True)
+    choices = [(s.scope_id, s.label) for s in active]
+    # The published text is pasted from the platform, never pre-filled: the hash
+    # comparison must see what actually went out (issue 4.5).
+    initial = WhenMixin.now_initial()
+    form = ScopePostForm(request.POST or None, scopes=choices, initial=initial)
+    if not _shows_deletion(draft):
+        del form.fields["original_deleted"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_post_under_scope(
+                request.user,
+                draft,
+                form.cleaned_data["scope"],
+                url=form.cleaned_data["url"],
+                published_at=form.published_at(),
+                recorded_text=form.cleaned_data["recorded_text"],
+                no_second_check_reason=form.cleaned_data["no_second_check_reason"],
+                original_deleted=form.cleaned_data.get("original_deleted", False),
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "範囲内の投稿として記録し、所属長に報告しました。")
+            return redirect("posts:draft", draft.pk)
+    context = _detail_context(request, draft)
+    context.update(_revision_findings(draft.current_revision))
+    context.update({"form": form, "show_original_deleted": _shows_deletion(draft)})
+    return render(request, "posts/scope_post.html", context)
+
+
+def _shows_deletion(draft: Draft) -> bool:
+    return draft.correction_handling == CorrectionHandling.DELETE_AND_REPOST
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """Post-hoc reports: unconfirmed first, overdue ones marked."""
+    qs = PostHocReport.objects.filter(
+        draft__account__in=access.accounts_visible_to(request.user)
+    ).select_related(
+        "draft__account__owning_unit",
+        "draft__current_revision",
+        "scope",
+        "reported_by",
+        "confirmed_by",
+        "revision",
+    )
+    show = request.GET.get("show", "open")
+    if show == "open":
+        qs = qs.unconfirmed()
+    elif show == "overdue":
+        qs = qs.overdue()
+    items = [
+        {"report": r, "can_confirm": access.can_set_post_scopes(request.user, r.draft.account)}
+        for r in qs[:300]
+    ]
+    return render(
+        request,
+        "posts/reports.html",
+        {"items": items, "show": show, "form": ReportConfirmForm(), "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    qs = PostHocReport.objects.filter(draft__account__in=access.accounts_visible_to(request.user))
+    report = get_object_or_404(qs.select_related("draft__account"), pk=pk)
+    form = ReportConfirmForm(request.POST)
+    form.is_valid()
+    try:
+        actions.do_confirm_report(request.user, report, form.cleaned_data.get("comment", ""))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "報告を確認しました。")
+    return redirect(reverse("posts:reports"))
+
+
+# ---- publication and correction -----------------------------------------------------------------
+
+
+@login_required
+def publication(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the publication of the approved revision (URL, time, the text as it went out)."""
+    draft = _draft(request, pk)
+    if not access.can_draft_post(request.user, draft.account):
+        raise PermissionDenied("投稿を記録できるのは、このアカウントの担当者と所属長です")
+    approved = draft.approved_revision or draft.current_revision
+    form = PublicationForm(request.POST or None, initial=WhenMixin.now_initial())
+    if not _shows_deletion(draft):
+        del form.fields["original_deleted"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            pub = actions.do_record_publication(
+                request.user,
+                draft,
+                url=form.cleaned_data["url"],
+                published_at=form.published_at(),
+                recorded_text=form.cleaned_data["recorded_text"],
+                original_deleted=form.cleaned_data.get("original_deleted", False),
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if not pub.matches:
+                messages.error(
+                    request, "投稿された本文が承認された本文と一致しません。所属長に報告してください。"
+                )
+            if pub.hours_warning:
+                messages.warning(request, pub.hours_warning)
+            messages.success(request, "投稿を記録しました。")
+            return redirect("posts:draft", draft.pk)
+    context = _detail_context(request, draft)
+    context.update(_revision_findings(approved))
+    context.update({"form": form, "show_original_deleted": _shows_deletion(draft)})
+    return render(request, "posts/publication.html", context)
+
+
+@login_required
+def correction(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a correction of a published post with the handling the profile allows."""
+    original = _draft(request, pk)
+    if not access.can_draft_post(request.user, original.account):
+        raise PermissionDenied("訂正を始められるのは、このアカウントの担当者と所属長です")
+    procedures = actions.post_procedures_for(original.account)
+    template = ""
+    if original.status == DraftStatus.PUBLISHED:
+        day = timezone.localtime(original.publication.published_at).date()
+        template = procedures.correction_template.replace("{date}", to_wareki(day))
+    form = CorrectionForm(request.POST or None, procedures=procedures, initial={"text": template})
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.do_start_correction(
+                request.user,
+                original,
+                form.cleaned_data["reason"],
+                handling=form.cleaned_data["handling"],
+                text=form.cleaned_data["text"],
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, "訂正の投稿案を作りました。承認（または事前承認の範囲）を経て投稿してください。"
+            )
+            return redirect("posts:draft", new.pk)
+    context = _detail_context(request, original)
+    context.update({"form": form, "original": original})
+    return render(request, "posts/correction.html", context)
+
+
+# ---- campaigns ------------------------------------------------------------------------------------
+
+
+def _campaigns(request: HttpRequest) -> Any:
+    return Campaign.objects.filter(account__in=access.accounts_visible_to(request.user)).select_related(
+        "account__municipality", "account__owning_unit", "created_by"
+    )
+
+
+def _campaign_accounts(request: HttpRequest) -> Any:
+    ids = [
+        a.pk
+        for a in access.accounts_visible_to(request.user).select_related("municipality", "owning_unit")
+        if access.can_draft_post(request.user, a) and actions.post_procedures_for(a).campaign.enabled
+    ]
+    return Account.objects.filter(pk__in=ids)
+
+
+@login_required
+def campaigns(request: HttpRequest) -> HttpResponse:
+    items = _campaigns(request).annotate(
+        pending=Count("submissions", filter=Q(submissions__precheck_status=PrecheckStatus.PENDING))
+    )
+    return render(
+        request,
+        "posts/campaigns.html",
+        {"campaigns": items, "can_create": _campaign_accounts(request).exists()},
+    )
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    accounts = _campaign_accounts(request)
+    if not accounts.exists():
+        raise PermissionDenied("第三者への発信依頼を登録できるアカウントがありません")
+    form = CampaignForm(request.POST or None, accounts=accounts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign, token = actions.do_create_campaign(
+                request.user,
+                form.cleaned_data["account"],
+                name=form.cleaned_data["name"],
+                poster_name=form.cleaned_data["poster_name"],
+                poster_kind=form.cleaned_data["poster_kind"],
+                poster_account=form.cleaned_data["poster_account"],
+                subject=form.cleaned_data["subject"],
+                expires_at=form.expires_at(),
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _show_link(request, campaign, token)
+    return render(request, "posts/campaign_new.html", {"form": form})
+
+
+def _show_link(request: HttpRequest, campaign: Campaign, token: str) -> HttpResponse:
+    """The link is shown once, in this response only (only its hash is stored)."""
+    link = request.build_absolute_uri(reverse("posts:third_party", args=[token]))
+    response = render(request, "posts/campaign_link.html", {"campaign": campaign, "link": link})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _campaign(request: HttpRequest, pk: int) -> Campaign:
+    return get_object_or_404(_campaigns(request), pk=pk)
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    procedures = actions.post_procedures_for(campaign.account)
+    can_precheck = any(
+        access.can_approve_post(request.user, campaign.account, role) for role in procedures.approval_chain
+    )
+    submissions = []
+    for s in campaign.submissions.select_related("prechecked_by").order_by("-number"):
+        pub = getattr(s, "publication", None) if s.precheck_status == PrecheckStatus.ACCEPTED else None
+        submissions.append(
+            {
+                "submission": s,
+                "marked": marked_parts(s.text, [], [], s.findings)["text"],
+                "findings": annotate(s.findings),
+                "counts": counts(s.findings),
+                "form": PrecheckForm(warnings=s.warnings, prefix=f"s{s.pk}"),
+                "publication": pub,
+                "pub_findings": annotate(pub.findings) if pub else [],
+                "pub_marked": marked_parts(pub.text, [], [], pub.findings)["text"] if pub else "",
+            }
+        )
+    return render(
+        request,
+        "posts/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "procedures": procedures,
+            "submissions": submissions,
+            "can_manage": access.can_draft_post(request.user, campaign.account),
+            "can_precheck": can_precheck,
+            "link_form": LinkForm(),
+            "examples": procedures.campaign.filled(procedures.campaign.correct_examples, campaign.subject),
+        },
+    )
+
+
+@login_required
+def campaign_instruction(request: HttpRequest, pk: int) -> HttpResponse:
+    """The written instruction (.docx) with the profile's disclosure rules and the deadline."""
+    campaign = _campaign(request, pk)
+    procedures = actions.post_procedures_for(campaign.account)
+    response = HttpResponse(build_instruction(campaign, procedures), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="instruction-{campaign.pk}.docx"'
+    return response
+
+
+@login_required
+@require_POST
+def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "有効期限の日付が読めません。")
+        return redirect("posts:campaign", campaign.pk)
+    try:
+        token = actions.do_reissue_campaign_token(request.user, campaign, form.expires_at())
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("posts:campaign", campaign.pk)
+    campaign.refresh_from_db()
+    return _show_link(request, campaign, token)
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    try:
+        actions.do_close_campaign(request.user, campaign)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "依頼を終了しました。提出用リンクは使えなくなりました。")
+    return redirect("posts:campaign", campaign.pk)
+
+
+def _submission(request: HttpRequest, pk: int) -> CampaignSubmission:
+    qs = CampaignSubmission.objects.filter(campaign__account__in=access.accounts_visible_to(request.user))
+    return get_object_or_404(qs.select_related("campaign__account__municipality"), pk=pk)
+
+
+@login_required
+@require_POST
+def precheck(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(request, pk)
+    form = PrecheckForm(request.POST, warnings=submission.warnings, prefix=f"s{submission.pk}")
+    if not form.is_valid():
+        messages.error(request, "入力が正しくありません。")
+        return redirect("posts:campaign", submission.campaign_id)
+    try:
+        actions.do_precheck_campaign_submission(
+            request.user,
+            submission,
+            accept=form.cleaned_data["decision"] == "accept",
+            comment=form.cleaned_data["comment"],
+            waivers=form.waivers(finding_key),
+        )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "事前確認の結果を記録しました。発信者に連絡してください。")
+    return redirect("posts:campaign", submission.campaign_id)
+
+
+@login_required
+def campaign_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(request, pk)
+    if not access.can_draft_post(request.user, submission.campaign.account):
+        raise PermissionDenied("投稿を記録できるのは、担当アカウントの担当者と所属長です")
+    form = CampaignPublicationForm(request.POST or None, initial=WhenMixin.now_initial())
+    if request.method == "POST" and form.is_valid():
+        try:
+            pub = actions.do_record_campaign_publication(
+                request.user,
+                submission,
+                url=form.cleaned_data["url"],
+                text=form.cleaned_data["text"],
+                published_at=form.published_at(),
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if not pub.disclosure_ok:
+                messages.error(
+                    request,
+                    "投稿された本文の明示（#PR など）に問題があります。発信者に修正を依頼してください。",
+                )
+            elif not pub.matches:
+                messages.warning(request, "投稿された本文が事前確認した本文と一致しません。")
+            else:
+                messages.success(request, "投稿を記録しました。明示に問題はありません。")
+            return redirect("posts:campaign", submission.campaign_id)
+    return render(
+        request,
+        "posts/campaign_publication.html",
+        {"submission": submission, "campaign": submission.campaign, "form": form},
+    )
+
+
+@never_cache
+def third_party(request: HttpRequest, token: str) -> HttpResponse:
+    """The third party's page (no login): the rules, a form to submit a draft, and the checker's findings."""
+    try:
+        campaign = actions.campaign_for_token(token)
+    except ActionError as exc:
+        response = render(request, "posts/third_party_invalid.html", {"message": exc.message}, status=404)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+    procedures = actions.post_procedures_for(campaign.account)
+    form = ThirdPartyForm(request.POST or None)
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "procedures": procedures,
+        "rules": procedures.campaign.filled(procedures.campaign.rules, campaign.subject),
+        "correct": procedures.campaign.filled(procedures.campaign.correct_examples, campaign.subject),
+        "incorrect": procedures.campaign.filled(procedures.campaign.incorrect_examples, campaign.subject),
+        "sentences": procedures.campaign.filled(procedures.campaign.sentence_examples, campaign.subject),
+        "form": form,
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = actions.do_submit_campaign_draft(
+                token, form.cleaned_data["text"], form.cleaned_data["submitter_name"]
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            context.update(
+                {
+                    "submitted": submission,
+                    "marked": marked_parts(submission.text, [], [], submission.findings),
+                    "findings": annotate(submission.findings),
+                    "counts": counts(submission.findings),
+                    "checked": True,
+                    "form": ThirdPartyForm(
+                        initial={"submitter_name": submission.submitter_name, "text": submission.text}
+                    ),
+                }
+            )
+    response = render(request, "posts/third_party.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
