@@ -219,10 +219,12 @@ def render(
     n_heads: int,
     runner: Runner,
     verbose: bool,
+    devset: Path = DEVSET,
 ) -> str:
     statuses = _post_rules()
     lines: list[str] = []
-    lines.append(f"## Dev set: {n_dev} posts ({DEVSET.relative_to(ROOT)})")
+    shown = devset.resolve().relative_to(ROOT) if devset.resolve().is_relative_to(ROOT) else devset
+    lines.append(f"## Labelled set: {n_dev} posts ({shown})")
     lines.append("")
     lines.append("| rule | status | labels | inactive | findings | TP | FP | FN | precision | recall |")
     lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -311,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     heads = measure_headlines(head_rows, runner)
     elapsed = time.perf_counter() - started
 
-    report = render(dev, heads, len(dev_rows), len(head_rows), runner, args.verbose)
+    report = render(dev, heads, len(dev_rows), len(head_rows), runner, args.verbose, args.devset)
     if args.json != "-":
         print(report)
         print(f"\n({elapsed:.1f} s)")
