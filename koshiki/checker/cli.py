@@ -197,7 +197,9 @@ def _batch_record(no: int, raw: bytes, default_profile: str) -> dict[str, Any]:
     text = item.get("text")
     if not isinstance(text, str):
         return {"id": post_id, "line": no, "error": "text は文字列で指定してください"}
-    profile_id = item.get("profile", default_profile)
+    profile_id = item.get("profile")
+    if profile_id is None:  # absent or null: the --profile of the run
+        profile_id = default_profile
     try:
         if not isinstance(profile_id, str):
             raise ContextError("profile は文字列で指定してください")

@@ -56,9 +56,7 @@ class CheckContext:
             raise ContextError("paid_third_party は true か false で指定してください")
         kind = data.get("author_kind", "official")
         if kind not in AUTHOR_KINDS:
-            raise ContextError(
-                f"author_kind は {' / '.join(AUTHOR_KINDS)} のいずれかで指定してください"
-            )
+            raise ContextError(f"author_kind は {' / '.join(AUTHOR_KINDS)} のいずれかで指定してください")
         recent = _strings(data.get("recent_posts", []), "recent_posts")
         contacts = _strings(data.get("public_contacts", []), "public_contacts")
         posted_at = data.get("posted_at")

@@ -19,9 +19,12 @@ from koshiki.checker.text import Text
 DEFAULT_PROFILE = "standard"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Env:
-    """What a rule sees besides the subject: the profile, context and options."""
+    """What a rule sees besides the subject: the profile, context and options.
+
+    Read-only by convention; not frozen because one is built per rule and post.
+    """
 
     profile: Profile
     context: CheckContext
@@ -77,6 +80,16 @@ def _finding(rule_id: str, default: Severity, binding: Binding, hit: Hit, subjec
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """Order by position, then severity, then rule id; drop exact duplicates."""
-    unique = {(f.rule, f.start, f.end): f for f in findings}
+    """Order by position, then severity, then rule id.
+
+    One finding per rule and span: of several, the most severe is kept (the
+    first of equals), so a rule that reports the same place twice can never
+    lower its own severity there.
+    """
+    unique: dict[tuple[str, int, int], Finding] = {}
+    for f in findings:
+        key = (f.rule, f.start, f.end)
+        kept = unique.get(key)
+        if kept is None or f.severity.rank < kept.severity.rank:
+            unique[key] = f
     return sorted(unique.values(), key=lambda f: (f.start, f.end, f.severity.rank, f.rule))

@@ -83,9 +83,10 @@ class Finding:
 class Hit:
     """What a rule reports before the engine applies the profile.
 
-    Spans are in the NORMALISED text; the engine maps them back. ``severity``
-    overrides the bound severity only for rules whose catalog entry defines
-    graded severities (e.g. ``pii.phone``: mobile numbers are always errors).
+    Spans are in the NORMALISED text; the engine maps them back. ``severity`` is
+    set only by rules with graded severities (e.g. ``pii.phone``: mobile numbers
+    are errors, other unlisted numbers warnings); it replaces the rule's default,
+    and a ``severity`` set in the profile's binding replaces both.
     """
 
     start: int

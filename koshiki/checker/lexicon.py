@@ -4,7 +4,8 @@ A lexicon is a TOML file in ``lexicons/`` with a ``[meta]`` table (name,
 source, licence) and ``[[entry]]`` rows: ``id`` (permanent), ``term`` and
 optional ``variants``, the ``rule`` it feeds, a ``category``, the ``reason``
 it is listed, and ``boundary`` — ``word`` (default: the match must start and
-end on SudachiPy morpheme boundaries, so バカンス never matches バカ) or
+end on SudachiPy morpheme boundaries, so バカンス never matches バカ; only the
+lines holding such candidates are tokenised) or
 ``any`` (a substring is enough, for terms that cannot occur inside other
 words). Terms are normalised like post text, so ＰＲ, ｶﾀｶﾅ and full-width
 digits in a post still match.
@@ -83,7 +84,7 @@ class Lexicon:
             entry = self._entries[idx]
             if rule is not None and entry.rule != rule:
                 continue
-            if entry.boundary == "word" and not text.tokens.is_word(start, end):
+            if entry.boundary == "word" and not text.is_word(start, end):
                 continue
             out.append(Match(entry, start, end, norm[start:end]))
         out.sort(key=lambda m: (m.start, -(m.end - m.start)))

@@ -68,19 +68,27 @@ class Profile:
     params: Mapping[str, Any]
     bindings: Mapping[str, Binding]
     procedures: Mapping[str, Any]
+    # active() per subject kind, computed once: check() asks for it on every post.
+    _active: dict[str, tuple[tuple[Rule, Binding], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def param(self, key: str, default: Any = None) -> Any:
         return self.params.get(key, default)
 
     def active(self, subject: str = "post") -> list[tuple[Rule, Binding]]:
         """Enabled, non-removed rules for a subject kind, in id order."""
-        rules = all_rules()
-        out = []
-        for rule_id, binding in sorted(self.bindings.items()):
-            rule = rules[rule_id]
-            if binding.enabled and rule.subject == subject and rule.status != "removed":
-                out.append((rule, binding))
-        return out
+        cached = self._active.get(subject)
+        if cached is None:
+            rules = all_rules()
+            cached = self._active[subject] = tuple(
+                (rules[rule_id], binding)
+                for rule_id, binding in sorted(self.bindings.items())
+                if binding.enabled
+                and rules[rule_id].subject == subject
+                and rules[rule_id].status != "removed"
+            )
+        return list(cached)
 
 
 def available(directory: Path = PROFILE_DIR) -> list[str]:
@@ -110,7 +118,9 @@ def _load(profile_id: str, directory: Path, seen: tuple[str, ...]) -> Profile:
     path = directory / f"{profile_id}.toml"
     if not path.exists():
         raise ProfileError(
-            path, "id", f"プロファイル {profile_id!r} はありません（利用可能: {', '.join(available(directory))}）"
+            path,
+            "id",
+            f"プロファイル {profile_id!r} はありません（利用可能: {', '.join(available(directory))}）",
         )
     data = _read(path)
     unknown = sorted(set(data) - _TOP_KEYS)
@@ -128,7 +138,9 @@ def _load(profile_id: str, directory: Path, seen: tuple[str, ...]) -> Profile:
         if not isinstance(extends, str):
             raise ProfileError(path, "extends", "プロファイル id を文字列で指定してください")
         if extends in seen + (profile_id,):
-            raise ProfileError(path, "extends", f"継承が循環しています: {' -> '.join(seen + (profile_id, extends))}")
+            raise ProfileError(
+                path, "extends", f"継承が循環しています: {' -> '.join(seen + (profile_id, extends))}"
+            )
         parent = _load(extends, directory, seen + (profile_id,))
 
     params = dict(parent.params) if parent else {}
@@ -185,7 +197,9 @@ def _binding(
                 severity = Severity(severity_raw)
             except ValueError:
                 raise ProfileError(
-                    path, f"{key}.severity", f"error / warning / info / off のいずれかです（{severity_raw!r}）"
+                    path,
+                    f"{key}.severity",
+                    f"error / warning / info / off のいずれかです（{severity_raw!r}）",
                 ) from None
     if enabled and ("ref" not in spec or "title" not in spec):
         raise ProfileError(path, key, "有効な規則には条項の ref と title が必要です")

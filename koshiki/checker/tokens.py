@@ -12,6 +12,7 @@ dictionary ~50 ms once.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,11 +20,17 @@ from typing import Any
 # SudachiPy refuses inputs above ~49,000 bytes; long texts are cut into
 # chunks at line breaks (or, failing that, at a fixed width).
 _CHUNK = 4000
+# Part-of-speech tuples by SudachiPy POS id (one dictionary per process).
+_POS: dict[int, tuple[str, ...]] = {}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
-    """One morpheme: half-open span in the normalised text and its POS."""
+    """One morpheme: half-open span in the normalised text and its POS.
+
+    Read-only by convention. Not a frozen dataclass: one is built per morpheme,
+    and a frozen one costs four times as much to construct.
+    """
 
     start: int
     end: int
@@ -40,23 +47,47 @@ class Token:
 
 
 class Tokens:
-    """The morphemes of one text, with O(1) boundary look-ups."""
+    """The morphemes of one text, with O(1) boundary look-ups.
 
-    __slots__ = ("items", "starts", "ends", "_by_start")
+    The look-up tables are built on first use: many rules only iterate ``items``.
+    """
+
+    __slots__ = ("items", "_by_start", "_by_end")
 
     def __init__(self, items: list[Token]) -> None:
         self.items = items
-        self.starts = {t.start for t in items}
-        self.ends = {t.end for t in items}
-        self._by_start = {t.start: i for i, t in enumerate(items)}
+        self._by_start: dict[int, int] | None = None
+        self._by_end: dict[int, int] | None = None
+
+    def _index(self) -> tuple[dict[int, int], dict[int, int]]:
+        if self._by_start is None or self._by_end is None:
+            self._by_start = {t.start: i for i, t in enumerate(self.items)}
+            self._by_end = {t.end: i for i, t in enumerate(self.items)}
+        return self._by_start, self._by_end
+
+    @property
+    def starts(self) -> Collection[int]:
+        """Offsets where a morpheme begins."""
+        return self._index()[0].keys()
+
+    @property
+    def ends(self) -> Collection[int]:
+        """Offsets where a morpheme ends."""
+        return self._index()[1].keys()
 
     def is_word(self, start: int, end: int) -> bool:
         """True when ``[start, end)`` begins and ends on morpheme boundaries."""
-        return start in self.starts and end in self.ends
+        by_start, by_end = self._index()
+        return start in by_start and end in by_end
 
     def index_at(self, start: int) -> int | None:
         """Index of the token that begins at ``start``, if any."""
-        return self._by_start.get(start)
+        return self._index()[0].get(start)
+
+    def ending_at(self, end: int) -> Token | None:
+        """The token that ends exactly at ``end``, if any."""
+        i = self._index()[1].get(end)
+        return None if i is None else self.items[i]
 
     def covering(self, start: int, end: int) -> list[Token]:
         """Tokens overlapping ``[start, end)``, in order."""
@@ -86,17 +117,29 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def tokenize(text: str) -> Tokens:
-    """Tokenise normalised text; never raises on any Unicode input."""
+def tokenize(text: str, offset: int = 0) -> Tokens:
+    """Tokenise normalised text; never raises on any Unicode input.
+
+    ``offset`` is added to every span (for a slice of a longer text).
+
+    Cost: SudachiPy's own analysis plus one small object per morpheme; the
+    part-of-speech tuple is shared by every morpheme with the same POS id.
+    """
     tok = _tokenizer()
     items: list[Token] = []
-    for offset, chunk in _chunks(text):
+    append = items.append
+    pos_of = _POS
+    for base, chunk in _chunks(text):
         if not chunk:
             continue
+        base += offset
         for m in tok.tokenize(chunk):
-            items.append(
-                Token(offset + m.begin(), offset + m.end(), m.surface(), tuple(m.part_of_speech()))
-            )
+            b, e = m.begin(), m.end()
+            pid = m.part_of_speech_id()
+            pos = pos_of.get(pid)
+            if pos is None:
+                pos = pos_of[pid] = tuple(m.part_of_speech())
+            append(Token(base + b, base + e, chunk[b:e], pos))
     return Tokens(items)
 
 

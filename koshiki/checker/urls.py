@@ -105,8 +105,14 @@ def find_urls(text: Text) -> list[Url]:
         host = m.group("host").rstrip(".").lower()
         urls.append(Url(m.start(), end, m.group("scheme").lower(), host, path, m.group("userinfo") or ""))
         taken.append((m.start(), end))
+    # Both scans run left to right and the scheme URLs do not overlap, so one
+    # pointer into them tells whether a bare host lies inside one (linear, not
+    # quadratic, in a post full of links).
+    k = 0
     for m in _BARE_URL.finditer(norm):
-        if any(a <= m.start() < b for a, b in taken):
+        while k < len(taken) and taken[k][1] <= m.start():
+            k += 1
+        if k < len(taken) and taken[k][0] <= m.start():
             continue
         raw = _trim(m.group())
         host = m.group("host")

@@ -336,6 +336,19 @@ def test_batch_keeps_input_order_and_reports_bad_lines_by_id(tmp_path, capsys):
     assert code == 1
 
 
+@needs("link.shortener")
+def test_batch_null_profile_means_the_run_profile(tmp_path, capsys):
+    # Review fix: "profile": null was an error record; JSON writers emit null for "absent".
+    path = tmp_path / "posts.jsonl"
+    line = json.dumps({"id": "n", "text": SHORTENER_POST, "profile": None}, ensure_ascii=False)
+    path.write_text(line + "\n", encoding="utf-8")
+    code, out, _ = run_main(["check", "--batch", str(path), "--profile", "kyoto"], capsys)
+    (record,) = _records(out)
+    assert "error" not in record
+    assert {f["clause"]["profile"] for f in record["findings"]} == {"kyoto"}
+    assert code == 1
+
+
 def test_batch_from_stdin_with_invalid_utf8_line_keeps_going(capsys, monkeypatch):
     data = (
         json.dumps({"id": "a", "text": CLEAN_POST}, ensure_ascii=False).encode()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from koshiki.checker.text import Text
+from koshiki.checker.text import _SEGMENT, PLAIN_CLASS, Text, _fold, sentence_bounds
 
 
 def original_of(text: Text, start: int, end: int) -> str:
@@ -165,3 +165,53 @@ def test_every_normalised_index_maps_to_a_non_empty_monotone_original_span(s: st
 def test_any_span_maps_inside_the_original(s: str, start: int, end: int) -> None:
     a, b = Text(s).to_original(start, end)
     assert 0 <= a <= b <= len(s)
+
+
+def test_plain_characters_fold_to_themselves() -> None:
+    """Text skips the characters of PLAIN_CLASS when it collects what to fold."""
+    chars: list[str] = []
+    i = 0
+    while i < len(PLAIN_CLASS):
+        if i + 2 < len(PLAIN_CLASS) and PLAIN_CLASS[i + 1] == "-":
+            chars += [chr(c) for c in range(ord(PLAIN_CLASS[i]), ord(PLAIN_CLASS[i + 2]) + 1)]
+            i += 3
+        else:
+            chars.append(PLAIN_CLASS[i])
+            i += 1
+    assert len(chars) > 20000
+    assert [c for c in chars if _fold(c) != c] == []
+
+
+@given(st.text(alphabet="ａＡaｶﾞ\u3099\r\n…〜－ー\u0301e😀İΣσ①ﾟ漢字かなカナ、。「」 ", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_normalisation_equals_folding_each_segment(s: str) -> None:
+    """The fast paths give exactly the per-segment fold of the whole text."""
+    t = Text(s)
+    assert t.norm == "".join(_fold(m.group()) for m in _SEGMENT.finditer(s))
+
+
+def test_sentence_bounds_stop_at_ends_and_reach() -> None:
+    norm = "前の文。本文の中の語!次\n行"
+    a = norm.index("中")
+    assert norm[slice(*sentence_bounds(norm, a, a + 1))] == "本文の中の語"
+    assert sentence_bounds("x" * 500, 250, 251, reach=10) == (240, 261)
+    assert sentence_bounds("", 0, 0) == (0, 0)
+
+
+def test_line_tokens_equal_the_whole_texts_tokens() -> None:
+    """Tokenising one line (with its line breaks as context) gives the same morphemes."""
+    norm = Text(
+        "北上川河口のヨシ原が見事でした。\n本庁舎はイオン石巻店から徒歩3分です。\n\n区役所の窓口\n"
+    ).norm
+    whole = Text(norm)
+    lines = Text(norm)
+    for pos in (0, norm.index("本"), norm.index("区")):
+        line = lines.line_of(pos).items
+        assert line
+        a, b = line[0].start, line[-1].end
+        expected = [(t.start, t.end, t.pos) for t in whole.tokens.items if a <= t.start and t.end <= b]
+        assert [(t.start, t.end, t.pos) for t in line] == expected
+    assert "tokens" not in lines.__dict__  # only lines were tokenised
+    assert lines.is_word(norm.index("本庁舎"), norm.index("本庁舎") + 3) == whole.tokens.is_word(
+        norm.index("本庁舎"), norm.index("本庁舎") + 3
+    )

@@ -59,7 +59,7 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.text import Text
+from koshiki.checker.text import Text, sentence_bounds
 
 # Cheap gate: every pattern below contains one of these.
 _GATE = ("検討", "調整", "段階", "発表", "公表", "決定", "決ま", "解禁", "協議")
@@ -106,6 +106,10 @@ _UNPUBLISHED = re.compile(
     # 発表前の新キャラクターを公開: the sentence itself reveals what is unpublished.
     rf"|(?:公表|発表|解禁)前(?=の[^。!?\n]{{0,30}}(?:公開|お見せ|見せ|披露|紹介|チラ見せ|先行|お伝え))"
 )
+# Every _UNPUBLISHED match holds one of these, at most two characters after its start.
+_UNPUBLISHED_GATE = re.compile(r"未発表|未公表|非公表|(?:公表|発表|解禁|決定)前")
+# Every _IN_PROGRESS and _STILL_OPEN match holds one of these.
+_IN_PROGRESS_GATE = ("検討", "調整", "協議", "段階", "方向で", "正式", "決ま", "決定")
 # Notices about how unpublished information is handled, and calls for comment on a
 # draft, are not leaks (公表前の情報の取扱い研修, 決定前の段階ですのでご意見を).
 _HANDLING = re.compile(
@@ -122,48 +126,48 @@ _PUBLIC_PROCESS = re.compile(
 )
 # An in-house meeting (庁内の検討会議) is not a public one.
 _INTERNAL_MEETING = re.compile(r"(?:庁内|内部|課内|部内|局内)の?(?:検討会|検討委員会|協議会|審議会)")
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
 _SUGGESTION = Suggestion("正式に決定・公表してから発信してください")
 
 
 def _sentence(norm: str, start: int, end: int) -> str:
-    """The sentence around ``[start, end)``, cut at 。！？ and line breaks."""
-    left = max(
-        (m.end() for m in _SENTENCE_END.finditer(norm, max(0, start - 200), start)),
-        default=max(0, start - 200),
-    )
-    right_m = _SENTENCE_END.search(norm, end, end + 200)
-    right = right_m.start() if right_m else min(len(norm), end + 200)
+    """The sentence around ``[start, end)``, cut at 。!? and line breaks."""
+    left, right = sentence_bounds(norm, start, end)
     return norm[left:right]
 
 
-def _hits(norm: str) -> Iterator[Hit]:
-    for m in _UNPUBLISHED.finditer(norm):
+def _hits(text: Text) -> Iterator[Hit]:
+    norm = text.norm
+    # Each pattern opens within two characters (正式) of its first listed word.
+    first = _UNPUBLISHED_GATE.search(norm)
+    for m in _UNPUBLISHED.finditer(norm, max(0, first.start() - 2)) if first else ():
         if _HANDLING.search(_sentence(norm, m.start(), m.end())):
             continue
         yield Hit(
             m.start(), m.end(),
-            f"「{m.group()}」の情報を発信しようとしています。公表前の情報は発信できません",
+            f"「{text.quote(m.start(), m.end())}」の情報を発信しようとしています。公表前の情報は発信できません",
             _SUGGESTION,
         )  # fmt: skip
+    if not any(word in norm for word in _IN_PROGRESS_GATE):
+        return
     for m in _IN_PROGRESS.finditer(norm):
         # A draft shown at a public meeting or put out for public comment is public.
         if _is_public_process(_sentence(norm, m.start(), m.end())):
             continue
         yield Hit(
             m.start(), m.end(),
-            f"「{m.group()}」は意思形成過程の情報です。市の決定として公表されるまで発信しないでください",
+            f"「{text.quote(m.start(), m.end())}」は意思形成過程の情報です。市の決定として公表されるまで発信しないでください",
             _SUGGESTION,
         )  # fmt: skip
-    yield from _premature(norm)
+    yield from _premature(text)
 
 
 def _is_public_process(sentence: str) -> bool:
     return _PUBLIC_PROCESS.search(_INTERNAL_MEETING.sub("", sentence)) is not None
 
 
-def _premature(norm: str) -> Iterator[Hit]:
+def _premature(text: Text) -> Iterator[Hit]:
     """A decision announced while the same post admits the policy is still open."""
+    norm = text.norm
     opens = [
         m for m in _STILL_OPEN.finditer(norm) if not _is_public_process(_sentence(norm, m.start(), m.end()))
     ]
@@ -178,13 +182,13 @@ def _premature(norm: str) -> Iterator[Hit]:
             start += 1
         yield Hit(
             start, m.end(),
-            f"「{norm[start:m.end()]}」: まだ決まっていない方針を決定事項として書いています（意思形成過程の情報）",
+            f"「{text.quote(start, m.end())}」: まだ決まっていない方針を決定事項として書いています（意思形成過程の情報）",
             _SUGGESTION,
         )  # fmt: skip
     for o in opens:
         yield Hit(
             o.start(), o.end(),
-            f"「{o.group()}」: 決まったと書いた方針がまだ意思形成過程にあることを示しています",
+            f"「{text.quote(o.start(), o.end())}」: 決まったと書いた方針がまだ意思形成過程にあることを示しています",
             _SUGGESTION,
         )  # fmt: skip
 
@@ -196,7 +200,7 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
         return
     # One finding per place: where two patterns overlap, the earlier (longer) wins.
     end = -1
-    for hit in sorted(_hits(norm), key=lambda h: (h.start, -h.end)):
+    for hit in sorted(_hits(text), key=lambda h: (h.start, -h.end)):
         if hit.start >= end:
             end = hit.end
             yield hit

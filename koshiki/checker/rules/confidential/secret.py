@@ -52,35 +52,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.text import Text
+from koshiki.checker.text import Text, sentence_bounds
 
-if TYPE_CHECKING:
-    from koshiki.checker.tokens import Token
-
-# Cheap gate: each pattern contains one of these (秘 covers ㊙, which NFKC folds to 秘).
-_GATE = (
-    "秘",
-    "機密",
-    "取扱",
-    "取り扱",
-    "内部",
-    "限り",
-    "ここだけ",
-    "オフレコ",
-    "に来",
-    "にいらっしゃ",
-    "に見え",
-    "知っ",
-    "知り得",
-    "聞い",
-    "耳にし",
-    "見聞き",
-)
+# Cheap gates: every match of the pattern below holds one of its words
+# (秘 covers ㊙, which NFKC folds to 秘).
+_LABEL_GATE = ("秘", "機密", "取扱", "取り扱", "内部", "限り", "ここだけ", "オフレコ")
+_ENCOUNTER_GATE = re.compile(r"[にで](?:来|いらっしゃ|見え|お見え|おいで)")
+_ON_DUTY_GATE = ("知っ", "知り得", "聞い", "耳にし", "見聞き")
 
 # Labels that mark a document or a remark as secret.
 _LABEL = re.compile(
@@ -121,28 +103,13 @@ _SUGGESTION = Suggestion("公開されている情報だけを発信してくだ
 
 def _sentence_without(norm: str, start: int, end: int) -> str:
     """The sentence around ``[start, end)`` with the span itself removed."""
-    lo = max(0, start - 200)
-    left = max((m.end() for m in _SENTENCE_END.finditer(norm, lo, start)), default=lo)
-    right_m = _SENTENCE_END.search(norm, end, end + 200)
-    right = right_m.start() if right_m else min(len(norm), end + 200)
+    left, right = sentence_bounds(norm, start, end)
     return norm[left:start] + "／" + norm[end:right]
 
 
 def _is_seal(text: Text, pos: int) -> bool:
     """``秘`` that the author typed as the seal ㊙ (NFKC folds ㊙ to 秘)."""
-    oa, ob = text.to_original(pos, pos + 1)
-    return text.original[oa:ob].startswith("㊙")
-
-
-def _token_ending_at(text: Text, pos: int) -> Token | None:
-    """The morpheme that ends exactly at ``pos`` (looks back a few characters only)."""
-    tokens = text.tokens
-    for start in range(pos - 1, max(-1, pos - 9), -1):
-        index = tokens.index_at(start)
-        if index is not None:
-            token = tokens.items[index]
-            return token if token.end == pos else None
-    return None
+    return text.quote(pos, pos + 1).startswith("㊙")
 
 
 def _name_start(text: Text, hon_start: int) -> int | None:
@@ -151,9 +118,10 @@ def _name_start(text: Text, hon_start: int) -> int | None:
     「窓口に来たお客さん」「来られた方」 have no name; anonymised letters (Aさん) and
     masks (○○様, a template) identify nobody, so they give ``None`` too.
     """
+    tokens = text.line_of(hon_start)
     start = None
     pos = hon_start
-    while (token := _token_ending_at(text, pos)) is not None and token.is_person_name:
+    while (token := tokens.ending_at(pos)) is not None and token.is_person_name:
         if token.surface.isascii():
             return None
         start = pos = token.start
@@ -185,8 +153,7 @@ def _label_hits(text: Text) -> Iterator[Hit]:
         a, b = m.span()
         if m.group("label") and _NOTICE.search(_sentence_without(norm, a, b)):
             continue
-        oa, ob = text.to_original(a, b)
-        yield Hit(a, b, f"「{text.original[oa:ob]}」の情報は発信できません（秘密・内部情報）", _SUGGESTION)
+        yield Hit(a, b, f"「{text.quote(a, b)}」の情報は発信できません（秘密・内部情報）", _SUGGESTION)
     # ㊙ folds to a bare 秘, which is also part of 秘書・神秘・便秘: check what was typed.
     pos = norm.find("秘")
     while pos >= 0:
@@ -199,10 +166,10 @@ def _label_hits(text: Text) -> Iterator[Hit]:
         pos = norm.find("秘", pos + 1)
 
 
-def _on_duty_hits(norm: str) -> Iterator[Hit]:
+def _on_duty_hits(text: Text) -> Iterator[Hit]:
+    norm = text.norm
     for m in _ON_DUTY.finditer(norm):
-        end_m = _SENTENCE_END.search(norm, m.end(), m.end() + 200)
-        end = end_m.start() if end_m else min(len(norm), m.end() + 200)
+        end = sentence_bounds(norm, m.start(), m.end())[1]
         # Trailing emoji, spaces and brackets are not part of what is told.
         while end > m.end() and (
             unicodedata.category(norm[end - 1])[0] in "SZPC" or norm[end - 1] == "\ufe0f"
@@ -212,7 +179,7 @@ def _on_duty_hits(norm: str) -> Iterator[Hit]:
             continue  # 職務上知り得たことですが、守秘義務があり…: a refusal, not a leak
         yield Hit(
             m.start(), end,
-            f"「{norm[m.start():m.end()]}」: 職務上知り得た情報は発信できません",
+            f"「{text.quote(m.start(), m.end())}」: 職務上知り得た情報は発信できません",
             Suggestion("職務で知った個人や内部の話は発信せず、公開されている情報だけを伝えてください"),
         )  # fmt: skip
 
@@ -224,7 +191,7 @@ def _person_hits(text: Text) -> Iterator[Hit]:
         if end is not None:
             yield Hit(
                 m.start(), end,
-                f"「{norm[m.start():end]}」: 職務上知り得た個人の情報は発信できません",
+                f"「{text.quote(m.start(), end)}」: 職務上知り得た個人の情報は発信できません",
                 Suggestion("個人が特定できないよう一般化するか、発信をやめてください"),
             )  # fmt: skip
             continue
@@ -232,7 +199,7 @@ def _person_hits(text: Text) -> Iterator[Hit]:
         if start is not None:
             yield Hit(
                 start, m.end(),
-                f"「{norm[start:m.end()]}」: 職務上知り得た個人の情報は発信できません",
+                f"「{text.quote(start, m.end())}」: 職務上知り得た個人の情報は発信できません",
                 Suggestion("個人が特定できないよう一般化するか、発信をやめてください"),
             )  # fmt: skip
 
@@ -240,8 +207,9 @@ def _person_hits(text: Text) -> Iterator[Hit]:
 @rule("confidential.secret", title="秘密情報", severity="error")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
-    if not any(word in norm for word in _GATE):
-        return
-    yield from _label_hits(text)
-    yield from _person_hits(text)
-    yield from _on_duty_hits(norm)
+    if any(word in norm for word in _LABEL_GATE):
+        yield from _label_hits(text)
+    if _ENCOUNTER_GATE.search(norm):
+        yield from _person_hits(text)
+    if any(word in norm for word in _ON_DUTY_GATE):
+        yield from _on_duty_hits(text)

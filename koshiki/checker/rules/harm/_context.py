@@ -41,6 +41,8 @@ _CONCESSIVE = re.compile(
 # Names of laws and ordinances: a run of kanji/katakana ending in 法・法律・条例.
 _LAW_TAIL = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]{0,16}?(?:法律|法|条例)(?![\u4e00-\u9fff])")
 _FORM_TAGS = frozenset({"no-noun-before", "no-noun-after", "no-of-before", "not-adverb"})
+# Nouns used as intensifiers: 「ほんとバカ」「マジでアホ」 are no compound like 親バカ.
+_INTENSIFIERS = frozenset({"ほんと", "ホント", "本当", "マジ", "まじ", "ガチ", "超", "ド"})
 _NOT_LAW = ("方法", "手法", "療法", "用法", "作法", "文法", "寸法", "違法", "不法", "合法", "無法")
 
 
@@ -171,7 +173,12 @@ def compound_blocked(text: Text, m: Match) -> bool:
     if not _FORM_TAGS.intersection(tags):
         return False
     before, after = neighbours(text, m.start, m.end)
-    if "no-noun-before" in tags and is_noun(before):
+    if (
+        "no-noun-before" in tags
+        and is_noun(before)
+        and before is not None
+        and before.surface not in _INTENSIFIERS
+    ):
         return True
     if "no-of-before" in tags and before is not None and before.surface == "の" and before.pos[0] == "助詞":
         return True

@@ -119,9 +119,9 @@ def _named_unsafe(host: str) -> Entry | None:
     if not name.isascii():
         return None
     tokens, anywhere = _host_words()
-    for term, entry in anywhere:
+    for term, listed in anywhere:
         if term in name:
-            return entry
+            return listed
     weak: dict[str, list[Entry]] = {}
     for token in _TOKEN_SPLIT.split(name):
         entry = tokens.get(token)
@@ -308,6 +308,12 @@ def classify(text: Text, official: tuple[str, ...], profile_key: str) -> list[Li
             links.append(Link(url, EXTERNAL, entry.reason if entry else "", entry))
     text.memo[key] = links
     return links
+
+
+def may_hold_links(norm: str) -> bool:
+    """Cheap gate shared by the link rules: every URL has a dot or ``://``
+    (``http://[2001:db8::1]/`` has no dot)."""
+    return "." in norm or "://" in norm
 
 
 def official_domains(profile: object) -> tuple[str, ...]:

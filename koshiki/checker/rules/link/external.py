@@ -40,7 +40,14 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.rules.link._classify import EXTERNAL, SHORTENER, UNSAFE, classify, official_domains
+from koshiki.checker.rules.link._classify import (
+    EXTERNAL,
+    SHORTENER,
+    UNSAFE,
+    classify,
+    may_hold_links,
+    official_domains,
+)
 from koshiki.checker.text import Text
 from koshiki.checker.urls import host_matches
 
@@ -51,7 +58,7 @@ _SUGGESTION = Suggestion(
 
 @rule("link.external", title="公式ドメイン外へのリンク", severity="info")
 def check(text: Text, env: Env) -> Iterator[Hit]:
-    if "." not in text.norm:
+    if not may_hold_links(text.norm):
         return
     # Rules are independent checks: a shortened or unsafe link is still a
     # link off the official domains (RULES.md link.external).

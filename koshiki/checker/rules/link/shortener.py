@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.rules.link._classify import SHORTENER, classify, official_domains
+from koshiki.checker.rules.link._classify import SHORTENER, classify, may_hold_links, official_domains
 from koshiki.checker.text import Text
 
 _SUGGESTION = Suggestion("短縮前の本来のURLを記載してください")
@@ -47,7 +47,7 @@ _SUGGESTION = Suggestion("短縮前の本来のURLを記載してください")
 
 @rule("link.shortener", title="URL短縮サービス", severity="error")
 def check(text: Text, env: Env) -> Iterator[Hit]:
-    if "." not in text.norm:
+    if not may_hold_links(text.norm):
         return
     for link in classify(text, official_domains(env.profile), env.profile.id):
         if link.kind == SHORTENER:

@@ -55,7 +55,7 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.rules.link._classify import UNSAFE, classify, official_domains
+from koshiki.checker.rules.link._classify import UNSAFE, classify, may_hold_links, official_domains
 from koshiki.checker.text import Text
 
 _SUGGESTION = Suggestion("リンク先が正規のサイトか確かめ、不適切なリンクは削除してください")
@@ -63,7 +63,7 @@ _SUGGESTION = Suggestion("リンク先が正規のサイトか確かめ、不適
 
 @rule("link.unsafe", title="有害・偽装のおそれがあるリンク", severity="error")
 def check(text: Text, env: Env) -> Iterator[Hit]:
-    if "." not in text.norm and "://" not in text.norm:
+    if not may_hold_links(text.norm):
         return
     for link in classify(text, official_domains(env.profile), env.profile.id):
         if link.kind == UNSAFE:

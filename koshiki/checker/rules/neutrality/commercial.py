@@ -11,6 +11,12 @@
 - 「市が推薦する「〇〇引越センター」にご依頼ください」（市のお墨付きで一社を指名）
 - 「リフォームは「〇〇工房」さんにお任せするのが安心」「決済は「〇〇ペイ」だけを使うことを
   おすすめします」（一社・一商品に任せる・使うことを勧める）
+- 「買うなら絶対ここ！」（近くに店・会社の名前があるとき）、「山田電機で買うのがお得」
+  「「オート鈴木」で受けるのが一番安い」「「すずき燃料店」さんに頼めば間違いなし」
+  「「みなとモバイル」がダントツで安い」（一社だけが得・安い・確実だとする主張）
+- 「市としても「〇〇工務店」をおすすめします」「市公認の「〇〇」」「職員イチオシのラーメン店は
+  「〇〇」です」（市や職員のお墨付きで一社を推す）
+- 「「〇〇」、絶対に行くべき」「他のお店には行かないで」（一社へ誘導し、ほかを避けさせる）
 
 店や会社であることは「店・屋・堂・社・製品・商品・電器・旅館・農園・酒造…」などの
 語か、「」で括った名前（「パティスリー・ミナト」）で判断します。「」の名前が寺・神社・
@@ -25,6 +31,8 @@
 - ふるさと納税の返礼品など、複数の事業者を並べた紹介
 - 販売場所の案内（「記念誌は駅前の中央書店で販売しています」「チケットは市民会館の
   窓口でお買い求めください」）や、地域の産品の紹介（「日本一の生産量を誇る本市の梨」）
+- 事業者でないものの勧め（「避難するなら絶対ここ！指定避難所の〇〇小学校」「電子申請を
+  利用するのが一番お得です」「市長おすすめの観光スポットは「みなと公園」です」）
 
 ## なぜ問題か
 市の発信は特定の事業者に利益を与えるものであってはならず、商品等を紹介するときは
@@ -51,6 +59,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from koshiki.checker.engine import Env
@@ -94,16 +103,65 @@ _BEST = (
     r"|しかない|しかありません|以外は?(?:ありえ|考えられ))"
 )
 # After 「買うなら…」 a comparison is a recommendation (…なら「〇〇」が一番安い).
-_BEST_AFTER_BUY = r"(?:が|は)(?:一番|いちばん|最も|断然)(?:安い|お得|おいしい|美味しい|良い|いい|安心)"
+_BEST_AFTER_BUY = r"(?:が|は)(?:一番|いちばん|最も|断然|ダントツ(?:で)?|圧倒的に)(?:安い|お得|おいしい|美味しい|良い|いい|安心)"
 _BUY = (
     r"(?:買う|買い替える|購入する|選ぶ|頼む|依頼する|注文する|食べる|飲む|泊まる|使う|借りる|契約する"
-    r"|行く)なら"
+    r"|行く|する|引っ越す|直す|探す)なら"
 )
 # Leaving the job to one named business (「〇〇工房」さんにお任せするのが安心).
 _ENTRUST = (
     r"(?:さん|様)?(?:に|で|を)(?:お任せする|任せる|お願いする|頼む|依頼する|買う|選ぶ|利用する|使う|注文する)"
     r"(?:の|こと)が(?:一番|いちばん|安心|正解|間違いない|確実)"
 )
+# The best deal at one business: 〇〇ドラッグで買うのが一番安い / 「オート鈴木」で受けるのが一番安くて安心.
+_CHEAPEST = (
+    r"(?:で|に|を)(?:買う|購入する|頼む|依頼する|注文する|受ける|契約する|選ぶ|利用する|使う|済ませる)(?:の|こと)が"
+    r"(?:一番|いちばん|最も|断然|ダントツで)?(?:お得|安い|安く|安心|正解|間違いな|確実)"
+)
+# Claims that single out one business however they are phrased (calls included). Separate
+# patterns, each starting with literal words, so that the engine can skip ahead to them;
+# a group "verb" means the business must end right before it (checked in the rule).
+_STRONG = (
+    # 買うなら絶対ここ！ / 迷わずここ (a business must be named nearby: checked in the rule)
+    re.compile(
+        r"(?P<here>(?:絶対|ぜったい|断然|迷わず|間違いなく)(?:に)?(?:ここ|こちら|この店|このお店)(?=[!。]|です|だよ|!|$))",
+        re.MULTILINE,
+    ),
+    re.compile(rf"(?P<verb>{_CHEAPEST})"),
+    # 「すずき燃料店」さんに頼めば間違いなし
+    re.compile(
+        r"(?P<verb>(?:に|で|を)(?:頼めば|任せれば|買えば|お願いすれば|選べば|行けば|頼んでおけば)"
+        r"(?:間違いな|安心|大丈夫|確実|ok|オッケー))"
+    ),
+    # スマホの契約は「みなとモバイル」がダントツで安い
+    re.compile(
+        rf"{_QUOTED}(?:さん)?(?:が|は)(?:ダントツ(?:で)?|断然|一番|いちばん|圧倒的に|最も)"
+        r"(?:安い|お得|おいしい|美味しい|良い|いい|おすすめ|オススメ)"
+    ),
+    # 市としても「まるやま工務店」をおすすめします / 市公認のおすすめ店「〇〇」
+    re.compile(
+        r"(?:市|本市|当市|市役所)(?:として|と)?も[、,]?"
+        rf"{_QUOTED}(?:さん|様)?(?:を|が)(?:おすすめ|オススメ|お勧め|推薦|推奨|イチオシ)(?:します|しています|いたします|です)"
+        rf"|(?:市|市役所|市長)(?:公認|お墨付き|太鼓判)の[^。!?\n「」]{{0,8}}?{_QUOTED}"
+    ),
+    # 市役所職員イチオシのラーメン店は「麺屋たけし」です
+    re.compile(
+        r"(?:市長|職員|市役所|課長|スタッフ)(?:の|が)?(?:イチオシ|いちおし|一押し|おすすめ|オススメ|お気に入り)の"
+        rf"(?:お店|店|ラーメン店|ラーメン屋|パン屋|カフェ|業者|商品)は{_QUOTED}(?:さん)?(?=です|だ|[!。]|$)",
+        re.MULTILINE,
+    ),
+    # 「うどん亭まつや」、絶対に行くべき
+    re.compile(
+        rf"{_QUOTED}(?:さん)?[、,]?[^。!?\n「」]{{0,6}}?(?:絶対に?|必ず|ぜひとも)"
+        r"(?:行くべき|買うべき|食べるべき|行かなきゃ損|買わなきゃ損|行かないと損)"
+    ),
+    # 他のお店には行かないで
+    re.compile(
+        r"(?:他の|ほかの|よその)(?:お店|店|業者|会社)(?:に|で|には|では)?(?:は)?(?:行かないで|買わないで|頼まないで)"
+    ),
+)
+# The business named right before a "verb" claim (山田電機で買うのがお得, 「〇〇」さんに頼めば).
+_BUSINESS_BEFORE = re.compile(rf"{_BUSINESS}(?:さん|様)?$")
 _COMMERCIAL = re.compile(
     # おすすめは松風堂の八ツ橋だけ
     rf"{_RECOMMEND}{_SLOT}{_BUSINESS}{_SLOT}{_ONLY}"
@@ -141,11 +199,17 @@ _NOT_CLAIM = re.compile(r"どこ|募集|投票|教えて|決め|ください|ま
 _SPONSOR_LINE = re.compile(
     r"^\s*[【\[(]?\s*(?:特別)?(?:協賛|後援|提供|スポンサー|協力)\s*[】\])]?\s*[:：]", re.MULTILINE
 )
+_BUSINESS_NEAR = re.compile(_BUSINESS)
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa\u30fc〇○]")
 _GATE = (
+    "ここ", "こちら", "この店", "このお店", "お得", "安", "間違いな", "大丈夫", "ok", "オッケー", "ダントツ", "公認",
+    "お墨付き", "太鼓判", "お気に入り", "べき", "損", "ないで",
     "おすすめ", "オススメ", "お勧め", "お薦め", "イチオシ", "いちおし", "一押し", "イチ押し", "なら", "一択",
     "に限る", "で決まり", "一番", "いちばん", "最高", "断然", "しかな", "以外", "より", "比べ", "最も",
     "ナンバーワン", "正解", "安心", "間違いない", "確実", "推薦", "推奨", "だけ", "のみ",
 )  # fmt: skip
+# The gate as one regex: a single pass instead of one ``in`` scan per word.
+_GATE_RE = re.compile("|".join(map(re.escape, _GATE)))
 
 
 def _is_particle(text: Text, pos: int) -> bool:
@@ -162,8 +226,10 @@ def _line(norm: str, pos: int) -> str:
 @rule("neutrality.commercial", title="特定事業者の優遇", severity="warning")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
-    if not any(word in norm for word in _GATE):
+    if not _GATE_RE.search(norm):
         return
+    starts: list[int] = []
+    ends: list[int] = []
     for m in _COMMERCIAL.finditer(norm):
         phrase = m.group()
         if m.group("topic") is not None and not _is_particle(text, m.start() - 1):
@@ -180,9 +246,50 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
         start, end = m.start(), m.end()
         while start < end and norm[start] in " \u3000、":
             start += 1
-        oa, ob = text.to_original(start, end)
-        yield Hit(
-            start, end,
-            f"「{text.original[oa:ob]}」は特定の事業者・商品だけを推す表現です（公平性への配慮）",
-            Suggestion("複数の事業者を同じ扱いで紹介するか、参加店舗一覧などへ案内してください"),
-        )  # fmt: skip
+        starts.append(start)
+        ends.append(end)
+        yield _hit(text, start, end)
+    yield from _strong(text, starts, ends)
+
+
+def _strong(text: Text, starts: list[int], ends: list[int]) -> Iterator[Hit]:
+    """Claims from _STRONG that overlap no finding already made (spans in text order).
+
+    One business is the one to choose, calls to go there included.
+    """
+    norm = text.norm
+    for m in (m for pattern in _STRONG for m in pattern.finditer(norm)):
+        start, end = m.span()
+        # _COMMERCIAL matches do not overlap one another: the first end after ``start``
+        # belongs to the only one that can overlap this claim.
+        i = bisect_right(ends, start)
+        if i < len(ends) and starts[i] < end:
+            continue
+        groups = m.re.groupindex
+        if "verb" in groups:
+            business = _BUSINESS_BEFORE.search(norm, max(0, start - 16), start)
+            if business is None:
+                continue
+            start = business.start()
+        elif "here" in groups and not _BUSINESS_NEAR.search(
+            norm, max(0, start - 60), min(len(norm), end + 60)
+        ):
+            continue
+        # 「〇〇」、絶対に行くべき: a comma after one name is no list; two names are.
+        bare = _QUOTED_TEXT.sub("「」", norm[start:end]).replace("」、", "」")
+        if bare.count("「」") > 1 or _FAIR.search(bare) or _SPONSOR_LINE.match(_line(norm, start)):
+            continue
+        # 山田電機で買うのがお得: the span starts at the name, not at its 電機.
+        low = max(0, start - 10)
+        while start > low and _NAME_CHAR.match(norm[start - 1]):
+            start -= 1
+        yield _hit(text, start, end)
+
+
+def _hit(text: Text, start: int, end: int) -> Hit:
+    oa, ob = text.to_original(start, end)
+    return Hit(
+        start, end,
+        f"「{text.original[oa:ob]}」は特定の事業者・商品だけを推す表現です（公平性への配慮）",
+        Suggestion("複数の事業者を同じ扱いで紹介するか、参加店舗一覧などへ案内してください"),
+    )  # fmt: skip

@@ -39,6 +39,9 @@ _STREET = re.compile(
     # (the number must end there: 町2丁目, 町3人, 町10時 are not lot numbers)
     r"|(?<=町)[1-9]\d{0,3}(?:番地)?(?=$|[\s、。,)(」』!?・]|[\u3041-\u3096])"
 )
+# Every _STREET match holds one of these, at most _STREET_LEAD characters after its start.
+_STREET_ANCHORS = ("丁目", "番", "-", "町")
+_STREET_LEAD = 5
 # Characters of a town/ward/city name, walked back from the street number.
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff々〆ヶケヵ\u30a1-\u30fa\u30fcノ]")
 _KYOTO_DIRECTION = ("上る", "下る", "入る", "上ル", "下ル", "入ル")
@@ -139,9 +142,9 @@ def _nearest(pattern: re.Pattern[str], before: str, after: str) -> int | None:
     for m in pattern.finditer(before):
         d = len(before) - m.end()
         best = d if best is None or d < best else best
-    m = pattern.search(after)
-    if m:
-        best = m.start() if best is None or m.start() < best else best
+    first = pattern.search(after)
+    if first:
+        best = first.start() if best is None or first.start() < best else best
     return best
 
 
@@ -158,6 +161,17 @@ def _is_private(before: str, after: str) -> bool:
     return public is None and _PRIVATE_WEAK.search(before + " " + after) is not None
 
 
+def _street_scan_start(norm: str) -> int:
+    """Where ``_STREET`` may first match: no earlier than its first anchor (丁目, 番,
+    the hyphen of the block form, 町 before a lot number) minus the longest number.
+
+    The pattern opens with look-behinds and numbers, so the regex engine tries it
+    at every position; most posts hold no anchor at all and skip the scan.
+    """
+    anchors = [i for i in (norm.find(w) for w in _STREET_ANCHORS) if i >= 0]
+    return max(0, min(anchors) - _STREET_LEAD) if anchors else len(norm)
+
+
 def find_addresses(text: Text) -> list[Address]:
     """Street-level addresses in the post, in order (cached in ``text.memo``)."""
     cached = text.memo.get("pii.addresses")
@@ -166,7 +180,7 @@ def find_addresses(text: Text) -> list[Address]:
     norm = text.norm
     out: list[Address] = []
     last_end = 0
-    for m in _STREET.finditer(norm):
+    for m in _STREET.finditer(norm, _street_scan_start(norm)):
         start = max(_name_start(norm, m.start()), last_end)
         end = m.end()
         before, after = _window(norm, start, end)

@@ -50,7 +50,7 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
     for address in find_addresses(text):
         if not address.private:
             continue
-        shown = text.original[slice(*text.to_original(address.start, address.end))]
+        shown = text.quote(address.start, address.end)
         yield Hit(
             address.start,
             address.end,

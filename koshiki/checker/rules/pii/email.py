@@ -4,8 +4,10 @@
 投稿に書かれたメールアドレスのうち、ドメインがプロファイルの公式ドメイン
 （`official_domains`。既定は `lg.jp`・`go.jp`、サブドメインを含む）でなく、
 アカウントの公表連絡先（チェック時の `public_contacts`）にもないもの。
-全角の「＠」のほか、迷惑メール対策で書き換えた形（`(at)`・`[at]`・` at `・
-`★`・`（アットマーク）`、ドメイン側の `(dot)`・`[dot]`）も同じメールアドレスとして扱う。
+全角の「＠」のほか、迷惑メール対策で書き換えた形（`(at)`・`[at]`・`【at】`・`＜アット＞`・
+`(あっと)`・` at `・` アットマーク `・前後を空けた ` ＠ `・`★`・`■` など記号での置き換え、
+ドメイン側の `(dot)`・`[dot]`・`(どっと)`・` ドット `）も同じメールアドレスとして扱う。
+前だけ空けた「Instagram @kyoto.travel」は SNS のアカウント名なので対象外。
 アドレスは英数字だけで区切るので、「info@example.comまで」は「.com」で終わる。
 
 ## なぜ問題か
@@ -47,17 +49,27 @@ from koshiki.checker.urls import find_urls, host_matches
 # ASCII classes only, so the address never swallows the Japanese after it.
 # The normalised text is lower-cased and has ＠ folded to @.
 _LOCAL = r"[a-z0-9](?:[a-z0-9._%+\-]{0,63}[a-z0-9_%+\-])?"
-_AT = r"(?:@|\s?\((?:at|アットマーク)\)\s?|\s?\[(?:at|アットマーク)\]\s?| at |\s?[★☆]\s?)"
-_DOT = r"(?:\.|\s?\(dot\)\s?|\s?\[dot\]\s?| dot )"
+# Obfuscations seen in posts: yamada(at)…, yamada＜アット＞…, yamada【at】…, yamada アットマーク …,
+# yamada ＠ … (spaced), yamada■…（■を@に）; and for dots gmail(dot)com, gmail ドット com.
+_OPEN = r"[(\[<{【〔「]"
+_CLOSE = r"[)\]>}】〕」]"
+_AT_WORD = r"(?:at|アットマーク|アット|あっとまーく|あっと)"
+_AT = (
+    # a spaced ＠ needs a space on both sides: 「Instagram @kyoto.travel」 is a handle
+    rf"(?:@|\s@\s|\s?{_OPEN}\s?{_AT_WORD}\s?{_CLOSE}\s?| at |\s?(?:アットマーク|アット|あっとまーく|あっと)\s?"
+    r"|\s?[★☆■□◆◇●▲※]\s?)"
+)
+_DOT_WORD = r"(?:dot|ドット|どっと)"
+_DOT = rf"(?:\.|\s?{_OPEN}\s?{_DOT_WORD}\s?{_CLOSE}\s?| dot |\s?(?:ドット|どっと)\s?)"
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
 _EMAIL = re.compile(
     rf"(?<![a-z0-9._%+\-])(?P<local>{_LOCAL})(?P<at>{_AT})(?P<domain>(?:{_LABEL}{_DOT})+[a-z]{{2,24}})"
     rf"(?![a-z0-9\-]|\.[a-z0-9])"
 )
-_DOT_FORMS = re.compile(r"\s?\(dot\)\s?|\s?\[dot\]\s?| dot ")
+_DOT_FORMS = re.compile(rf"\s?{_OPEN}\s?{_DOT_WORD}\s?{_CLOSE}\s?| dot |\s?(?:ドット|どっと)\s?")
 # A bare " at " is accepted only with a local part that looks like a mailbox.
 _ADDRESS_LIKE = re.compile(r"[0-9._+\-]")
-_TRIGGERS = ("@", "at", "★", "☆", "アットマーク")
+_TRIGGERS = ("@", "at", "★", "☆", "アット", "あっと", "■", "□", "◆", "◇", "●", "▲", "※")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +97,7 @@ def find_emails(text: Text) -> list[Email]:
             local = m.group("local")
             if m.group("at") == " at " and not dot_obfuscated and not _ADDRESS_LIKE.search(local):
                 continue  # English prose ("visit us at example.com"), not an address
-            obfuscated = m.group("at") != "@" or dot_obfuscated
+            obfuscated = m.group("at").strip() != "@" or dot_obfuscated
             out.append(Email(m.start(), m.end(), f"{local}@{domain}", domain, obfuscated))
     text.memo["emails"] = out
     return out
@@ -115,7 +127,7 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
             continue
         if any(u.start < email.start and email.end <= u.end for u in urls):
             continue  # part of a link's query string, not an address written for readers
-        shown = text.original[slice(*text.to_original(email.start, email.end))]
+        shown = text.quote(email.start, email.end)
         if email.obfuscated:
             message = f"公式ドメイン以外のメールアドレス「{shown}」（記号を置き換えた表記）が書かれています"
         else:

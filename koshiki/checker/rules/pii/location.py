@@ -7,11 +7,18 @@
   続くもの（「東町2丁目3番4号のお宅」）。その住まいの場所を目印で書き足したもの
   （「お宅は〇〇駅から徒歩5分」「ご自宅は郵便局の裏」）。
   人が住んでいない空き家・跡地（「山田さん宅の空き家」）は居場所ではないので対象外。
+- 同じ文の前に人名があり、建物や目印まで分かる場所に住んでいると書いたもの: 「田中さんは
+  東町のみどり団地に住んでいます」「中央公園の近くにお住まい」（団地・マンション・〇丁目・
+  近く・隣・裏・駅前など）、住まいを目印で書いたもの（「佐藤さん、実家は南町の酒屋の隣」
+  「小林さんの住むアパートは駅から徒歩3分」）。「市内に住む」「この町で暮らす」は対象外。
 - 特定の人が今どこにいるかを示す書き方: 「山田太郎さんは今、四条河原町にいます」。
-  同じ文の前に人名があり、「今／現在／ただいま〜に（で）いる・来ている」と続くもの。
+  同じ文の前に人名があり、「今／現在／ただいま〜に（で）いる・来ている・作業中・入院中」と
+  続くもの。「今日／本日／明日／この後〜にいます・で作業中」（「鈴木さんは今日、駅前の
+  カフェにいます」）、SNS の「〇〇温泉なう」も同じです。
 - 特定の人がいつもいる場所と時間: 「見守りボランティアの田中さん、毎朝7時から〇〇小学校の
   正門前に立っています」「毎週土曜の朝は自宅前の畑で作業されています」。同じ文の前に
-  人名があり、「毎朝・毎週〇曜日…〜に（で）立って・いる・作業して」と続くもの。
+  人名があり、「毎朝・毎週〇曜日・いつも・平日の昼間…〜に（で）立って・いる・作業して・
+  買い物をして」「〜を散歩して」と続くもの（「田中さんはいつも朝6時に河川敷を散歩しています」）。
 - 位置情報を付けて投稿している・付けたままだという記述: 「位置情報をオンにして投稿」
   「位置情報付きで撮影」「ジオタグ付き」。「位置情報をオフに」「位置情報にご注意」
   のような注意喚起は対象にしない。
@@ -46,13 +53,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from operator import attrgetter
 
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
 from koshiki.checker.rules.pii._address import find_addresses
-from koshiki.checker.text import Text
+from koshiki.checker.text import Text, sentence_bounds
 from koshiki.checker.tokens import Tokens
 
 # Kawasaki 5(11)ス: geotagging switched on / attached.
@@ -77,6 +85,10 @@ _HOME = re.compile(
     r"(?P<home>ご自宅|自宅|お宅|お家|おうち|実家|住まい|宅|家)"
     r"(?P<near>の?(?:前|付近|近く|周辺|周り|隣|場所))?"
 )
+# Every _HOME match holds one of these, at most _HOME_PREFIX characters after its start
+# (honorific, bracketed age and の before the home word; ご自宅 before its 宅).
+_HOME_WORD = re.compile(r"宅|家|おうち|住まい")
+_HOME_PREFIX = 16
 # Nobody lives there: a vacant or former house is property, not whereabouts.
 _VACANT = re.compile(r"の?(?:空き家|空家|跡地|跡)")
 # A street address named as someone's home (東和泉2丁目14番7号のお宅).
@@ -87,25 +99,63 @@ _HOME_DIRECTIONS = re.compile(
     r"(?:から(?:徒歩|歩いて|車で)(?:約)?\d{1,3}分|の(?:裏|隣|向かい|真向かい|斜め向かい|角|奥|手前|すぐ近く))"
 )
 # A person's habitual place and time (毎朝7時から〇〇小学校の正門前に立って).
+# いつも朝6時に河川敷を散歩 / 毎日夕方5時ごろ〇〇スーパーで買い物をして / 平日の昼間はいつも自宅にいます
 _ROUTINE = re.compile(
-    r"(?:毎(?:朝|晩|夕方?|夜|日|週末|週[月火水木金土日](?:曜日?)?)|平日の(?:朝|夕方|夜))"
-    r"(?:の?(?:朝|夕方|夜|午前|午後|昼))?(?:に|は|も)?[、,]?\s?"
-    r"(?:\d{1,2}時(?:\d{1,2}分|半)?(?:から|~|頃|ごろ)?[、,]?\s?)?"
-    r"(?P<place>[^\s、,。!?]{2,20}?)(?:に|で)(?:[^\s、,。!?]{1,12}?を)?"
-    r"(?:立って|い(?:る|ます|らっしゃ)|おられ|(?:作業|散歩|見守り|練習|畑仕事|ジョギング|ウォーキング)"
-    r"(?:され|し)て|見守って|過ごされ|過ごして)"
+    r"(?:毎(?:朝|晩|夕方?|夜|日|週末|週[月火水木金土日](?:曜日?)?)|平日(?:の)?(?:朝|昼間?|日中|夕方|夜)?"
+    r"|休日(?:の)?|週末(?:の)?|いつも|日課で)"
+    r"(?:の?(?:朝|夕方|夜|午前|午後|昼間?|日中))?(?:に|は|も)?[、,]?\s?(?:いつも[、,]?\s?)?"
+    r"(?:(?:朝|夕方|夜|午前|午後)?\d{1,2}時(?:\d{1,2}分|半)?(?:から|~|頃|ごろ)?(?:に)?[、,]?\s?)?"
+    r"(?P<place>[^\s、,。!?]{2,20}?)(?:(?:に|で)(?:[^\s、,。!?]{1,12}?を)?"
+    r"(?:立って|い(?:る|ます|らっしゃ)|おられ|(?:作業|散歩|見守り|練習|畑仕事|ジョギング|ウォーキング|買い物)"
+    r"(?:され|し)て|見守って|過ごされ|過ごして|して(?:い|おら)|通って)"
+    r"|を(?:散歩|ジョギング|ウォーキング|ランニング)(?:され|し)て)"
 )
+_ROUTINE_GATE = re.compile(r"毎|平日|いつも|日課|休日|週末")
+# A place precise enough to find a person (a building, a block, a landmark next to it);
+# 「市内に住む」「この町で暮らす」 are not.
+_PRECISE = (
+    r"(?:団地|マンション|アパート|丁目|番地|号室|\d{1,2}階|近く|隣|裏|向かい|の前|前の|近所|の横|駅前|付近|沿い"
+    r"|の家|屋根|一軒家|社宅|寮|荘|ハイツ|コーポ|レジデンス|角|から(?:徒歩|歩いて|車で))"
+)
+# 田中さんは東町のみどり団地に住んでいます / 中央公園の近くにお住まい. The pattern starts at
+# the precise word (so the engine can skip ahead to it); the place's start is _PLACE_HEAD.
+_RESIDES = re.compile(
+    rf"{_PRECISE}[^\s、,。!?はがをも]{{0,10}}?(?:に|で)"
+    r"(?:住んで(?:い|おら|らっしゃ)|住まわれ|お住まい|お住い|暮らして(?:い|おら|らっしゃ)"
+    # 団地に住む人々 / 近くに暮らす皆さん: someone else than the named person
+    r"|(?:住む|暮らす)(?![人方皆世住子高外家]))"
+)
+# 佐藤さん、実家は南町の酒屋の隣 / お住まいは市役所裏のマンション / 住むアパートは駅から徒歩3分
+_HOME_DESC = re.compile(
+    r"(?:ご自宅|自宅|お宅|実家|お住まい|お住い|住まい|(?:住む|住んでいる|暮らす|暮らしている)(?:家|アパート|マンション|団地|部屋))"
+    rf"(?:は|が)[、,]?[^。!?\n]{{0,25}}?{_PRECISE}"
+)
+_PLACE_HEAD = re.compile(r"[^\s、,。!?はがをも]{0,20}$")
+_RESIDE_GATE = re.compile(r"住|暮ら|自宅|お宅|実家")
+# 鈴木さんは今日、駅前のカフェにいます / 本日は〇〇で作業中 / 加藤さんと〇〇温泉なう
+_TODAY_AT = re.compile(
+    r"(?:今日|本日|きょう|今朝|今夜|今晩|明日|あした|この後|これから|午前中|午後)(?:は|も|から)?[、,]?\s?"
+    r"(?P<place>[^\s、,。!?]{1,20}?)(?:に|で)"
+    r"(?:い(?:る|ます|らっしゃ)|おります|来て(?:いる|います)|滞在|(?:作業|勤務|休憩|待機|入院)(?:中|して))"
+)
+# 加藤さんと一緒に〇〇温泉なう: the place is the run before なう (_NAU_PLACE).
+_NAU = re.compile(r"なう(?![a-z])")
+_NAU_PLACE = re.compile(r"[^\s、,。!?はがをもとに]{2,20}$")
+_TODAY_GATE = re.compile(r"今日|本日|きょう|今朝|今夜|今晩|明日|あした|この後|これから|午前中|午後|なう")
 _NOW_AT = re.compile(
     r"(?:(?<![\u4e00-\u9fff])今|(?<![\u3041-\u3096])いま|現在|ただいま)"
     r"(?![日年月週後回度朝夜晩期春夏秋冬般更頃季地])[、,]?\s?"
     r"(?P<place>[^\s、,。!?]{1,20}?)(?:に|で)"
-    r"(?:い(?:る|ます|ました|らっしゃ\S{0,3})|来て(?:いる|います|る|ます)|滞在(?:中|して\S{0,3})|到着\S{0,4})"
+    r"(?:い(?:る|ます|ました|らっしゃ\S{0,3})|来て(?:いる|います|る|ます)|滞在(?:中|して\S{0,3})|到着\S{0,4}"
+    r"|(?:作業|勤務|休憩|待機|入院)(?:中|して))"
 )
+# Every _NOW_AT match starts with one of these (or with ただ before いま).
+_NOW_WORD = re.compile(r"今|いま|現在")
 # Public offices: a public figure's whereabouts on duty are public information.
 _ROLE = re.compile(
     r"(?:市長|副市長|区長|町長|村長|知事|副知事|大臣|議長|議員|局長|部長|課長|職員|隊員|消防|警察)"
 )
-_SENTENCE_STOPS = ("。", "\n", "!", "?")
+_START = attrgetter("start")
 
 
 def _person_before(tokens: Tokens, norm: str, end: int) -> int | None:
@@ -129,24 +179,14 @@ def _person_before(tokens: Tokens, norm: str, end: int) -> int | None:
 
 
 def _sentence_start(norm: str, pos: int) -> int:
-    lo = max(0, pos - 60)
-    start = lo
-    for stop in _SENTENCE_STOPS:
-        cut = norm.rfind(stop, lo, pos)
-        if cut >= 0:
-            start = max(start, cut + 1)
-    return start
+    return sentence_bounds(norm, pos, pos, 60)[0]
 
 
 def _geotags(norm: str) -> Iterator[Hit]:
     for m in _GEOTAG.finditer(norm):
-        end = len(norm)
-        for stop in _SENTENCE_STOPS:
-            cut = norm.find(stop, m.end(), m.end() + 60)
-            if cut >= 0:
-                end = min(end, cut)
-        rest = norm[m.end() : min(end, m.end() + 60)]
-        before = norm[_sentence_start(norm, m.start()) : m.start()]
+        left, right = sentence_bounds(norm, m.start(), m.end(), 60)
+        rest = norm[m.end() : right]
+        before = norm[left : m.start()]
         if _GEOTAG_SAFE.search(rest) or _GEOTAG_SAFE.search(before):
             continue
         if not (_GEOTAG_PUBLISHING.search(rest) or _GEOTAG_PUBLISHING.search(before)):
@@ -161,9 +201,12 @@ def _geotags(norm: str) -> Iterator[Hit]:
 
 def _homes(text: Text) -> Iterator[Hit]:
     norm = text.norm
-    tokens: Tokens | None = None
     found = False
-    for m in _HOME.finditer(norm):
+    first = _HOME_WORD.search(norm)
+    # _HOME can only match from a few characters before its home word on: start
+    # there (the pattern opens with optional parts, so it is tried at every position).
+    matches = _HOME.finditer(norm, max(0, first.start() - _HOME_PREFIX)) if first else ()
+    for m in matches:
         home_start, home_end = m.span("home")
         if not m.group("hon") and not m.group("no") and m.group("home") in ("家", "お家", "おうち"):
             # 山田家 is a household's name (山田家住宅, a cultural property); a bare
@@ -171,8 +214,7 @@ def _homes(text: Text) -> Iterator[Hit]:
             continue
         if _VACANT.match(norm, home_end):
             continue
-        if tokens is None:
-            tokens = text.tokens
+        tokens = text.line_of(home_start)
         if not tokens.is_word(home_start, home_end):
             continue  # 家族, 家庭, 宅配: not a home
         person_end = m.start()
@@ -181,79 +223,68 @@ def _homes(text: Text) -> Iterator[Hit]:
             continue
         end = m.end()
         found = True
-        shown = text.original[slice(*text.to_original(start, end))]
         yield Hit(
             start,
             end,
-            f"特定の人の住まいを示す記述「{shown}」があります",
+            f"特定の人の住まいを示す記述「{text.quote(start, end)}」があります",
             Suggestion("個人の住まいの場所は書かず、「市内在住の方」などに置き換えてください"),
         )
     for address in find_addresses(text):
-        m = _ADDRESS_HOME.match(norm, address.end)
-        if m is None or _VACANT.match(norm, m.end()):
+        home = _ADDRESS_HOME.match(norm, address.end)
+        if home is None or _VACANT.match(norm, home.end()):
             continue
         found = True
-        shown = text.original[slice(*text.to_original(address.start, m.end()))]
         yield Hit(
             address.start,
-            m.end(),
-            f"番地まで書いた住所で特定の人の住まいを示す記述「{shown}」があります",
+            home.end(),
+            f"番地まで書いた住所で特定の人の住まいを示す記述「{text.quote(address.start, home.end())}」があります",
             Suggestion("個人の住まいの場所は書かず、「市内在住の方」などに置き換えてください"),
         )
     if found:
         # Once a person's home is named, landmarks pinpoint it (お宅は〇〇駅から徒歩5分).
         for m in _HOME_DIRECTIONS.finditer(norm):
-            shown = text.original[slice(*text.to_original(m.start(), m.end()))]
             yield Hit(
                 m.start(),
                 m.end(),
-                f"特定の人の住まいの場所を目印で示す記述「{shown}」があります",
+                f"特定の人の住まいの場所を目印で示す記述「{text.quote(m.start(), m.end())}」があります",
                 Suggestion("住まいの場所が分かる目印（駅からの距離、隣の店など）は書かないでください"),
             )
 
 
-def _now_at(text: Text) -> Iterator[Hit]:
-    norm = text.norm
-    for m in _NOW_AT.finditer(norm):
-        sentence = _sentence_start(norm, m.start())
-        head = norm[sentence : m.start()]
-        if not head or _ROLE.search(head):
-            continue
-        items = text.tokens.items
-        first = bisect.bisect_left(items, sentence, key=lambda t: t.start)
-        last = bisect.bisect_left(items, m.start(), key=lambda t: t.start)
-        if not any(t.is_person_name for t in items[first:last]):
-            continue
-        shown = text.original[slice(*text.to_original(m.start(), m.end()))]
-        yield Hit(
-            m.start(),
-            m.end(),
-            f"特定の人の今いる場所を示す記述「{shown}」があります",
-            Suggestion("個人の現在地は書かないでください。催しの報告なら会場名だけにしてください"),
-        )
+def _whereabouts(
+    text: Text, pattern: re.Pattern[str], start: int, message: str, advice: str
+) -> Iterator[Hit]:
+    """``pattern`` matches (from ``start`` on) whose sentence names a person before them."""
+    spans = ((m.start(), m.end()) for m in pattern.finditer(text.norm, start))
+    return _whereabouts_at(text, spans, message, advice)
 
 
-def _routines(text: Text) -> Iterator[Hit]:
+def _extended(norm: str, pattern: re.Pattern[str], head: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """``pattern`` matches, each extended back over the run ``head`` finds before it."""
+    for m in pattern.finditer(norm):
+        run = head.search(norm, max(0, m.start() - 20), m.start())
+        if run is not None and run.start() < m.start():
+            yield run.start(), m.end()
+
+
+def _whereabouts_at(text: Text, spans: Iterable[tuple[int, int]], message: str, advice: str) -> Iterator[Hit]:
+    """The spans whose sentence names a person before them.
+
+    A public office named in that stretch (市長は現在…) makes it a public figure on duty.
+    """
     norm = text.norm
-    for m in _ROUTINE.finditer(norm):
-        sentence = _sentence_start(norm, m.start())
-        head = norm[sentence : m.start()]
+    for start, end in spans:
+        sentence = _sentence_start(norm, start)
+        head = norm[sentence:start]
         if not head or _ROLE.search(head):
             continue
-        items = text.tokens.items
-        first = bisect.bisect_left(items, sentence, key=lambda t: t.start)
-        last = bisect.bisect_left(items, m.start(), key=lambda t: t.start)
+        # The sentence never crosses a line break: the line's morphemes are enough.
+        items = text.line_of(start).items
+        first = bisect.bisect_left(items, sentence, key=_START)
+        last = bisect.bisect_left(items, start, key=_START)
         if not any(t.is_person_name for t in items[first:last]):
             continue
-        shown = text.original[slice(*text.to_original(m.start(), m.end()))]
-        yield Hit(
-            m.start(),
-            m.end(),
-            f"特定の人がいつもいる場所と時間を示す記述「{shown}」があります",
-            Suggestion(
-                "個人がいつどこにいるかは書かないでください（「地域の見守りボランティアの皆さん」などに）"
-            ),
-        )
+        yield Hit(start, end, f"{message}「{text.quote(start, end)}」があります", Suggestion(advice))
 
 
 @rule("pii.location", title="私人の居場所・位置情報", severity="warning")
@@ -261,6 +292,41 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     yield from _geotags(norm)
     yield from _homes(text)
-    yield from _now_at(text)
-    if "毎" in norm or "平日" in norm:
-        yield from _routines(text)
+    now = _NOW_WORD.search(norm)
+    if now is not None:
+        # ただいま starts two characters before its いま.
+        yield from _whereabouts(
+            text,
+            _NOW_AT,
+            max(0, now.start() - 2),
+            "特定の人の今いる場所を示す記述",
+            "個人の現在地は書かないでください。催しの報告なら会場名だけにしてください",
+        )
+    if _RESIDE_GATE.search(norm):
+        home = "特定の人の住まいの場所を示す記述"
+        home_advice = "個人の住まいの場所は書かず、「市内在住の方」などに置き換えてください"
+        yield from _whereabouts_at(text, _extended(norm, _RESIDES, _PLACE_HEAD), home, home_advice)
+        yield from _whereabouts(text, _HOME_DESC, 0, home, home_advice)
+    if _TODAY_GATE.search(norm):
+        yield from _whereabouts(
+            text,
+            _TODAY_AT,
+            0,
+            "特定の人の今いる場所を示す記述",
+            "個人の現在地は書かないでください。催しの報告なら会場名だけにしてください",
+        )
+        if "なう" in norm:
+            yield from _whereabouts_at(
+                text,
+                _extended(norm, _NAU, _NAU_PLACE),
+                "特定の人の今いる場所を示す記述",
+                "個人の現在地は書かないでください。催しの報告なら会場名だけにしてください",
+            )
+    if _ROUTINE_GATE.search(norm):
+        yield from _whereabouts(
+            text,
+            _ROUTINE,
+            0,
+            "特定の人がいつもいる場所と時間を示す記述",
+            "個人がいつどこにいるかは書かないでください（「地域の見守りボランティアの皆さん」などに）",
+        )

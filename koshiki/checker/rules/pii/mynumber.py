@@ -46,6 +46,9 @@ from koshiki.checker.text import Text
 # 12 digits, or 4-4-4 with the same separator (space or hyphen) twice; never a
 # slice of a longer run of digits, even one continued by a separator.
 _CANDIDATE = re.compile(r"(?<!\d)(?<!\d[ \-])(\d{4})([ \-]?)(\d{4})\2(\d{4})(?!\d)(?![ \-]\d)")
+# The first eight digits of a candidate: a quick scan that most posts fail, and
+# where the look-behind-led _CANDIDATE scan can start.
+_GATE = re.compile(r"\d{4}[ \-]?\d{4}")
 _KEYWORD = re.compile(r"マイナンバー|個人番号")
 _WINDOW = 30
 
@@ -80,13 +83,16 @@ def is_valid_mynumber(number: str) -> bool:
 @rule("pii.mynumber", title="個人番号（マイナンバー）", severity="warning")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
-    for m in _CANDIDATE.finditer(norm):
+    gate = _GATE.search(norm)
+    if gate is None:
+        return
+    for m in _CANDIDATE.finditer(norm, gate.start()):
         digits = m.group(1) + m.group(3) + m.group(4)
         if not is_valid_mynumber(digits):
             continue
         start, end = m.span()
         near = norm[max(0, start - _WINDOW) : end + _WINDOW]
-        shown = text.original[slice(*text.to_original(start, end))]
+        shown = text.quote(start, end)
         if _KEYWORD.search(near):
             yield Hit(
                 start,

@@ -9,7 +9,8 @@
 
 姓と名は SudachiPy の品詞（名詞・固有名詞・人名・姓／名）で見分け、辞書にない名は
 敬称の直前の短い漢字・かな列で補う。形態素解析は、敬称・年齢・立場を表す言葉が
-本文にあるときだけ行う。正確さを優先し、次は対象にしない。
+あるときだけ、その言葉のある行（年齢はその前の数行も）に限って行う。正確さを優先し、
+次は対象にしない。
 
 - 役職とともに書かれた公人（「市長 山田太郎」「山田太郎市長」「〇〇課長」）
 - 催しの講師・出演者など（「講師：山田太郎氏」「出演：鈴木花子さん」「山田太郎さんによる講演」）
@@ -65,8 +66,16 @@ _PRIVATE_ROLE = (
     r"(?:児童|生徒|園児|学生|患者|被害者|被災者|遺族|申請者|応募者|受賞者|入賞者|入選者|"
     r"当選者|住民|入居者|利用者|相談者|容疑者|加害者|感染者|死亡者|行方不明者|迷子|保護者)"
 )
-# Cheap gate: nothing is tokenised unless one of these is in the post.
-_PREFILTER = re.compile(f"{_HONORIFIC}|{_AGE}|{_PRIVATE_ROLE}")
+# Cues that a private person may be named near them, each scanned on its own
+# (one alternation of all three defeats the regex engine's first-character
+# scan). Only the lines around cues are tokenised; the age cue is anchored on
+# its counter (歳, 代, …) rather than on the digits, which are everywhere, and is
+# a superset of _AGE, so every age that _is_private may read lies inside a cue's window.
+_HONORIFIC_CUE = re.compile(_HONORIFIC)
+_AGE_CUE = re.compile(
+    r"歳(?<=\d歳)|才(?<=\d才)|か月(?<=\dか月)|ヶ月(?<=\dヶ月)|カ月(?<=\dカ月)|代(?<=\d代)"
+    r"|年[長中少]|[小中高学校]\s?[1-6]|\(\s?\d"
+)
 # A given name the dictionary does not know, right before an honorific.
 _GIVEN_BEFORE_HONORIFIC = re.compile(
     rf" ?(?:[\u4e00-\u9fff々]{{1,3}}|[\u3041-\u3096]{{2,4}}|[\u30a1-\u30fa\u30fc]{{2,5}}) ?(?={_HONORIFIC})"
@@ -115,6 +124,9 @@ _HISTORICAL_NAMES = """
 HISTORICAL = frozenset(_HISTORICAL_NAMES.split())
 _WINDOW_BEFORE = 20
 _WINDOW_AFTER = 30
+# A name tied to an age ends at most _WINDOW_AFTER characters before it; the
+# rest is room for the name itself and for the cue standing inside the age.
+_AGE_REACH = _WINDOW_AFTER + 30
 
 
 def _same_line_before(norm: str, start: int, width: int) -> str:
@@ -127,19 +139,46 @@ def _same_line_before(norm: str, start: int, width: int) -> str:
 
 
 def _full_name_end(norm: str, items: list[Token], i: int) -> int | None:
-    """End of the given name after surname token ``items[i]``, or None."""
+    """End of the given name after surname token ``items[i]``, or None.
+
+    ``items`` may be the tokens of a few lines only: a given name must follow the
+    surname directly (a line break between them is never part of a name).
+    """
     surname = items[i]
     given = _GIVEN_BEFORE_HONORIFIC.match(norm, surname.end)
     if given is not None and not _NOT_GIVEN.fullmatch(given.group().strip()):
         return given.end() - (1 if norm[given.end() - 1] == " " else 0)
     j = i + 1
-    if j < len(items) and items[j].surface == " ":
+    pos = surname.end
+    if j < len(items) and items[j].surface == " " and items[j].start == pos:
+        pos = items[j].end
         j += 1
     end = None
-    while j < len(items) and items[j].is_person_name and j <= i + 3:
-        end = items[j].end
+    while j < len(items) and j <= i + 3 and items[j].start == pos and items[j].is_person_name:
+        end = pos = items[j].end
         j += 1
     return end
+
+
+def _cue_windows(norm: str) -> list[tuple[int, int]]:
+    """Sorted, disjoint runs of whole lines where a cued name may stand."""
+    spans = [(m.start(), m.end()) for m in _HONORIFIC_CUE.finditer(norm)]
+    spans += [(m.start(), m.end()) for m in _PRIVATE_ROLE_NEAR.finditer(norm)]
+    spans += [(m.start() - _AGE_REACH, m.end() + 10) for m in _AGE_CUE.finditer(norm)]
+    if not spans:
+        return []
+    spans.sort()
+    n = len(norm)
+    windows: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        lo = norm.rfind("\n", 0, max(0, lo)) + 1
+        hi = norm.find("\n", min(n, max(hi, lo + 1)) - 1)
+        hi = n if hi < 0 else hi
+        if windows and lo <= windows[-1][1] + 1:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+        else:
+            windows.append((lo, hi))
+    return windows
 
 
 def find_private_names(text: Text) -> list[tuple[int, int]]:
@@ -149,10 +188,10 @@ def find_private_names(text: Text) -> list[tuple[int, int]]:
         return cached  # type: ignore[return-value]
     norm = text.norm
     out: list[tuple[int, int]] = []
-    if _PREFILTER.search(norm):
-        items = text.tokens.items
+    for lo, hi in _cue_windows(norm):
+        items = text.line_tokens(lo, hi)
         for i, tok in enumerate(items):
-            if not (tok.is_person_name and len(tok.pos) > 3 and tok.pos[3] == "姓"):
+            if tok.pos[2:4] != ("人名", "姓"):
                 continue
             if out and tok.start < out[-1][1]:
                 continue
@@ -186,11 +225,10 @@ def _is_private(norm: str, start: int, end: int) -> bool:
 @rule("pii.person_name", title="私人の氏名", severity="warning")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     for start, end in find_private_names(text):
-        shown = text.original[slice(*text.to_original(start, end))]
         yield Hit(
             start,
             end,
-            f"私人の氏名「{shown}」が書かれています（本人の同意を確認してください）",
+            f"私人の氏名「{text.quote(start, end)}」が書かれています（本人の同意を確認してください）",
             Suggestion(
                 "本人（未成年は保護者）の同意を確かめ、同意がなければ氏名を削除するか「市内の小学生」などに置き換えてください"
             ),

@@ -201,7 +201,7 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
             continue
         if any(u.start <= start and end <= u.end for u in urls):
             continue  # digits inside a link (page ids), not a number to call
-        shown = text.original[slice(*text.to_original(start, end))]
+        shown = text.quote(start, end)
         if _is_personal(number):
             yield Hit(
                 start,

@@ -44,7 +44,7 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
         if not address.private or address.postal is None:
             continue
         start, end = address.postal
-        shown = text.original[slice(*text.to_original(start, end))]
+        shown = text.quote(start, end)
         yield Hit(
             start,
             end,

@@ -133,8 +133,7 @@ class _Config:
 
 def quote(text: Text, tag: Tag) -> str:
     """The tag as the author wrote it (full-width ＃ and ＰＲ kept), for messages."""
-    start, end = text.to_original(tag.start, tag.end)
-    return text.original[start:end]
+    return text.quote(tag.start, tag.end)
 
 
 def _names(value: Any) -> tuple[str, ...]:

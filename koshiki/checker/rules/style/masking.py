@@ -200,8 +200,7 @@ def _ascii_x_is_word(text: Text, a: int, b: int) -> bool:
         b < len(norm) and norm[b].isascii() and norm[b].isalnum()
     ):
         return True
-    oa, ob = text.to_original(a, b)
-    return bool(text.original[oa:ob].strip("xXｘＸ"))
+    return bool(text.quote(a, b).strip("xXｘＸ"))
 
 
 def _candidates(text: Text) -> Iterator[tuple[int, int]]:
@@ -233,8 +232,7 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
         i = bisect_right(urls, (a, len(text.norm))) - 1
         if i >= 0 and urls[i][0] <= a and b <= urls[i][1]:
             continue
-        oa, ob = text.to_original(a, b)
-        shown = text.original[oa:ob]
+        shown = text.quote(a, b)
         if b - a == 1:
             message = f"「{shown}」はひな形の穴埋め記号の置き換え忘れと思われます"
         else:

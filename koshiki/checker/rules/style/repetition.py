@@ -66,7 +66,12 @@ _DIGITS = re.compile(r"\d+")
 _REPOST_MARK = re.compile(
     r"[【\[(<〔]?\s*(?:再掲載?|再度のお知らせ|再びのお知らせ|改めてのお知らせ|再送|再投稿|再告知|再周知"
     r"|リマインド|reminder|remind|repost)\s*[】\])>〕]?"
+    # Sentences that only announce the repetition: 「再度お知らせします。」「まだ間に合います！」
+    r"|[【\[(<〔]再[】\])>〕]|(?:再度|改めて|再び|もう一度|重ねて|繰り返し)(?:の)?(?:お知らせ|ご案内)(?:します|いたします)?"
+    r"|先日(?:も)?お知らせ(?:した|しました|いたしました)(?:とおり|通り|が)?|まだ間に合います|お忘れなく"
 )
+# Zero-valued numbers are notation (10:00 and 10時 are the same time): compare the others.
+_ZERO = re.compile(r"0+")
 _SUGGESTION = Suggestion("リポスト機能を使うか、新しい情報を加えた別の文面にしてください")
 
 
@@ -80,7 +85,9 @@ class _Post:
         folded = _REPOST_MARK.sub(" ", _NOISE.sub(" ", folded))
         self.lines = tuple(line for line in (_letters(raw) for raw in folded.splitlines()) if line)
         self.flat = "".join(self.lines)
-        self.numbers = tuple(_DIGITS.findall(self.flat))
+        # From the text with its separators (7/1 is 7 and 1, 10:00 is 10 and 00), not from flat.
+        # Leading zeros stripped as strings (int() refuses very long digit runs).
+        self.numbers = tuple(d.lstrip("0") for d in _DIGITS.findall(folded) if not _ZERO.fullmatch(d))
         self.grams = _bigrams(self.flat)
 
 
