@@ -1,3 +1,4 @@
+# ruff: noqa: F821  (P is injected by benchmarks/holdout/build.py)
 # Held-out posts, profile "ishinomaki" (石巻市ソーシャルメディアガイドライン).
 # Inline marks: ⟦alias[+alias]:span⟧ (aliases in ../build.py). whole=[...] labels the whole post.
 PAID_INF = {"paid_third_party": True, "author_kind": "influencer"}

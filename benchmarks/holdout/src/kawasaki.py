@@ -1,3 +1,4 @@
+# ruff: noqa: F821  (P is injected by benchmarks/holdout/build.py)
 # Held-out posts, profile "kawasaki" (川崎市ソーシャルメディアの利用に関するガイドライン).
 # Inline marks: ⟦alias[+alias]:span⟧ (aliases in ../build.py). whole=[...] labels the whole post.
 
