@@ -9,6 +9,7 @@ through a unique index in one query.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -64,7 +65,11 @@ def authenticate(authorization: str | None) -> ApiToken:
     secret = match.group(1)
     token = None
     if _TOKEN_RE.fullmatch(secret):
-        token = ApiToken.objects.select_related("user").filter(token_hash=digest(secret)).first()
+        wanted = digest(secret)
+        token = ApiToken.objects.select_related("user").filter(token_hash=wanted).first()
+        # The index finds the row; the constant-time comparison is what accepts it.
+        if token is not None and not hmac.compare_digest(token.token_hash, wanted):
+            token = None
     if token is None:
         raise AuthError("token_invalid", "APIトークンが正しくありません")
     now = timezone.now()

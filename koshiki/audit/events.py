@@ -45,9 +45,14 @@ def event_hash(
     object_id: str,
     summary: Mapping[str, Any],
     prev_hash: str,
+    municipality_id: int | None = None,
 ) -> str:
-    """SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of one row."""
-    payload = {
+    """SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of one row.
+
+    ``municipality_id`` joins the payload only when set, so events recorded
+    before the column existed (NULL) keep verifying.
+    """
+    payload: dict[str, Any] = {
         "seq": seq,
         "created_at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_id": actor_id,
@@ -58,6 +63,8 @@ def event_hash(
         "summary": summary,
         "prev_hash": prev_hash,
     }
+    if municipality_id is not None:
+        payload["municipality_id"] = municipality_id
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -74,7 +81,38 @@ def hash_of(event: AuditEvent) -> str:
         object_id=event.object_id,
         summary=event.summary,
         prev_hash=event.prev_hash,
+        municipality_id=event.municipality_id,
     )
+
+
+# Links followed from a recorded object to the record that names its municipality
+# (a revision's draft, a draft's account, a submission's campaign, ...).
+_OWNER_LINKS = ("account", "draft", "campaign", "submission", "unit")
+
+
+def municipality_id_of(obj: Any, actor: Any = None) -> int | None:
+    """The municipality whose records ``obj`` belongs to, else the actor's; None when neither has one.
+
+    Follows at most a few foreign keys (each may cost a query when not loaded).
+    """
+    for _ in range(5):
+        if obj is None or isinstance(obj, tuple) or not hasattr(obj, "_meta"):
+            break
+        if obj._meta.label_lower == "org.municipality":
+            return obj.pk
+        found = getattr(obj, "municipality_id", None)
+        if found is not None:
+            return found
+        link = next((name for name in _OWNER_LINKS if getattr(obj, f"{name}_id", None) is not None), None)
+        if link is None:
+            break
+        obj = getattr(obj, link)
+    if actor is not None and getattr(actor, "pk", None):
+        from koshiki.org.access import municipality_of  # org imports this module
+
+        municipality = municipality_of(actor)
+        return municipality.pk if municipality is not None else None
+    return None
 
 
 def object_ref(obj: models.Model | tuple[str, Any]) -> tuple[str, str]:
@@ -101,13 +139,16 @@ def record_event(
     after: Mapping[str, Any] | None = None,
     *,
     details: Mapping[str, Any] | None = None,
+    municipality: Any = None,
 ) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction.
 
     Locks the chain head row (``select_for_update``) so concurrent appends queue
     instead of forking the chain; raises ``RuntimeError`` outside
     ``transaction.atomic()``, because an event committed apart from its change
-    could record something that never happened.
+    could record something that never happened. The event is filed under
+    ``municipality`` (default: the object's, else the actor's; see
+    ``municipality_id_of``) so each city's auditors see only their own trail.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event() は操作と同じ transaction.atomic() の中で呼んでください")
@@ -116,6 +157,7 @@ def record_event(
     if details:
         summary["details"] = dict(details)
     summary = _jsonable(summary)
+    municipality_id = municipality.pk if municipality is not None else municipality_id_of(obj, actor)
     head = _lock_head()
     seq = head.last_seq + 1
     created_at = timezone.now()
@@ -131,6 +173,7 @@ def record_event(
         object_id=object_id,
         summary=summary,
         prev_hash=head.last_hash,
+        municipality_id=municipality_id,
     )
     event = AuditEvent(
         seq=seq,
@@ -143,6 +186,7 @@ def record_event(
         summary=summary,
         prev_hash=head.last_hash,
         hash=digest,
+        municipality_id=municipality_id,
     )
     event.save(force_insert=True)
     head.last_seq, head.last_hash = seq, digest

@@ -69,6 +69,17 @@ class AuditEvent(models.Model):
     object_type = models.CharField("対象の種類", max_length=100)
     object_id = models.CharField("対象のID", max_length=64)
     summary = models.JSONField("変更内容", default=dict)
+    # Whose records the event concerns: an auditor browses only their own
+    # municipality's events (and the installation-wide ones, NULL). Hashed
+    # when set (see ``events.event_hash``).
+    municipality = models.ForeignKey(
+        "org.Municipality",
+        verbose_name="自治体",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     prev_hash = models.CharField("直前のハッシュ", max_length=64, unique=True)
     hash = models.CharField("ハッシュ", max_length=64, unique=True)
 

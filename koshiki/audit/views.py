@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from koshiki.audit.models import AuditEvent
 from koshiki.org import access
@@ -41,7 +42,7 @@ class AuditFilterForm(forms.Form):
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
     access.require(access.can_view_audit(request.user), "監査証跡を閲覧できるのは監査担当です")
     form = AuditFilterForm(request.GET or None)
-    qs = AuditEvent.objects.all()
+    qs = access.audit_events_visible_to(request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
@@ -65,6 +66,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
 
 
 @login_required
+@require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
     """Browse events, newest first, 100 a page."""
     form, qs = _filtered(request)
@@ -93,6 +95,15 @@ COLUMNS = [
 ]
 
 
+# Cells Excel would run as a formula (CSV injection: a user name typed at the
+# login page reaches the trail); such cells get a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def _rows(qs: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
     yield COLUMNS
     for e in qs.order_by("seq").iterator(chunk_size=2000):
@@ -100,10 +111,10 @@ def _rows(qs: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
             e.seq,
             timezone.localtime(e.created_at).isoformat(timespec="seconds"),
             e.actor_id or "",
-            e.actor_label,
-            e.action,
-            e.object_type,
-            e.object_id,
+            _cell(e.actor_label),
+            _cell(e.action),
+            _cell(e.object_type),
+            _cell(e.object_id),
             json.dumps(e.summary, ensure_ascii=False, sort_keys=True),
             e.prev_hash,
             e.hash,
@@ -111,6 +122,7 @@ def _rows(qs: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
 
 
 @login_required
+@require_safe
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered events as UTF-8 CSV with BOM (opens correctly in Excel), oldest first, streamed."""
     _form, qs = _filtered(request)

@@ -36,13 +36,17 @@ PUBLIC_STATES: dict[str, tuple[str, str]] = {
     Status.REGISTERED: ("active", "運用中"),
     Status.LISTED: ("active", "運用中"),
     Status.SUSPENDED: ("suspended", "休止中"),
-    Status.CLOSING: ("closing", "運用停止の予定（周知中）"),
+    Status.CLOSING: ("closing", "運用終了の予定"),
     Status.RETAINED: ("stopped", "運用停止（アカウントは保全）"),
     Status.CLOSED: ("closed", "廃止"),
 }
 VISIBLE_STATES = frozenset(EXISTING_STATES | {Status.CLOSED}) - APPLICATION_STATES
-# States in which the account is still the city's: "official" in the verify API.
+# States in which the account is still the city's: "official" in the verify API
+# (unless it has already been deleted on the platform, see ``is_official``).
 OFFICIAL_STATES = frozenset(EXISTING_STATES)
+# An account deleted on the platform while the office has yet to unlist it
+# (京都市4(2)イ: delete first, then 様式4 → the list is updated).
+DELETED_STATE = ("closed", "廃止（アカウント削除済み）")
 OTHER_GENRE = ("other", "その他")
 
 
@@ -58,7 +62,18 @@ def public_accounts() -> QuerySet[Account]:
 
 def public_state(account: Account) -> tuple[str, str]:
     """(code, label) of the account's public state, e.g. ("stopped", "運用停止（アカウントは保全）")."""
+    if account.deleted_on_platform_at is not None:
+        return DELETED_STATE
     return PUBLIC_STATES.get(account.status, ("active", "運用中"))
+
+
+def is_official(account: Account) -> bool:
+    """Still the city's account: it exists on the platform and was not deleted there.
+
+    Once deleted, anyone may register the handle again (京都市4(2)イ), so the
+    verify API must stop calling it official even before it leaves the list.
+    """
+    return account.status in OFFICIAL_STATES and account.deleted_on_platform_at is None
 
 
 def handle_of(account: Account) -> str:

@@ -3,7 +3,8 @@
 Rules of the answer:
 
 - ``official`` is true only for an account on the public list whose account
-  still exists (operating, suspended, or stopped but kept: 狛江市4(5)エ);
+  still exists (operating, suspended, or stopped but kept: 狛江市4(5)エ) and
+  has not been deleted on the platform while awaiting removal from the list;
 - a handle that belonged to an account now closed is NOT official (anyone may
   register a deleted handle again, 京都市4(2)イ); the message says it was one;
 - ``lookalike_of`` lists the official accounts (same platform when it is
@@ -20,7 +21,7 @@ from typing import Any
 
 from koshiki.directory.lookalike import lookalikes, same_handle
 from koshiki.directory.platform_urls import PLATFORM_NAMES, AccountRef
-from koshiki.directory.public import OFFICIAL_STATES, handle_of, public_accounts, public_state, ref_of
+from koshiki.directory.public import handle_of, is_official, public_accounts, public_state, ref_of
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
 
@@ -53,7 +54,7 @@ def _matches(ref: AccountRef, account: Account) -> bool:
 def verify(ref: AccountRef, policy_url_of: Any) -> dict[str, Any]:
     """The verify API's answer for one handle/URL (``policy_url_of(account) -> str`` builds links)."""
     listed = list(public_accounts())
-    official = [a for a in listed if a.status in OFFICIAL_STATES]
+    official = [a for a in listed if is_official(a)]
     where = f"（{PLATFORM_NAMES[ref.platform]}）" if ref.platform else ""
 
     for account in official:
@@ -67,7 +68,7 @@ def verify(ref: AccountRef, policy_url_of: Any) -> dict[str, Any]:
                 "message": f"「{account.display_name}」は{account.municipality.name}の公式アカウントです{note}。",
             }
 
-    former = [a for a in listed if a.status not in OFFICIAL_STATES] + list(
+    former = [a for a in listed if not is_official(a)] + list(
         Account.objects.filter(status=Status.CLOSED, listed_at__isnull=False, is_listed=False).select_related(
             "municipality"
         )

@@ -35,6 +35,7 @@ from koshiki.directory.public import (
     public_state,
 )
 from koshiki.directory.verify import verify as verify_ref
+from koshiki.registry.lifecycle import load_procedures
 from koshiki.registry.models import Account
 from koshiki.registry.states import POLICY_FIELDS
 
@@ -61,10 +62,16 @@ def account_list(request: HttpRequest) -> HttpResponse:
     rows = [(a, public_state(a)) for a in accounts]
     state_of = {a.pk: state for a, state in rows}
     groups = by_genre(accounts)
+    # One city: the list carries the name its guideline gives it (京都市4(2)ア「ソーシャルメディア一覧」).
+    title = "公式アカウント一覧"
+    if len(municipalities) == 1:
+        city = accounts[0].municipality
+        title = load_procedures(city.profile_id).list_name(city.name)
     return render(
         request,
         "directory/account_list.html",
         {
+            "title": title,
             "groups": groups,
             "state_of": state_of,
             "municipalities": municipalities,

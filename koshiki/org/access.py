@@ -197,6 +197,19 @@ def can_view_audit(user: Any) -> bool:
     return has_role(user, Role.AUDITOR)
 
 
+def audit_events_visible_to(user: Any) -> QuerySet[Any]:
+    """The audit events an auditor may read: their municipality's, and installation-wide ones (NULL).
+
+    Another city's trail is never shown (it names that city's staff and records).
+    """
+    from koshiki.audit.models import AuditEvent
+
+    ids = {ra.municipality_id for ra in roles_of(user) if ra.role == Role.AUDITOR}
+    if not ids:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(Q(municipality_id__in=ids) | Q(municipality__isnull=True))
+
+
 def can_view_org(user: Any) -> bool:
     return bool(role_values(user) & {Role.GOVERNANCE_OFFICE, Role.AUDITOR, Role.SECTION_HEAD})
 
@@ -205,6 +218,20 @@ def can_manage_units(user: Any, municipality: Municipality) -> bool:
     """The governance office keeps the organisation tree."""
     return any(
         ra.role == Role.GOVERNANCE_OFFICE and ra.municipality_id == municipality.pk for ra in roles_of(user)
+    )
+
+
+def can_assign_roles(user: Any, municipality: Municipality | None) -> bool:
+    """May assign some role there at all (the governance office, or a section head of a unit there).
+
+    Views check this before reading a role or person form, so a read-only role
+    (auditor, committee member) is refused with a 403 whatever it posts.
+    """
+    if municipality is None:
+        return False
+    return any(
+        ra.municipality_id == municipality.pk and ra.role in (Role.GOVERNANCE_OFFICE, Role.SECTION_HEAD)
+        for ra in roles_of(user)
     )
 
 
@@ -224,6 +251,28 @@ def can_assign_role(
         ra.role == Role.SECTION_HEAD and ra.municipality_id == municipality.pk and ra.unit.contains(target)
         for ra in roles_of(user)
     )
+
+
+def people_of(municipality: Municipality | None) -> QuerySet[Any]:
+    """Active staff of the municipality (for choice lists): everyone who holds or held a role
+    there, plus people with no role anywhere yet (e.g. made with ``createsuperuser``).
+
+    Choice lists of people start here, so nobody picks (or even sees the name
+    of) another municipality's staff.
+    """
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    if municipality is None:
+        return users.none()
+    mine = Q(role_assignments__municipality=municipality) | Q(role_assignments__isnull=True)
+    return users.filter(mine).distinct().order_by("username")
+
+
+def works_elsewhere(user: Any, municipality: Municipality) -> bool:
+    """True when the user holds or held a role only for other municipalities (one query)."""
+    held = set(RoleAssignment.objects.filter(user=user).values_list("municipality_id", flat=True))
+    return bool(held) and municipality.pk not in held
 
 
 def units_visible_to(user: Any) -> QuerySet[OrgUnit]:

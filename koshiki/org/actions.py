@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -114,6 +116,8 @@ def do_assign_role(
             access.can_assign_role(actor, municipality, role, unit, account),
             "この役割を付与する権限がありません",
         )
+        if access.works_elsewhere(user, municipality):
+            raise ActionError("別の自治体の職員には役割を付与できません")
     with transaction.atomic():
         duplicate = RoleAssignment.objects.active().filter(
             user=user, role=role, municipality=municipality, unit=unit, account=account
@@ -146,3 +150,70 @@ def do_end_role(actor: Any, assignment: RoleAssignment) -> RoleAssignment:
         record_event(actor, "org.role.end", locked, before, snapshot(locked, ["ended_at"]))
     access.forget_roles(locked.user)
     return locked
+
+
+def do_create_person(
+    actor: Any,
+    municipality: Municipality,
+    *,
+    username: str,
+    family_name: str,
+    given_name: str,
+    password: str,
+    email: str = "",
+    role: str,
+    unit: OrgUnit | None = None,
+    account: Any = None,
+    company: str = "",
+    bootstrap: bool = False,
+) -> Any:
+    """Add a staff member with a login and their first role, in one transaction (audited).
+
+    Whoever may assign that role may add the person (the governance office any
+    role; a section head operators, contractors and designated managers in
+    their unit subtree), so every person belongs to a municipality from the
+    start. The password is hashed with Argon2 and never written to the trail.
+    ``bootstrap`` skips the permission check for ``create_municipality``, whose
+    first governance-office person has nobody above them.
+    """
+    username = (username or "").strip()
+    family_name, given_name = (family_name or "").strip(), (given_name or "").strip()
+    if not username:
+        raise ActionError("ログインIDを入力してください")
+    if not family_name:
+        raise ActionError("姓を入力してください")
+    if not bootstrap:
+        access.require(
+            access.can_assign_role(actor, municipality, role, unit, account),
+            "この役割の職員を追加する権限がありません",
+        )
+    User = get_user_model()
+    user = User(username=username, last_name=family_name, first_name=given_name, email=(email or "").strip())
+    try:
+        validate_password(password or "", user)
+    except ValidationError as exc:
+        raise ActionError("パスワード: " + " ".join(exc.messages)) from None
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise ActionError(f"ログインID「{username}」は既に使われています")
+        user.set_password(password)
+        user.save()
+        record_event(
+            actor,
+            "org.person.create",
+            user,
+            {},
+            snapshot(user, ["username", "last_name", "first_name", "email"]),
+            municipality=municipality,
+        )
+        do_assign_role(
+            actor,
+            user,
+            role,
+            municipality=municipality,
+            unit=unit,
+            account=account,
+            company=company,
+            bootstrap=bootstrap,
+        )
+    return user

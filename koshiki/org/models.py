@@ -79,6 +79,11 @@ class OrgUnit(models.Model):
         names = dict(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
         return " ".join(names.get(i, "") for i in ids) or self.name
 
+    @property
+    def depth(self) -> int:
+        """0 for a top unit, 1 for a unit directly below one, … (from ``path``, no query)."""
+        return max(self.path.strip("/").count("/"), 0)
+
     def contains(self, other: OrgUnit) -> bool:
         """True when ``other`` is this unit or lies below it."""
         return bool(self.path) and other.path.startswith(self.path)

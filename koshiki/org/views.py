@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from koshiki.errors import ActionError
 from koshiki.org import access
-from koshiki.org.actions import do_assign_role, do_create_unit, do_end_role
-from koshiki.org.forms import RoleForm, UnitForm
+from koshiki.org.actions import do_assign_role, do_create_person, do_create_unit, do_end_role
+from koshiki.org.forms import PersonForm, RoleForm, UnitForm
 from koshiki.org.models import RoleAssignment
 
 
@@ -41,7 +41,9 @@ def _context(request: HttpRequest, **forms: object) -> dict[str, object]:
         "can_assign": access.has_role(user, "section_head")
         or (municipality and access.can_manage_units(user, municipality)),
         "unit_form": forms.get("unit_form") or UnitForm(units=units),
-        "role_form": forms.get("role_form") or RoleForm(units=units, accounts=accounts),
+        "role_form": forms.get("role_form")
+        or RoleForm(units=units, accounts=accounts, people=access.people_of(municipality)),
+        "person_form": forms.get("person_form") or PersonForm(units=units, accounts=accounts),
     }
 
 
@@ -83,13 +85,12 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def role_assign(request: HttpRequest) -> HttpResponse:
     municipality = access.municipality_of(request.user)
-    access.require(
-        access.can_view_org(request.user) and municipality is not None, "役割を付与する権限がありません"
-    )
+    access.require(access.can_assign_roles(request.user, municipality), "役割を付与する権限がありません")
     form = RoleForm(
         request.POST,
         units=access.units_visible_to(request.user),
         accounts=access.accounts_visible_to(request.user),
+        people=access.people_of(municipality),
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -123,3 +124,38 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "役割を終了しました。")
     return redirect("org:overview")
+
+
+@login_required
+@require_POST
+def person_create(request: HttpRequest) -> HttpResponse:
+    """Add a staff member with their first role (the action decides who may)."""
+    municipality = access.municipality_of(request.user)
+    access.require(access.can_assign_roles(request.user, municipality), "職員を追加する権限がありません")
+    form = PersonForm(
+        request.POST,
+        units=access.units_visible_to(request.user),
+        accounts=access.accounts_visible_to(request.user),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = do_create_person(
+                request.user,
+                municipality,
+                username=data["username"],
+                family_name=data["family_name"],
+                given_name=data["given_name"],
+                email=data["email"],
+                password=data["password"],
+                role=data["role"],
+                unit=data["unit"],
+                account=data["account"],
+                company=data["company"],
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"職員「{person.last_name} {person.first_name}」を追加しました。")
+            return redirect("org:overview")
+    return render(request, "org/overview.html", _context(request, person_form=form))

@@ -15,6 +15,7 @@ profile's procedures (``posts.procedures``); nothing here branches on the city.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -34,6 +35,7 @@ from koshiki.org import access
 from koshiki.org.roles import Role
 from koshiki.posts.checking import (
     campaign_profile,
+    canonical_text,
     check_parts,
     checker_version,
     clean_parts,
@@ -204,11 +206,28 @@ def _refuse_stale(revision: Revision, account: Account) -> None:
         )
 
 
+def correction_template(procedures: PostProcedures, original: Draft) -> str:
+    """The profile's first text of a correction, dated with the original's publication (「{date}の投稿」)."""
+    publication = getattr(original, "publication", None)
+    if not procedures.correction_template or publication is None:
+        return ""
+    published = timezone.localtime(publication.published_at).date()
+    return procedures.correction_template.replace("{date}", to_wareki(published))
+
+
 def _require_correction_words(draft: Draft, revision: Revision) -> None:
-    """A correction whose handling asks for an apology must contain one (安芸高田市4(2)ア)."""
+    """A correction must say what was wrong, and apologise where its handling asks (安芸高田市4(2)ア).
+
+    The profile's template left unchanged (「（誤）　（正）」 still empty) is refused.
+    """
     if draft.kind != DraftKind.CORRECTION:
         return
     procedures = post_procedures_for(draft.account)
+    template = correction_template(procedures, draft.corrects) if draft.corrects_id else ""
+    if template and canonical_text(revision.text) == canonical_text(template):
+        raise ActionError(
+            f"訂正の投稿案が雛形のままです。誤っていた内容と正しい内容を書いてください（{procedures.correction_clause}）"
+        )
     words = procedures.correction_must_include
     if (
         words
@@ -747,6 +766,10 @@ def _apply_correction_handling(actor: Any, d: Draft, original_deleted: bool, whe
     """Enforce the handling chosen for a correction on the original post's record."""
     procedures = post_procedures_for(d.account)
     original = Publication.objects.select_for_update().filter(draft_id=d.corrects_id).first()
+    if original is not None and when < original.published_at:
+        raise ActionError(
+            "訂正の投稿日時が元の投稿の日時より前になっています。訂正を投稿した日時を入力してください"
+        )
     if d.correction_handling == CorrectionHandling.DELETE_AND_REPOST:
         # 狛江市ポリシー見本第5条2項: 直ちに削除するとともに、訂正した内容を改めて発信する。
         if not original_deleted:
@@ -972,11 +995,7 @@ def do_start_correction(
         if open_correction is not None:
             raise ActionError(f"この投稿の訂正案（#{open_correction.pk}）が既にあります")
         if not (text or "").strip():
-            published = timezone.localtime(o.publication.published_at).date()
-            text = (
-                procedures.correction_template.replace("{date}", to_wareki(published))
-                or o.current_revision.text
-            )
+            text = correction_template(procedures, o) or o.current_revision.text
         body, alts, urls, findings = check_draft_content(o.account, text, (), (), exclude_draft=None)
         d = Draft.objects.create(
             account=o.account,
@@ -1057,7 +1076,10 @@ def do_create_campaign(
     if poster_kind not in PosterKind.values:
         raise ActionError("発信者の区分を選んでください")
     profile = load_profile(_profile_id(account))
-    subject = _clean_subject(subject or profile.param("marketing_subject", "") or account.municipality.name)
+    # The requester is the city using Koshiki (京都市6(2)): its own name unless an
+    # executive committee or the like is named; the profile's example subject only
+    # when the municipality has no name.
+    subject = _clean_subject(subject or account.municipality.name or profile.param("marketing_subject", ""))
     expires_at = _clean_expiry(expires_at)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -1131,8 +1153,10 @@ def campaign_for_token(token: str, *, lock: bool = False) -> Campaign:
     qs = Campaign.objects.select_related("account__municipality")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    campaign = qs.filter(token_hash=token_digest(token)).first()
-    if campaign is None:
+    wanted = token_digest(token)
+    campaign = qs.filter(token_hash=wanted).first()
+    # Only the hash is stored; the constant-time comparison is what accepts the link.
+    if campaign is None or not hmac.compare_digest(campaign.token_hash, wanted):
         raise ActionError("このリンクは無効です。依頼元の担当者に確認してください")
     if campaign.status != CampaignStatus.ACTIVE:
         raise ActionError("この依頼は終了しています")
@@ -1267,7 +1291,8 @@ def do_record_campaign_publication(
 
     ``disclosure_ok`` is False when the published text has any finding of a
     promo rule at error or warning level: the city must then ask the poster to
-    fix it (京都市6(1)).
+    fix it (京都市6(1)). Once the poster has fixed the post, the record is
+    checked again with the fixed text (the earlier text stays in the audit trail).
     """
     account = submission.campaign.account
     _require_draft(actor, account)
@@ -1279,30 +1304,40 @@ def do_record_campaign_publication(
         s = CampaignSubmission.objects.select_for_update().select_related("campaign").get(pk=submission.pk)
         if s.precheck_status != PrecheckStatus.ACCEPTED:
             raise ActionError("事前確認で投稿を認めた投稿案についてだけ、投稿を記録できます")
-        if CampaignPublication.objects.filter(submission=s).exists():
-            raise ActionError("この投稿案の投稿は既に記録されています")
+        existing = CampaignPublication.objects.select_for_update().filter(submission=s).first()
+        if existing is not None and existing.disclosure_ok:
+            raise ActionError("この投稿案の投稿は既に記録されています（明示に問題はありません）")
         disclosure_ok = not any(
             f["rule"].startswith("promo.") and f["severity"] in ("error", "warning") for f in findings
         )
         digest = text_hash(body)
-        publication = CampaignPublication.objects.create(
-            submission=s,
-            url=url,
-            published_at=when,
-            text=body,
-            sha256=digest,
-            matches=digest == s.sha256,
-            findings=findings,
-            disclosure_ok=disclosure_ok,
-            recorded_by=actor,
-            recorded_at=timezone.now(),
-        )
-        record_event(
-            actor,
-            "posts.campaign.publish",
-            publication,
-            {},
-            {"submission": s.pk, "matches": publication.matches, "disclosure_ok": disclosure_ok},
-            details={"url": url, "published_at": when, "findings": counts(findings)},
-        )
-    return publication
+        values = {
+            "url": url,
+            "published_at": when,
+            "text": body,
+            "sha256": digest,
+            "matches": digest == s.sha256,
+            "findings": findings,
+            "disclosure_ok": disclosure_ok,
+            "recorded_by": actor,
+            "recorded_at": timezone.now(),
+        }
+        after = {"submission": s.pk, "matches": values["matches"], "disclosure_ok": disclosure_ok}
+        details = {"url": url, "published_at": when, "findings": counts(findings)}
+        if existing is None:
+            publication = CampaignPublication.objects.create(submission=s, **values)
+            record_event(actor, "posts.campaign.publish", publication, {}, after, details=details)
+            return publication
+        # The poster fixed the disclosure after being asked to: check the fixed post.
+        before = {
+            "sha256": existing.sha256,
+            "matches": existing.matches,
+            "disclosure_ok": existing.disclosure_ok,
+            "findings": counts(existing.findings),
+        }
+        details["previous_text"] = existing.text
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=list(values))
+        record_event(actor, "posts.campaign.recheck", existing, before, after, details=details)
+    return existing

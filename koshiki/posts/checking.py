@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -37,6 +38,8 @@ MAX_ALT_TEXT = 2_000
 MAX_LINKS = 20
 MAX_LINK = 2_000
 RECENT_POSTS = 30
+# A character that would continue a URL (RFC 3986 unreserved and reserved characters).
+_URL_CONTINUES = r"(?![A-Za-z0-9\-._~:/?#@!$&'*+,;=%])"
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +145,10 @@ def check_parts(
     paid_third_party: bool = False,
     author_kind: str = "official",
 ) -> list[dict[str, Any]]:
-    """Check every part; the findings as JSON dicts with their ``part``, text first."""
+    """Check every part; the findings as JSON dicts with their ``part``, text first.
+
+    A link that also stands in the text is checked there only.
+    """
     text_context = CheckContext(
         paid_third_party=paid_third_party, author_kind=author_kind, recent_posts=tuple(recent_posts)
     )
@@ -151,8 +157,20 @@ def check_parts(
     for i, alt in enumerate(alt_texts):
         out += findings_json(check(alt, profile, part_context), f"alt:{i}")
     for i, link in enumerate(links):
+        if _in_text(link, text):
+            # Already checked where it stands in the text: the same finding twice
+            # would only ask the approver for a second waiver of one problem.
+            continue
         out += findings_json(check(link, profile, part_context), f"link:{i}")
     return out
+
+
+def _in_text(link: str, text: str) -> bool:
+    """True when ``link`` appears in ``text`` as a whole URL (not as the start of a longer one)."""
+    link = link.strip()
+    if not link:
+        return False
+    return re.search(re.escape(link) + _URL_CONTINUES, text) is not None
 
 
 @lru_cache(maxsize=128)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from koshiki.checker import load_profile
 from koshiki.fiscal import to_wareki
@@ -32,6 +32,20 @@ def _japanese_font(document: Document) -> None:
     rpr.get_or_add_rFonts().set(qn("w:eastAsia"), _FONT)
 
 
+def _a4(document: Document) -> None:
+    """A4 portrait with 25 mm margins: python-docx's default page is US Letter."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(25)
+        section.top_margin = section.bottom_margin = Mm(25)
+
+
+def _person(user: object) -> str:
+    """「山田 花子」: family name first, as Japanese letters name people."""
+    name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
+    return name or str(getattr(user, "username", ""))
+
+
 def build_instruction(campaign: Campaign, procedures: PostProcedures) -> bytes:
     """The instruction document for ``campaign`` as .docx bytes."""
     rules = procedures.campaign
@@ -41,6 +55,7 @@ def build_instruction(campaign: Campaign, procedures: PostProcedures) -> bytes:
     deadline = timezone.localtime(campaign.expires_at).date()
 
     doc = Document()
+    _a4(doc)
     _japanese_font(doc)
     date_line = doc.add_paragraph(to_wareki(today))
     date_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -63,8 +78,11 @@ def build_instruction(campaign: Campaign, procedures: PostProcedures) -> bytes:
 
     doc.add_heading("2 ハッシュタグで明示する場合", level=2)
     tags = "、".join(f"#{t}" for t in campaign.relation_tags) or "#PR"
+    # 京都市6(1)ア(イ)・石巻市5(1)イ: the two tags come first among the hashtags, not
+    # necessarily at the start of the post.
     doc.add_paragraph(
-        f"関係タグ（{tags}）、マーケティング主体のタグ（#{subject}）の順に、投稿の先頭に記載します。"
+        f"関係タグ（{tags}{'のいずれか' if len(campaign.relation_tags) > 1 else ''}）、マーケティング主体のタグ（#{subject}）の順に記載します。"
+        "ほかのハッシュタグとともに用いる場合は、この2つのタグを必ずハッシュタグの先頭に記載します。"
     )
     table = doc.add_table(rows=1, cols=2)
     table.style = "Table Grid"
@@ -90,7 +108,7 @@ def build_instruction(campaign: Campaign, procedures: PostProcedures) -> bytes:
     doc.add_heading("5 提出の期限", level=2)
     doc.add_paragraph(f"{to_wareki(deadline)}まで（提出用リンクの有効期限）")
 
-    doc.add_heading("依頼の内容", level=2)
+    doc.add_heading("6 依頼の内容・連絡先", level=2)
     facts = doc.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
     for label, value in (
@@ -98,7 +116,8 @@ def build_instruction(campaign: Campaign, procedures: PostProcedures) -> bytes:
         ("発信者", f"{campaign.poster_name}（{campaign.get_poster_kind_display()}）"),
         ("発信者のアカウント", campaign.poster_account or "—"),
         ("マーケティング主体", f"#{subject}"),
-        ("担当", f"{municipality} {campaign.account.owning_unit.name}"),
+        ("担当", f"{municipality} {campaign.account.owning_unit.name} {_person(campaign.created_by)}"),
+        ("連絡先", campaign.account.contact or "—"),
     ):
         row = facts.add_row().cells
         row[0].text, row[1].text = label, value

@@ -115,7 +115,13 @@ class PublicationForm(WhenMixin):
 
 
 class ScopePostForm(PublicationForm):
-    scope = forms.ChoiceField(label="事前承認の範囲")
+    scope = forms.ChoiceField(
+        label="事前承認の範囲",
+        error_messages={
+            "required": "どの事前承認の範囲の投稿かを選んでください",
+            "invalid_choice": "承認されている範囲から選んでください",
+        },
+    )
     no_second_check_reason = forms.CharField(
         label="別の職員が確認できなかった理由",
         required=False,
@@ -124,7 +130,8 @@ class ScopePostForm(PublicationForm):
 
     def __init__(self, *args: Any, scopes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = scopes
+        # No silent default: the operator states which approved scope the post falls under.
+        self.fields["scope"].choices = scopes if len(scopes) == 1 else [("", "（選んでください）"), *scopes]
         self.order_fields(["scope", "url", "published_on", "published_time", "recorded_text"])
 
 

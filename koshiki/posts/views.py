@@ -24,10 +24,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from koshiki.errors import ActionError
-from koshiki.fiscal import to_wareki
 from koshiki.org import access
 from koshiki.posts import actions
-from koshiki.posts.checking import annotate, counts, marked_parts
+from koshiki.posts.attention import drafts_to_decide, mismatched_publications, reports_to_confirm
+from koshiki.posts.checking import annotate, clean_parts, counts, marked_parts
+from koshiki.posts.diff import diff_html
 from koshiki.posts.documents import DOCX_TYPE, build_instruction
 from koshiki.posts.forms import (
     CampaignForm,
@@ -116,7 +117,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "account": a,
             "counts": draft_counts.get(a.pk, {}),
-            "can_draft": access.can_draft_post(request.user, a),
+            "can_draft": access.can_draft_post(request.user, a) and a.status in actions.POSTABLE_STATES,
         }
         for a in accounts
     ]
@@ -125,35 +126,12 @@ def index(request: HttpRequest) -> HttpResponse:
         "posts/index.html",
         {
             "rows": rows,
-            "to_decide": _to_decide(request),
-            "reports": _reports_to_confirm(request),
+            "to_decide": drafts_to_decide(request.user),
+            "reports": reports_to_confirm(request.user),
+            "mismatches": mismatched_publications(request.user),
+            "postable_states": [str(s) for s in actions.POSTABLE_STATES],
         },
     )
-
-
-def _to_decide(request: HttpRequest) -> list[Draft]:
-    """Submitted drafts whose current step the user may decide (not their own)."""
-    out = []
-    runs = ApprovalRun.objects.filter(
-        status=RunStatus.IN_PROGRESS, draft__account__in=access.accounts_visible_to(request.user)
-    ).select_related(
-        "draft__account__municipality", "draft__account__owning_unit", "draft__author", "revision"
-    )
-    for run in runs:
-        role = run.current_role
-        mine = request.user.pk in {run.draft.author_id, run.revision.author_id, run.submitted_by_id}
-        if role and not mine and access.can_approve_post(request.user, run.draft.account, role):
-            out.append(run.draft)
-    return out
-
-
-def _reports_to_confirm(request: HttpRequest) -> list[PostHocReport]:
-    reports = (
-        PostHocReport.objects.unconfirmed()
-        .filter(draft__account__in=access.accounts_visible_to(request.user))
-        .select_related("draft__account__owning_unit", "scope", "reported_by")
-    )
-    return [r for r in reports if access.can_set_post_scopes(request.user, r.draft.account)]
 
 
 @login_required
@@ -173,7 +151,9 @@ def account_drafts(request: HttpRequest, account_id: int) -> HttpResponse:
             "drafts": drafts[:200],
             "status": status,
             "statuses": DraftStatus.choices,
-            "can_draft": access.can_draft_post(request.user, account),
+            "can_draft": access.can_draft_post(request.user, account)
+            and account.status in actions.POSTABLE_STATES,
+            "postable": account.status in actions.POSTABLE_STATES,
             "procedures": procedures,
             "scopes": PreApprovedScope.objects.filter(account=account, active=True),
         },
@@ -182,7 +162,7 @@ def account_drafts(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    return render(request, "posts/approvals.html", {"drafts": _to_decide(request)})
+    return render(request, "posts/approvals.html", {"drafts": drafts_to_decide(request.user)})
 
 
 # ---- the editor --------------------------------------------------------------------------------
@@ -194,6 +174,9 @@ def draft_new(request: HttpRequest, account_id: int) -> HttpResponse:
     account = _account(request, account_id)
     if not access.can_draft_post(request.user, account):
         raise PermissionDenied("このアカウントの投稿案を作成できるのは、担当者と所属長です")
+    if account.status not in actions.POSTABLE_STATES:
+        messages.error(request, f"「{account.get_status_display()}」のアカウントには投稿できません。")
+        return redirect("posts:account", account.pk)
     form = DraftForm(request.POST or None, new=True)
     context: dict[str, Any] = {"account": account, "form": form, "draft": None}
     if request.method == "POST" and form.is_valid():
@@ -284,6 +267,7 @@ def _detail_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
     )
     scopes = list(PreApprovedScope.objects.filter(account=account, active=True))
     checks = list(draft.second_checks.select_related("checker", "revision"))
+    publication = getattr(draft, "publication", None) if draft.status == DraftStatus.PUBLISHED else None
     return {
         "draft": draft,
         "account": account,
@@ -308,7 +292,12 @@ def _detail_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
         "can_correct": can_draft and draft.status == DraftStatus.PUBLISHED,
         "second_checks": checks,
         "second_check_form": SecondCheckForm(initial={"revision": revision.pk}),
-        "publication": getattr(draft, "publication", None) if draft.status == DraftStatus.PUBLISHED else None,
+        "publication": publication,
+        "publication_diff": (
+            diff_html(publication.revision.text, publication.recorded_text)
+            if publication is not None and not publication.matches
+            else None
+        ),
         "report": PostHocReport.objects.filter(draft=draft).first(),
         "corrections": draft.corrections.all(),
     }
@@ -422,6 +411,11 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "この投稿案は承認を求められていません。")
         return redirect("posts:draft", draft.pk)
     revision = run.revision
+    # Refuse a person without the step's role before reading the form (GET and POST alike).
+    role = run.current_role
+    if role and not access.can_approve_post(request.user, draft.account, role):
+        label = actions.post_procedures_for(draft.account).approver_label
+        raise PermissionDenied(f"この投稿案を承認できるのは{label}です")
     form = DecisionForm(request.POST or None, warnings=revision.warnings, initial={"revision": revision.pk})
     if request.method == "POST" and form.is_valid():
         try:
@@ -444,13 +438,29 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("posts:draft", draft.pk)
     context = _detail_context(request, draft)
-    if request.method == "GET" and not context["can_decide"]:
-        role = run.current_role
-        if role and not access.can_approve_post(request.user, draft.account, role):
-            raise PermissionDenied(f"この投稿案を承認できるのは{context['procedures'].approver_label}です")
     context.update(_revision_findings(revision))
-    context.update({"form": form, "run": run})
+    context.update({"form": form, "run": run, **_changes_since_last_decision(draft, run)})
     return render(request, "posts/approval.html", context)
+
+
+def _changes_since_last_decision(draft: Draft, run: ApprovalRun) -> dict[str, Any]:
+    """What changed since the revision an approver last returned or approved (shown on the approval page)."""
+    previous = (
+        draft.approval_runs.filter(
+            status__in=[RunStatus.RETURNED, RunStatus.APPROVED], revision__number__lt=run.revision.number
+        )
+        .select_related("revision")
+        .order_by("-revision__number", "-pk")
+        .first()
+    )
+    if previous is None:
+        return {}
+    old, new = previous.revision, run.revision
+    return {
+        "previous_run": previous,
+        "changes": diff_html(old.text, new.text) if old.text_sha256 != new.text_sha256 else None,
+        "other_parts_changed": (old.alt_texts, old.links) != (new.alt_texts, new.links),
+    }
 
 
 # ---- scopes, second check, post under scope, reports ------------------------------------------
@@ -502,6 +512,10 @@ def scopes(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def second_check(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
+    access.require(
+        access.can_second_check_post(request.user, draft.account),
+        "複数確認を記録できるのは、このアカウントの担当者と所属長です",
+    )
     form = SecondCheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, "確認の結果を選んでください。")
@@ -527,7 +541,11 @@ def scope_post(request: HttpRequest, pk: int) -> HttpResponse:
     account = draft.account
     if not access.can_draft_post(request.user, account):
         raise PermissionDenied("このアカウントの投稿案を扱えるのは、担当者と所属長です")
-    active = PreApprovedScope.objects.filter(account=account, active=True)
+    procedures = actions.post_procedures_for(account)
+    order = {s.id: i for i, s in enumerate(procedures.scopes)}
+    active = sorted(
+        PreApprovedScope.objects.filter(account=account, active=True), key=lambda s: order.get(s.scope_id, 99)
+    )
     choices = [(s.scope_id, s.label) for s in active]
     # The published text is pasted from the platform, never pre-filled: the hash
     # comparison must see what actually went out (issue 4.5).
@@ -654,10 +672,9 @@ def correction(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_draft_post(request.user, original.account):
         raise PermissionDenied("訂正を始められるのは、このアカウントの担当者と所属長です")
     procedures = actions.post_procedures_for(original.account)
-    template = ""
-    if original.status == DraftStatus.PUBLISHED:
-        day = timezone.localtime(original.publication.published_at).date()
-        template = procedures.correction_template.replace("{date}", to_wareki(day))
+    template = (
+        actions.correction_template(procedures, original) if original.status == DraftStatus.PUBLISHED else ""
+    )
     form = CorrectionForm(request.POST or None, procedures=procedures, initial={"text": template})
     if request.method == "POST" and form.is_valid():
         try:
@@ -693,7 +710,9 @@ def _campaign_accounts(request: HttpRequest) -> Any:
     ids = [
         a.pk
         for a in access.accounts_visible_to(request.user).select_related("municipality", "owning_unit")
-        if access.can_draft_post(request.user, a) and actions.post_procedures_for(a).campaign.enabled
+        if a.status in actions.POSTABLE_STATES
+        and access.can_draft_post(request.user, a)
+        and actions.post_procedures_for(a).campaign.enabled
     ]
     return Account.objects.filter(pk__in=ids)
 
@@ -798,6 +817,10 @@ def campaign_instruction(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
+    access.require(
+        access.can_draft_post(request.user, campaign.account),
+        "このアカウントの投稿案を扱えるのは、担当者と所属長です",
+    )
     form = LinkForm(request.POST)
     if not form.is_valid():
         messages.error(request, "有効期限の日付が読めません。")
@@ -833,6 +856,12 @@ def _submission(request: HttpRequest, pk: int) -> CampaignSubmission:
 @require_POST
 def precheck(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission(request, pk)
+    account = submission.campaign.account
+    procedures = actions.post_procedures_for(account)
+    access.require(
+        any(access.can_approve_post(request.user, account, role) for role in procedures.approval_chain),
+        f"第三者の投稿案を確認できるのは{procedures.approver_label}です",
+    )
     form = PrecheckForm(request.POST, warnings=submission.warnings, prefix=f"s{submission.pk}")
     if not form.is_valid():
         messages.error(request, "入力が正しくありません。")
@@ -857,7 +886,16 @@ def campaign_publication(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission(request, pk)
     if not access.can_draft_post(request.user, submission.campaign.account):
         raise PermissionDenied("投稿を記録できるのは、担当アカウントの担当者と所属長です")
-    form = CampaignPublicationForm(request.POST or None, initial=WhenMixin.now_initial())
+    if submission.precheck_status != PrecheckStatus.ACCEPTED:
+        messages.error(request, "事前確認で投稿を認めた投稿案についてだけ、投稿を記録できます。")
+        return redirect("posts:campaign", submission.campaign_id)
+    existing = getattr(submission, "publication", None)
+    initial = WhenMixin.now_initial()
+    if existing is not None:
+        # Re-check after the poster fixed the post: same post, same time; the fixed text is pasted again.
+        when = timezone.localtime(existing.published_at)
+        initial = {"url": existing.url, "published_on": when.date(), "published_time": when.strftime("%H:%M")}
+    form = CampaignPublicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             pub = actions.do_record_campaign_publication(
@@ -883,7 +921,7 @@ def campaign_publication(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "posts/campaign_publication.html",
-        {"submission": submission, "campaign": submission.campaign, "form": form},
+        {"submission": submission, "campaign": submission.campaign, "form": form, "existing": existing},
     )
 
 
@@ -907,7 +945,25 @@ def third_party(request: HttpRequest, token: str) -> HttpResponse:
         "sentences": procedures.campaign.filled(procedures.campaign.sentence_examples, campaign.subject),
         "form": form,
     }
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.POST.get("action") == "check" and form.is_valid():
+        # 「チェックする」: the same check as a submission, nothing stored, so the poster
+        # can fix the disclosure before the city sees the draft.
+        try:
+            body, _, _ = clean_parts(form.cleaned_data["text"], (), ())
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            findings = actions.check_campaign_text(campaign, body)
+            context.update(
+                {
+                    "check_only": True,
+                    "marked": marked_parts(body, [], [], findings),
+                    "findings": annotate(findings),
+                    "counts": counts(findings),
+                    "checked": True,
+                }
+            )
+    elif request.method == "POST" and form.is_valid():
         try:
             submission = actions.do_submit_campaign_draft(
                 token, form.cleaned_data["text"], form.cleaned_data["submitter_name"]

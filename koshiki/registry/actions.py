@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -141,6 +142,9 @@ def _clean_details(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+_WEB_URL = URLValidator(schemes=["http", "https"])
+
+
 def _check_account_consistency(acc: Account) -> None:
     """Invariants the database also enforces, checked first for a Japanese message."""
     if not (acc.display_name or "").strip():
@@ -153,6 +157,14 @@ def _check_account_consistency(acc: Account) -> None:
         raise ActionError("「その他」の場合はソーシャルメディアの名称を入力してください")
     if acc.owning_unit.municipality_id != acc.municipality_id:
         raise ActionError("開設所属が別の自治体の組織です")
+    if acc.url:
+        # The URL becomes a link on staff and public pages: only http(s), never javascript: or data:.
+        try:
+            _WEB_URL(acc.url)
+        except ValidationError:
+            raise ActionError(
+                f"登録URLは https:// で始まるURLを入力してください（{acc.url[:100]}）"
+            ) from None
 
 
 # ---- creating and editing ---------------------------------------------------------------------

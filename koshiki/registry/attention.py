@@ -104,8 +104,12 @@ def account_record(account: Account, today: date | None = None) -> AccountRecord
 
 
 def account_findings(account: Account, today: date | None = None) -> list[Finding]:
-    """The account rules' findings under the municipality's profile (errors first)."""
-    if account.status in FINAL_STATES:
+    """The account rules' findings under the municipality's profile (errors first).
+
+    None for a closed account or one already deleted on the platform (京都市4(2)イ:
+    deleted first, unlisted afterwards): there is no profile or password left to fix.
+    """
+    if account.status in FINAL_STATES or account.deleted_on_platform_at is not None:
         return []
     findings = check_subject(account_record(account, today), "account", account.municipality.profile_id)
     return sorted(findings, key=lambda f: (f.severity.rank, f.rule))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 
+from koshiki.org import access
+from koshiki.org.forms import PersonChoiceField
 from koshiki.org.models import OrgUnit
 from koshiki.registry.lifecycle import Procedures, Step
 from koshiki.registry.models import Account, Device, RosterEntry
@@ -78,12 +79,12 @@ class AccountDetailsForm(forms.ModelForm):
             "display_name": "ソーシャルメディアで登録する名称（例: みなと市広報課）。",
             "handle": "分かっていれば記入します（@は不要）。開設後に記録できます。",
             "url": "開設後にしか分からない場合は空欄で構いません。",
-            "responsible_title": "例: 広報課長（石巻市: 所属長をもって充てる）。",
+            "responsible_title": "例: 広報課長（所属長の職名）。",
             "audience": "誰に向けて発信するか。",
             "content": "どのような情報を発信するか（発信情報）。",
             "reply_policy_text": "空欄のときは自治体の定型文を使います。",
             "operating_hours": "空欄のときは自治体の定型文を使います。",
-            "registration_email": "組織のメールアドレスを使います（川崎市5(3)）。",
+            "registration_email": "個人ではなく組織（課）のメールアドレスを使います。",
         }
 
     def __init__(
@@ -289,10 +290,10 @@ class StepForm(forms.Form):
             self.fields["responsible_title"] = forms.CharField(
                 label="新しい責任者（職名）", max_length=200, initial=account.responsible_title
             )
-            self.fields["responsible_user"] = forms.ModelChoiceField(
+            self.fields["responsible_user"] = PersonChoiceField(
                 label="責任者（職員）",
                 required=False,
-                queryset=get_user_model().objects.filter(is_active=True),
+                queryset=access.people_of(account.municipality),
             )
         if "redirect_followers" in step.effects:
             self.fields["redirect_to"] = forms.ModelChoiceField(
@@ -386,7 +387,7 @@ class DeviceForm(forms.ModelForm):
     class Meta:
         model = Device
         fields = ["name", "ownership", "asset_number"]
-        help_texts = {"ownership": "個人所有の機器は使用できません（京都市4(1)イ(イ)）。"}
+        help_texts = {"ownership": "私物の機器は原則として使用できません（ガイドラインの定めによります）。"}
 
     def _post_clean(self) -> None:
         pass

@@ -143,6 +143,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or access.can_approve_device(request.user, account, procedures),
         "questions": procedures.questions,
         "list_name": procedures.list_name(account.municipality.name),
+        # Offer the policy forms only to whom a revise_policy step is open now.
+        "can_revise": any(mine for step, mine in next_steps if step.kind == "revise_policy"),
     }
     return render(request, "registry/account_detail.html", context)
 
@@ -301,7 +303,7 @@ def step_perform(request: HttpRequest, pk: int, step_id: str) -> HttpResponse:
         raise Http404 from None
     if step.kind in _OWN_PAGE:
         return redirect(_OWN_PAGE[step.kind], pk=account.pk)
-    if request.method != "POST" and not access.can_perform_step(request.user, account, step):
+    if not access.can_perform_step(request.user, account, step):
         raise PermissionDenied(f"「{step.label}」を行うのは{step.role_labels}です")
     targets = (
         access.accounts_visible_to(request.user)
@@ -366,8 +368,10 @@ def security(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _security_post(
-    request: HttpRequest, account: Account, form_name: str, form: Any, run: Any, done: str
+    request: HttpRequest, account: Account, form_name: str, form: Any, run: Any, done: str, *, allowed: bool
 ) -> HttpResponse:
+    # Refuse before reading the form: a role without the right gets a 403, never the page.
+    access.require(allowed, "このアカウントのセキュリティ情報を記録する権限がありません")
     if form.is_valid():
         try:
             run(form)
@@ -391,6 +395,7 @@ def security_update(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         lambda f: actions.do_update_security(request.user, account.pk, f.changes(account)),
         "セキュリティ情報を記録しました。",
+        allowed=access.can_edit_security(request.user, account),
     )
 
 
@@ -405,6 +410,7 @@ def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
         RosterForm(request.POST),
         lambda f: actions.do_add_roster_entry(request.user, account.pk, **f.cleaned_data),
         "名簿に追加しました。",
+        allowed=access.can_edit_account(request.user, account),
     )
 
 
@@ -439,6 +445,7 @@ def device_add(request: HttpRequest, pk: int) -> HttpResponse:
         DeviceForm(request.POST),
         lambda f: actions.do_register_device(request.user, account.pk, **f.cleaned_data),
         "端末を登録しました。承認を受けてから使用してください。",
+        allowed=access.can_edit_account(request.user, account),
     )
 
 
@@ -473,6 +480,7 @@ def app_add(request: HttpRequest, pk: int) -> HttpResponse:
         AppLinkForm(request.POST),
         lambda f: actions.do_link_app(request.user, account.pk, **f.cleaned_data),
         "連携アプリを記録しました。",
+        allowed=access.can_edit_account(request.user, account),
     )
 
 

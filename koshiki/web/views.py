@@ -7,12 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from koshiki.org import access
+from koshiki.posts.attention import posts_attention
 from koshiki.registry.attention import attention_items
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Steps waiting for the user, stopped accounts due a check, and accounts with rule findings."""
+    """Steps waiting for the user, stopped accounts due a check, accounts with rule findings, posts to handle."""
     items = attention_items(request.user)
     waiting = [(item.account, step) for item in items for step in item.waiting_steps]
     checks = [item for item in items if item.check_due]
@@ -26,5 +27,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "flagged": flagged,
             "has_roles": bool(access.roles_of(request.user)),
             "visible_count": access.accounts_visible_to(request.user).count(),
+            "posts": posts_attention(request.user),
         },
     )

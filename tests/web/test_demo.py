@@ -14,7 +14,7 @@ from koshiki.org.models import Municipality, RoleAssignment
 from koshiki.org.roles import Role
 from koshiki.registry.lifecycle import load_procedures
 from koshiki.registry.management.commands.load_demo import DEMO_PASSWORD
-from koshiki.registry.models import Account
+from koshiki.registry.models import Account, RosterEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,9 @@ def test_load_demo_builds_the_city_and_is_idempotent():
     roles = set(RoleAssignment.objects.filter(municipality=city).values_list("role", flat=True))
     assert roles == set(Role.values)
     assert city.units.count() >= 6
+    # Japanese names, family name first, on the operator roster too (様式2号).
+    assert RosterEntry.objects.filter(name="佐藤 一郎").exists()
+    assert not RosterEntry.objects.filter(name="一郎 佐藤").exists()
     counts = (Account.objects.count(), get_user_model().objects.count(), RoleAssignment.objects.count())
     again = StringIO()
     call_command("load_demo", stdout=again)

@@ -111,6 +111,8 @@ def test_list_shows_listed_accounts_by_genre_without_login(client: Client, accou
     for name in ("京都市動物園", "京都市 旧イベント情報", "京都市 防災"):
         assert name in html
     assert html.index("暮らしの情報") < html.index("観光・文化・産業") < html.index("市政情報")
+    # The list is called what the city's guideline calls it (京都市4(2)ア).
+    assert "<h1>京都市ソーシャルメディア一覧</h1>" in html
 
 
 def test_list_never_shows_applications_or_closed_unlisted_accounts(client: Client, accounts):
@@ -252,6 +254,27 @@ def test_verify_closed_account_handle_is_not_official_any_more(client: Client, a
     data = client.get("/public/verify", {"handle": "kyoto_kanko_old"}).json()
     assert data["official"] is False
     assert "以前" in data["message"] and "廃止" in data["message"]
+
+
+def test_an_account_deleted_while_awaiting_removal_from_the_list_is_no_longer_official(
+    client: Client, city, accounts
+):
+    # 京都市4(2)イ: the section deletes the account first and then asks (様式4) to be unlisted;
+    # until the office removes it, the list marks it closed and verify never calls it official,
+    # since anyone may register the freed handle again.
+    make_account(city, display_name="京都市 花火大会2024", handle="kyoto_hanabi", status=Status.CLOSING,
+                 deleted_on_platform_at=date(2025, 3, 1))  # fmt: skip
+    data = client.get("/public/verify", {"handle": "kyoto_hanabi"}).json()
+    assert data["official"] is False
+    assert "以前" in data["message"] and "廃止" in data["message"]
+    html = client.get("/public/accounts/").content.decode()
+    assert "廃止（アカウント削除済み）" in html
+    # The freed handle may belong to someone else now: no link to it.
+    assert 'href="https://x.com/kyoto_hanabi"' not in html and "@kyoto_hanabi" in html
+    record = next(
+        a for a in client.get("/public/accounts.json").json()["accounts"] if a["handle"] == "kyoto_hanabi"
+    )
+    assert record["status"] == "closed"
 
 
 def test_verify_applications_are_not_official(client: Client, accounts):

@@ -126,7 +126,17 @@ def test_komae_submission_records_the_existing_account_criteria_and_the_committe
         "existing_a": "子育て分野に特化し既存では埋もれる",
         "existing_b": "内容は軽微ではない",
         "existing_c": "週3回程度",
+        "tone": "親しみやすく、ただし正確さを優先する",
+        "approval_rule": "イベント告知は決裁不要、それ以外は課長決裁",
     }
+    # 4(2)イ: the tone and whether 決裁 is needed are confirmed when the plan is submitted.
+    with pytest.raises(ActionError, match="決裁の要・不要"):
+        actions.do_submit_application(
+            city.people["head"],
+            account,
+            answers={k: v for k, v in answers.items() if k != "approval_rule"},
+            documents=["processing_plan", "policy"],
+        )
     with pytest.raises(PermissionDenied, match="所属長"):
         actions.do_submit_application(
             city.people["operator"], account, answers=answers, documents=["processing_plan", "policy"]

@@ -8,9 +8,10 @@ from django.test import Client
 
 from koshiki.audit.models import AuditEvent
 from koshiki.org.models import OrgUnit, RoleAssignment
+from koshiki.registry.attention import account_findings
 from koshiki.registry.models import Account, ChangeNotice, Device, OperationPolicy, RosterEntry, ThirdPartyApp
 from koshiki.registry.states import Status
-from tests.web.factories import account_in, make_user, new_account
+from tests.web.factories import account_in, make_city, make_user, new_account
 
 
 def _text(response) -> str:
@@ -106,6 +107,24 @@ def test_account_detail_shows_fields_policy_history_and_next_steps(city, client_
     assert "（所属長（責任者・管理者）が行います）" in operator_view
 
 
+def test_account_detail_offers_the_policy_forms_only_to_who_may_revise(city, client_for):
+    account = account_in(city, "listed")
+    link = f'href="/accounts/{account.pk}/policy/"'
+    assert link in _text(client_for(city.people["head"]).get(f"/accounts/{account.pk}/"))
+    for reader in ("auditor", "office", "security"):
+        assert link not in _text(client_for(city.people[reader]).get(f"/accounts/{account.pk}/"))
+
+
+def test_help_texts_are_tied_to_their_fields_and_checkbox_groups_have_a_legend(city, client_for):
+    text = _text(client_for(city.people["operator"]).get("/accounts/new/"))
+    # Django puts aria-describedby="<id>_helptext" on the widget; the help paragraph must carry that id.
+    assert 'aria-describedby="id_display_name_helptext"' in text
+    assert 'id="id_display_name_helptext"' in text
+    account = new_account(city)
+    step = _text(client_for(city.people["operator"]).get(f"/accounts/{account.pk}/steps/submit/"))
+    assert "<legend>提出した書類" in step
+
+
 def test_attention_page_lists_rule_findings_and_waiting_steps(city, client_for):
     account = account_in(city, "listed")
     Account.objects.filter(pk=account.pk).update(mfa_enabled=None, profile_text="")
@@ -117,6 +136,16 @@ def test_attention_page_lists_rule_findings_and_waiting_steps(city, client_for):
     assert waiting.pk in items and items[waiting.pk].waiting_steps
     if items.get(account.pk):  # account.* rules report through the checker when written
         assert all(f.rule.startswith("account.") for f in items[account.pk].findings)
+
+
+def test_an_account_deleted_on_the_platform_has_no_rule_findings_left(city, client_for):
+    account = account_in(city, "listed")
+    Account.objects.filter(pk=account.pk).update(mfa_enabled=False, profile_text="")
+    assert any(f.rule == "account.mfa" for f in account_findings(Account.objects.get(pk=account.pk)))
+    deleted = account_in(city, "closing")  # kyoto: deleted on the platform, awaiting removal from the list
+    assert deleted.deleted_on_platform_at is not None
+    Account.objects.filter(pk=deleted.pk).update(mfa_enabled=False, profile_text="")
+    assert account_findings(Account.objects.get(pk=deleted.pk)) == []
 
 
 # ---- application form -----------------------------------------------------------------------
@@ -359,4 +388,29 @@ def test_org_page_lets_the_office_add_units_and_assign_roles(city, client_for):
         .post("/org/units/add/", {"name": "勝手な課", "kind": "section"})
         .status_code
         == 403
+    )
+
+
+def test_kawasaki_internal_rule_page_makes_a_new_non_public_version(db, client_for):
+    city = make_city("kawasaki")
+    account = new_account(city)
+    client = client_for(city.people["operator"])
+    url = f"/accounts/{account.pk}/policy/internal_rule/"
+    page = _text(client.get(url))
+    assert "アカウント運用ルール（非公開）" in page and "本文" in page
+    empty = client.post(url, {"body": "", "reason": ""})
+    assert "このフィールドは必須です" in _text(empty)
+    response = client.post(
+        url, {"body": "IDとパスワードは課長が管理し、90日ごとに変更する。", "reason": "改訂"}
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.current_internal_rule.body.startswith("IDとパスワードは課長が管理")
+    assert account.current_internal_rule.version == 2
+    assert account.current_policy.kind == "public"
+    # A profile without the internal rule has no such page.
+    kyoto = new_account(make_city("kyoto", name="別の試験市"))
+    assert (
+        client_for(kyoto.application.applicant).get(f"/accounts/{kyoto.pk}/policy/internal_rule/").status_code
+        == 404
     )

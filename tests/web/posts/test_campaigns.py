@@ -86,6 +86,18 @@ def test_campaign_with_a_token_link_from_submission_to_published_recheck(kyoto):
     )
     assert publication.disclosure_ok is False and publication.matches is False
     assert "promo.wrong_order" in [f["rule"] for f in publication.findings]
+    # The poster fixes the post when asked; the fixed text is checked again on the same record.
+    fixed = actions.do_record_campaign_publication(
+        kyoto.operator,
+        second,
+        url="https://www.instagram.com/p/Cabc123/",
+        text=GOOD,
+        published_at=WORKDAY_NOON,
+    )
+    assert fixed.pk == publication.pk and fixed.disclosure_ok and fixed.matches
+    recheck = AuditEvent.objects.get(action="posts.campaign.recheck")
+    assert recheck.summary["details"]["previous_text"] == WRONG_ORDER
+    # A record whose disclosure is fine is final.
     with pytest.raises(ActionError, match="既に記録されています"):
         actions.do_record_campaign_publication(
             kyoto.operator, second, url="https://www.instagram.com/p/C2/", text=GOOD

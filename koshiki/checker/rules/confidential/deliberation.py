@@ -13,6 +13,11 @@
   ように書いた文とその打ち明けの両方を検出します。
 - 公表前であることを自ら示すもの: 「未発表の情報ですが」「公表前ですが」
   「非公表のデータ」「正式決定前ですが」「発表前の新キャラクターを公開」
+  「プレスリリース前ですが」「議会に提案する前ですが」
+- まだ言えないと断ってから明かすもの: 「まだ言えないんですが」「本当はまだ発表できないんだけど」
+  「まだ言っちゃダメなんですけど」「フライングですが」、「まだ決まっていませんが、…する予定です」
+  （「まだ決まっていませんが、決まり次第お知らせします」は対象外）
+- 決まっていない方向を進行中のこととして書くもの: 「廃止の方向で話が進んでいます」
 
 次のものは検出しません。
 
@@ -62,7 +67,10 @@ from koshiki.checker.registry import rule
 from koshiki.checker.text import Text, sentence_bounds
 
 # Cheap gate: every pattern below contains one of these.
-_GATE = ("検討", "調整", "段階", "発表", "公表", "決定", "決ま", "解禁", "協議")
+_GATE = (
+    "検討", "調整", "段階", "発表", "公表", "決定", "決ま", "解禁", "協議", "方向で", "言え", "話せ", "公開でき",
+    "お伝えでき", "お見せでき", "言っ", "フライング", "提案", "提出", "議決", "可決", "リリース前",
+)  # fmt: skip
 
 # What a draft under deliberation is called (案件 and 案内 are not drafts).
 _DRAFT = r"(?:素案|原案|試案|計画案|案(?![件内])|計画|方針|構想|内容|資料)"
@@ -106,6 +114,22 @@ _UNPUBLISHED = re.compile(
     # 発表前の新キャラクターを公開: the sentence itself reveals what is unpublished.
     rf"|(?:公表|発表|解禁)前(?=の[^。!?\n]{{0,30}}(?:公開|お見せ|見せ|披露|紹介|チラ見せ|先行|お伝え))"
 )
+# 廃止の方向で話が進んでいます: an undecided direction stated as under way (reported only
+# when its sentence has no other in-progress finding: one leak, one finding).
+_DIRECTION = re.compile(r"方向で(?:話が進|話を進め|進めて|動いて)")
+# The author says it is too early to tell, then tells: 「まだ言えないんですが」「フライングですが」
+# 「プレスリリース前ですが」「まだ決まっていませんが、…する予定です」.
+_TOO_EARLY = re.compile(
+    r"(?:まだ|本当は|ほんとは|実は)(?:まだ)?(?:言え|話せ|発表でき|公表でき|公開でき|お伝えでき|お見せでき)(?:ない|ません)"
+    r"(?:んです|んだ|のです|です)?(?:が|けど|けれど)"
+    r"|(?:まだ|本当は|ほんとは)(?:まだ)?言っ(?:ちゃ|ては)(?:ダメ|だめ|駄目|いけない)(?:なんです|なんだ|です|だ)?(?:が|けど|けれど)"
+    r"|フライング(?:ですが|だけど|になりますが|気味ですが|で(?:お見せ|公開|ご紹介|お知らせ|お伝え))"
+    r"|(?:議会に?)?(?:提案|提出|議決|可決)(?:する)?前(?=です(?:が|けど)|だが|だけど|の(?:情報|内容|資料|段階))"
+    r"|(?:プレス)?リリース前(?=です(?:が|けど)|だが|だけど|の(?:情報|内容|資料|段階))"
+    r"|まだ決(?:まって|定して)(?:い)?(?:ない|ません|ておりません)(?:が|けど|けれど)"
+    r"(?=[^。!?\n]{0,40}?(?:予定|見込み|方向|つもり|なりそう|なるかも|するかも|なるはず|するはず))"
+)
+_TOO_EARLY_GATE = re.compile(r"言え|話せ|でき|言っ|フライング|前|決ま")
 # Every _UNPUBLISHED match holds one of these, at most two characters after its start.
 _UNPUBLISHED_GATE = re.compile(r"未発表|未公表|非公表|(?:公表|発表|解禁|決定)前")
 # Every _IN_PROGRESS and _STILL_OPEN match holds one of these.
@@ -147,10 +171,30 @@ def _hits(text: Text) -> Iterator[Hit]:
             f"「{text.quote(m.start(), m.end())}」の情報を発信しようとしています。公表前の情報は発信できません",
             _SUGGESTION,
         )  # fmt: skip
+    for m in _TOO_EARLY.finditer(norm) if _TOO_EARLY_GATE.search(norm) else ():
+        if _HANDLING.search(_sentence(norm, m.start(), m.end())):
+            continue
+        yield Hit(
+            m.start(), m.end(),
+            f"「{text.quote(m.start(), m.end())}」: まだ公表できない情報を発信しようとしています",
+            _SUGGESTION,
+        )  # fmt: skip
     if not any(word in norm for word in _IN_PROGRESS_GATE):
         return
+    reported: set[int] = set()  # sentence starts with an in-progress finding
     for m in _IN_PROGRESS.finditer(norm):
         # A draft shown at a public meeting or put out for public comment is public.
+        if _is_public_process(_sentence(norm, m.start(), m.end())):
+            continue
+        reported.add(sentence_bounds(norm, m.start(), m.end())[0])
+        yield Hit(
+            m.start(), m.end(),
+            f"「{text.quote(m.start(), m.end())}」は意思形成過程の情報です。市の決定として公表されるまで発信しないでください",
+            _SUGGESTION,
+        )  # fmt: skip
+    for m in _DIRECTION.finditer(norm) if "方向で" in norm else ():
+        if sentence_bounds(norm, m.start(), m.end())[0] in reported:
+            continue
         if _is_public_process(_sentence(norm, m.start(), m.end())):
             continue
         yield Hit(

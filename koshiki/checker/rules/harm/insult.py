@@ -11,7 +11,10 @@
   人を指す語に続けてけなすもの（「担当者は使い物にならない」「コメントする人、ほんと気持ち悪い」）。
 - 人を指す語に蔑みの「ども」「共」を付けたもの（「役人ども」「議員共」。「子ども」は含まない）。
 - 「素人のくせに」「新人のくせして」のような「～のくせに」（性別の「女のくせに」は差別表現の規則で扱います）。
-- 「頭がお花畑」「脳みそ空っぽ」「黙ってろ」「ざまあみろ」「ペテン師」「マスゴミ」、英語の「stupid」「idiot」など。
+- 「頭がお花畑」「脳みそ空っぽ」「頭大丈夫？」「ダメ人間」「プロ失格」「黙ってろ」「ざまあみろ」
+  「出ていけばいい」「ペテン師」「マスゴミ」「あんな奴」、英語の「stupid」「idiot」など。
+- 「小学生以下ですね」「議員、マジで終わってる」「意見してくる人って、よっぽど暇なんですね」。
+- 属性で人を指した後のけなし（「ゲイの人って気持ち悪い」）は差別表現の規則が検出するので、ここでは重ねて報告しません。
 
 語は形態素の区切りで照合するので、「バカンス」「アホウドリ」「くず餅」は一致しません。
 次の場合は検出しません。
@@ -116,8 +119,14 @@ _PHRASES = (
     re.compile(_DEMEANING + _PEOPLE),
     # 意見を言ってくる人、ほんと気持ち悪い / この担当者は使い物にならない
     re.compile(
-        _PEOPLE + r"(?:は|って|、|,)\s?(?:ほんと|本当に|マジで|まじで|ガチで|正直|全く|まったく)?[、,]?"
-        r"(?:使えない|使い物にならない|役に立たない|仕事ができない|気持ち悪い(?!と感じ|時|とき|場合)|キモい|うざい|ウザい)"
+        _PEOPLE
+        + r"(?:は|って|、|,)[、,]?\s?(?:ほんと|本当に|マジで|まじで|ガチで|正直|全く|まったく|よっぽど|よほど|相当)?[、,]?"
+        r"(?:使えない|使い物にならない|役に立たない|仕事ができない|気持ち悪い(?!と感じ|時|とき|場合)|キモい|うざい|ウザい"
+        r"|終わってる|終わってます|暇なん(?:ですね|だね|でしょう|ですか))"
+    ),
+    # こんなこともできないなんて、小学生以下ですね (not 小学生以下のお子さま)
+    re.compile(
+        r"(?:小学生|幼稚園児|子ども|子供|猿|サル)(?:以下|並み|レベル)(?:です|だ|じゃ|の(?:頭|知能|脳|理解力|対応))"
     ),
     # 役人ども / 議員共 (not 子ども, 職員共済)
     re.compile(
@@ -127,13 +136,20 @@ _PHRASES = (
     # 素人のくせに / 新人のくせして: the noun before it is found by _KUSE_NOUN
     re.compile(r"(?P<kuse>の(?:くせ|癖)(?:に|して))"),
 )
+# A protected group named just before the person noun (ゲイの人, 外国人の連中): such phrases
+# are reported by harm.discrimination, not twice.
+_GROUP_BEFORE = re.compile(
+    r"(?:外国|人種|民族|国籍|在日|部落|同和|障害|障がい|ゲイ|レズ|lgbt|同性愛|トランス|性的少数|生活保護|[\u30a1-\u30fa]{2,8}人"
+    r"|中国人|韓国人|朝鮮人|黒人|白人|教徒|ムスリム)の?$"
+)
 # The person noun before 「のくせに」 (女のくせに, 女の子のくせに are harm.discrimination).
 _KUSE_NOUN = re.compile(r"(?:[\u4e00-\u9fff\u30a1-\u30fcー]{1,6}|[ぁ-ゖ]{2,4})$")
 _KUSE_GENDER = re.compile(r"(?:女|男)(?:性|の子|子)?$")
 _PHRASE_GATE = ("くせ", "癖", "ども", "共", "使", "役に立", "能力", "学の", "気持ち悪", "気色", "キモ", "きも",
                 "うざ", "ウザ", "醜", "ろくでも", "しょうも", "無知", "無能", "低能", "生意気", "偉そう", "最低",
                 "最悪", "みたいな", "クソ", "くそ", "糞", "仕事", "暇", "ヒマ", "性格", "狭い", "小さい", "勝手", "わがまま",
-                "非常識", "残念", "下品", "低俗", "愚か", "浅はか", "卑劣", "陰湿", "意地", "冷たい", "痛い", "イタい")  # fmt: skip
+                "非常識", "残念", "下品", "低俗", "愚か", "浅はか", "卑劣", "陰湿", "意地", "冷たい", "痛い", "イタい",
+                "終わって", "暇なん", "以下", "並み", "レベル")  # fmt: skip
 # The gate as one regex: a single pass instead of one ``in`` scan per word.
 _PHRASE_GATE_RE = re.compile("|".join(map(re.escape, _PHRASE_GATE)))
 
@@ -174,6 +190,9 @@ def _phrases(text: Text, found: Taken) -> Iterator[Hit]:
                 continue
             start = noun.start()
         if found.overlaps(start, end) or is_mention(norm, start, end):
+            continue
+        # ゲイの人って気持ち悪い / 外国人の連中: disparaging a protected group is harm.discrimination.
+        if _GROUP_BEFORE.search(norm, max(0, start - 10), start):
             continue
         # 「素人のくせに口出ししないで」: a bare しないで asks the target to stop, not to stop insulting.
         if has_marker(_AGAINST, context(norm, start, end).replace("しないで", "")):

@@ -16,7 +16,11 @@
   「「みなとモバイル」がダントツで安い」（一社だけが得・安い・確実だとする主張）
 - 「市としても「〇〇工務店」をおすすめします」「市公認の「〇〇」」「職員イチオシのラーメン店は
   「〇〇」です」（市や職員のお墨付きで一社を推す）
-- 「「〇〇」、絶対に行くべき」「他のお店には行かないで」（一社へ誘導し、ほかを避けさせる）
+- 「「〇〇」、絶対に行くべき」「他のお店には行かないで」「「〇〇」以外で受けるのは損」
+  （一社へ誘導し、ほかを避けさせる）
+- 「「麺屋たけし」が断トツNo.1」「ここのランチが市内最強」「他社さんより「〇〇」のほうが」
+  「「〇〇」さんにお願いするのがベスト」「市長も愛用している「〇〇化粧品」」「当市の公式
+  おすすめは「〇〇旅館」です」
 
 店や会社であることは「店・屋・堂・社・製品・商品・電器・旅館・農園・酒造…」などの
 語か、「」で括った名前（「パティスリー・ミナト」）で判断します。「」の名前が寺・神社・
@@ -115,8 +119,9 @@ _ENTRUST = (
 )
 # The best deal at one business: 〇〇ドラッグで買うのが一番安い / 「オート鈴木」で受けるのが一番安くて安心.
 _CHEAPEST = (
-    r"(?:で|に|を)(?:買う|購入する|頼む|依頼する|注文する|受ける|契約する|選ぶ|利用する|使う|済ませる)(?:の|こと)が"
-    r"(?:一番|いちばん|最も|断然|ダントツで)?(?:お得|安い|安く|安心|正解|間違いな|確実)"
+    r"(?:で|に|を)(?:買う|購入する|頼む|依頼する|注文する|受ける|契約する|選ぶ|利用する|使う|済ませる|お願いする"
+    r"|任せる|お任せする)(?:の|こと)が(?:一番|いちばん|最も|断然|ダントツで)?(?:お得|安い|安く|安心|正解|間違いな|確実"
+    r"|ベスト|最善)"
 )
 # Claims that single out one business however they are phrased (calls included). Separate
 # patterns, each starting with literal words, so that the engine can skip ahead to them;
@@ -130,7 +135,7 @@ _STRONG = (
     re.compile(rf"(?P<verb>{_CHEAPEST})"),
     # 「すずき燃料店」さんに頼めば間違いなし
     re.compile(
-        r"(?P<verb>(?:に|で|を)(?:頼めば|任せれば|買えば|お願いすれば|選べば|行けば|頼んでおけば)"
+        r"(?P<verb>(?:に|で|を|へ)(?:頼めば|任せれば|買えば|お願いすれば|選べば|行けば|頼んでおけば)"
         r"(?:間違いな|安心|大丈夫|確実|ok|オッケー))"
     ),
     # スマホの契約は「みなとモバイル」がダントツで安い
@@ -154,6 +159,30 @@ _STRONG = (
     re.compile(
         rf"{_QUOTED}(?:さん)?[、,]?[^。!?\n「」]{{0,6}}?(?:絶対に?|必ず|ぜひとも)"
         r"(?:行くべき|買うべき|食べるべき|行かなきゃ損|買わなきゃ損|行かないと損)"
+    ),
+    # 「カフェ・ミナト」、ここのランチが市内最強です / 「麺屋たけし」が断トツNo.1
+    re.compile(
+        rf"{_QUOTED}(?:さん)?[、,]?[^。!?\n「」]{{0,10}}?(?:市内|県内|日本|世界)?"
+        r"(?:最強|最高|no\.?1|ナンバーワン|ナンバー1|一番|断トツ|ダントツ)(?:です|だ)?"
+        r"(?=[!。]|$|[^\u3041-\u30ff\u4e00-\u9fffa-z0-9])",
+        re.MULTILINE,
+    ),
+    # 「オート鈴木」以外で車検を受けるのは損です
+    re.compile(
+        rf"{_QUOTED}(?:さん)?以外(?:で|は|の|に)[^。!?\n「」]{{0,10}}?(?:損|ありえ|考えられ|ダメ|だめ|おすすめしません)"
+    ),
+    # 他社さんより「みなと不動産」のほうが断然親切
+    re.compile(
+        r"(?:他社|他店|よその(?:お)?店|ほかの(?:お)?店|他の(?:お)?店|よその会社)(?:さん)?(?:より|よりも|と比べ(?:て)?)[、,]?"
+        rf"{_QUOTED}(?:さん)?(?:の方|のほう)?が"
+    ),
+    # 市長も愛用している「〇〇化粧品」 / 当市の公式おすすめは「〇〇旅館」です
+    re.compile(
+        r"(?:市長|副市長|職員|市役所)(?:も|が)?(?:愛用|ご愛用|御用達|行きつけ|常連|推し)(?:している|の|する)?"
+        rf"[^。!?\n「」]{{0,6}}?{_QUOTED}"
+        r"|(?:市|本市|当市|市役所)の(?:公式)?(?:おすすめ|オススメ|イチオシ|推薦)"
+        rf"(?:の(?:(?!本|一冊|絵本|図書|映画|作品|スポット|イベント)[^。!?\n「」]){{1,6}})?は{_QUOTED}(?=です|だ|[!。]|$)",
+        re.MULTILINE,
     ),
     # 他のお店には行かないで
     re.compile(
@@ -202,8 +231,9 @@ _SPONSOR_LINE = re.compile(
 _BUSINESS_NEAR = re.compile(_BUSINESS)
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa\u30fc〇○]")
 _GATE = (
-    "ここ", "こちら", "この店", "このお店", "お得", "安", "間違いな", "大丈夫", "ok", "オッケー", "ダントツ", "公認",
-    "お墨付き", "太鼓判", "お気に入り", "べき", "損", "ないで",
+    "ここ", "こちら", "この店", "このお店", "お得", "安い", "安く", "安心", "間違いな", "大丈夫", "ok", "オッケー", "ダントツ", "公認",
+    "お墨付き", "太鼓判", "お気に入り", "べき", "損", "ないで", "最強", "no.1", "no1", "ナンバーワン", "ナンバー1", "断トツ", "ベスト", "最善",
+    "以外", "愛用", "御用達", "行きつけ", "常連", "推し", "他社", "他店",
     "おすすめ", "オススメ", "お勧め", "お薦め", "イチオシ", "いちおし", "一押し", "イチ押し", "なら", "一択",
     "に限る", "で決まり", "一番", "いちばん", "最高", "断然", "しかな", "以外", "より", "比べ", "最も",
     "ナンバーワン", "正解", "安心", "間違いない", "確実", "推薦", "推奨", "だけ", "のみ",
@@ -253,15 +283,15 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
 
 
 def _strong(text: Text, starts: list[int], ends: list[int]) -> Iterator[Hit]:
-    """Claims from _STRONG that overlap no finding already made (spans in text order).
+    """Claims from _STRONG that overlap no finding already made.
 
-    One business is the one to choose, calls to go there included.
+    One business is the one to choose, calls to go there included. ``starts`` and
+    ``ends`` hold the findings made so far, sorted; kept findings never overlap, so
+    both lists stay sorted and one bisection finds the only candidate for an overlap.
     """
     norm = text.norm
     for m in (m for pattern in _STRONG for m in pattern.finditer(norm)):
         start, end = m.span()
-        # _COMMERCIAL matches do not overlap one another: the first end after ``start``
-        # belongs to the only one that can overlap this claim.
         i = bisect_right(ends, start)
         if i < len(ends) and starts[i] < end:
             continue
@@ -283,6 +313,11 @@ def _strong(text: Text, starts: list[int], ends: list[int]) -> Iterator[Hit]:
         low = max(0, start - 10)
         while start > low and _NAME_CHAR.match(norm[start - 1]):
             start -= 1
+        i = bisect_right(ends, start)
+        if i < len(ends) and starts[i] < end:
+            continue  # two phrasings of one claim (「〇〇」が一番安い / 〇〇で買うのが一番安い)
+        starts.insert(i, start)
+        ends.insert(i, end)
         yield _hit(text, start, end)
 
 

@@ -107,7 +107,7 @@ _ROUTINE = re.compile(
     r"(?:(?:朝|夕方|夜|午前|午後)?\d{1,2}時(?:\d{1,2}分|半)?(?:から|~|頃|ごろ)?(?:に)?[、,]?\s?)?"
     r"(?P<place>[^\s、,。!?]{2,20}?)(?:(?:に|で)(?:[^\s、,。!?]{1,12}?を)?"
     r"(?:立って|い(?:る|ます|らっしゃ)|おられ|(?:作業|散歩|見守り|練習|畑仕事|ジョギング|ウォーキング|買い物)"
-    r"(?:され|し)て|見守って|過ごされ|過ごして|して(?:い|おら)|通って)"
+    r"(?:され|し)て|見守って|過ごされ|過ごして|して(?:い|おら)|通って|配って|売って|待って)"
     r"|を(?:散歩|ジョギング|ウォーキング|ランニング)(?:され|し)て)"
 )
 _ROUTINE_GATE = re.compile(r"毎|平日|いつも|日課|休日|週末")
@@ -135,8 +135,11 @@ _RESIDE_GATE = re.compile(r"住|暮ら|自宅|お宅|実家")
 # 鈴木さんは今日、駅前のカフェにいます / 本日は〇〇で作業中 / 加藤さんと〇〇温泉なう
 _TODAY_AT = re.compile(
     r"(?:今日|本日|きょう|今朝|今夜|今晩|明日|あした|この後|これから|午前中|午後)(?:は|も|から)?[、,]?\s?"
+    # 今日から1週間、〇〇ホテルに泊まっています
+    r"(?:\d{1,2}(?:日間|週間|泊)[、,]?\s?)?"
     r"(?P<place>[^\s、,。!?]{1,20}?)(?:に|で)"
-    r"(?:い(?:る|ます|らっしゃ)|おります|来て(?:いる|います)|滞在|(?:作業|勤務|休憩|待機|入院)(?:中|して))"
+    r"(?:い(?:る|ます|らっしゃ)|おります|来て(?:いる|います)|滞在|泊まって|(?:作業|勤務|休憩|待機|入院|宿泊)"
+    r"(?:中|を?して|されて))"
 )
 # 加藤さんと一緒に〇〇温泉なう: the place is the run before なう (_NAU_PLACE).
 _NAU = re.compile(r"なう(?![a-z])")
@@ -147,7 +150,7 @@ _NOW_AT = re.compile(
     r"(?![日年月週後回度朝夜晩期春夏秋冬般更頃季地])[、,]?\s?"
     r"(?P<place>[^\s、,。!?]{1,20}?)(?:に|で)"
     r"(?:い(?:る|ます|ました|らっしゃ\S{0,3})|来て(?:いる|います|る|ます)|滞在(?:中|して\S{0,3})|到着\S{0,4}"
-    r"|(?:作業|勤務|休憩|待機|入院)(?:中|して))"
+    r"|泊まって|(?:作業|勤務|休憩|待機|入院|宿泊)(?:中|を?して|されて))"
 )
 # Every _NOW_AT match starts with one of these (or with ただ before いま).
 _NOW_WORD = re.compile(r"今|いま|現在")
@@ -259,11 +262,17 @@ def _whereabouts(
     return _whereabouts_at(text, spans, message, advice)
 
 
-def _extended(norm: str, pattern: re.Pattern[str], head: re.Pattern[str]) -> Iterator[tuple[int, int]]:
-    """``pattern`` matches, each extended back over the run ``head`` finds before it."""
+def _extended(
+    norm: str, pattern: re.Pattern[str], head: re.Pattern[str], empty: bool = False
+) -> Iterator[tuple[int, int]]:
+    """``pattern`` matches, each extended back over the run ``head`` finds before it.
+
+    With ``empty`` a match with no run before it counts too (駅前のマンションに住む: the
+    precise word starts the place).
+    """
     for m in pattern.finditer(norm):
         run = head.search(norm, max(0, m.start() - 20), m.start())
-        if run is not None and run.start() < m.start():
+        if run is not None and (empty or run.start() < m.start()):
             yield run.start(), m.end()
 
 
@@ -305,7 +314,9 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
     if _RESIDE_GATE.search(norm):
         home = "特定の人の住まいの場所を示す記述"
         home_advice = "個人の住まいの場所は書かず、「市内在住の方」などに置き換えてください"
-        yield from _whereabouts_at(text, _extended(norm, _RESIDES, _PLACE_HEAD), home, home_advice)
+        yield from _whereabouts_at(
+            text, _extended(norm, _RESIDES, _PLACE_HEAD, empty=True), home, home_advice
+        )
         yield from _whereabouts(text, _HOME_DESC, 0, home, home_advice)
     if _TODAY_GATE.search(norm):
         yield from _whereabouts(

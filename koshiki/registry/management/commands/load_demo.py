@@ -365,10 +365,18 @@ class Command(BaseCommand):
             account = actions.do_create_application(op, units[unit_name], values)
             created[key] = account
             actions.do_add_roster_entry(
-                op, account, name=op.get_full_name(), duty=RosterEntry.Duty.POSTER, affiliation=unit_name
+                op,
+                account,
+                name=f"{op.last_name} {op.first_name}",
+                duty=RosterEntry.Duty.POSTER,
+                affiliation=unit_name,
             )
             actions.do_add_roster_entry(
-                op, account, name=head.get_full_name(), duty=RosterEntry.Duty.MANAGER, affiliation=unit_name
+                op,
+                account,
+                name=f"{head.last_name} {head.first_name}",
+                duty=RosterEntry.Duty.MANAGER,
+                affiliation=unit_name,
             )
             device = actions.do_register_device(
                 op,

@@ -1,0 +1,94 @@
+"""What in posts waits for a person: drafts to decide, reports to confirm, mismatched publications, own drafts.
+
+Shared by the posts index and the home page (「対応が必要なこと」), so a section
+head sees the drafts waiting for approval as soon as they sign in. Read-only;
+a handful of queries, each filtered by ``access.accounts_visible_to``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from koshiki.org import access
+from koshiki.posts.models import ApprovalRun, Draft, PostHocReport, Publication
+from koshiki.posts.states import DraftStatus, RunStatus
+
+MISMATCH_DAYS = 30
+
+
+def drafts_to_decide(user: Any) -> list[Draft]:
+    """Submitted drafts whose current step the user may decide (never their own)."""
+    out = []
+    runs = ApprovalRun.objects.filter(
+        status=RunStatus.IN_PROGRESS, draft__account__in=access.accounts_visible_to(user)
+    ).select_related(
+        "draft__account__municipality", "draft__account__owning_unit", "draft__author", "revision"
+    )
+    for run in runs:
+        role = run.current_role
+        mine = user.pk in {run.draft.author_id, run.revision.author_id, run.submitted_by_id}
+        if role and not mine and access.can_approve_post(user, run.draft.account, role):
+            out.append(run.draft)
+    return out
+
+
+def reports_to_confirm(user: Any) -> list[PostHocReport]:
+    """Unconfirmed post-hoc reports the user (a section head of the account) may confirm."""
+    reports = (
+        PostHocReport.objects.unconfirmed()
+        .filter(draft__account__in=access.accounts_visible_to(user))
+        .select_related("draft__account__owning_unit", "scope", "reported_by")
+    )
+    return [r for r in reports if access.can_set_post_scopes(user, r.draft.account)]
+
+
+def mismatched_publications(user: Any) -> list[Publication]:
+    """Recent posts whose published text differs from the approved one, for the section head (issue 4.5)."""
+    since = timezone.now() - timedelta(days=MISMATCH_DAYS)
+    qs = (
+        Publication.objects.filter(
+            matches=False, recorded_at__gte=since, draft__account__in=access.accounts_visible_to(user)
+        )
+        .select_related("draft__account__municipality", "draft__account__owning_unit", "recorded_by")
+        .order_by("-recorded_at")
+    )
+    return [p for p in qs[:50] if access.can_set_post_scopes(user, p.draft.account)]
+
+
+@dataclass
+class PostsAttention:
+    """Everything in posts that waits for one user, for the home page."""
+
+    to_decide: list[Draft] = field(default_factory=list)
+    reports: list[PostHocReport] = field(default_factory=list)
+    mismatches: list[Publication] = field(default_factory=list)
+    returned: list[Draft] = field(default_factory=list)
+    to_publish: list[Draft] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for r in self.reports if r.is_overdue)
+
+    def __bool__(self) -> bool:
+        return bool(self.to_decide or self.reports or self.mismatches or self.returned or self.to_publish)
+
+
+def posts_attention(user: Any) -> PostsAttention:
+    """The user's posts to-do list: decide, confirm, look at mismatches, fix returned drafts, record posts."""
+    own = Draft.objects.filter(
+        author=user,
+        account__in=access.accounts_visible_to(user),
+        status__in=[DraftStatus.RETURNED, DraftStatus.APPROVED],
+    ).select_related("account", "current_revision")
+    own = list(own[:100])
+    return PostsAttention(
+        to_decide=drafts_to_decide(user),
+        reports=reports_to_confirm(user),
+        mismatches=mismatched_publications(user),
+        returned=[d for d in own if d.status == DraftStatus.RETURNED],
+        to_publish=[d for d in own if d.status == DraftStatus.APPROVED],
+    )
