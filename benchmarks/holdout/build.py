@@ -5,9 +5,10 @@ Measurement only: see README.md. Nobody may tune rules against this set.
 Each ``src/<profile>.py`` defines ``POSTS``, a list of ``P(...)`` records (``P`` is injected by
 this script). The text carries inline labels ``⟦alias[+alias...]:span⟧``; ``whole=[alias, ...]``
 adds labels that cover the whole post (an absence such as a missing disclosure, or a repeated
-post). The builder strips the marks, records each label's exact substring and its code-point
-offsets ``[start, end)``, and runs consistency checks that catch annotator slips (they are
-written from RULES.md, not from the checker):
+post); the syntax and ``ALIASES`` are in ``benchmarks/labelled.py``. The builder strips the marks,
+records each label's exact substring and its code-point offsets ``[start, end)``, and runs
+consistency checks that catch annotator slips (they are written from RULES.md, not from the
+checker):
 
 * every label's rule is a post rule of RULES.md and is one this profile may carry (a rule the
   profile switches off, or one its guideline has no clause for, is never labelled nor provoked);
@@ -30,46 +31,16 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import runpy
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-PROFILES = ("kyoto", "komae", "ishinomaki", "akitakata", "kawasaki", "standard")
-OPEN, CLOSE = "⟦", "⟧"
+sys.path.insert(0, str(HERE.parent))  # benchmarks/labelled.py: run as a script, not a package
 
-ALIASES = {
-    "phone": "pii.phone",
-    "email": "pii.email",
-    "mynum": "pii.mynumber",
-    "addr": "pii.address",
-    "zip": "pii.postal_code",
-    "name": "pii.person_name",
-    "loc": "pii.location",
-    "delib": "confidential.deliberation",
-    "secret": "confidential.secret",
-    "insult": "harm.insult",
-    "discr": "harm.discrimination",
-    "obscene": "harm.obscene",
-    "illegal": "harm.illegal",
-    "rumor": "harm.rumor",
-    "short": "link.shortener",
-    "unsafe": "link.unsafe",
-    "ext": "link.external",
-    "http": "link.insecure",
-    "mask": "style.masking",
-    "rep": "style.repetition",
-    "missing": "promo.missing_disclosure",
-    "order": "promo.wrong_order",
-    "lead": "promo.not_leading",
-    "fused": "promo.fused_tag",
-    "pol": "neutrality.politics_religion",
-    "com": "neutrality.commercial",
-}
-POST_RULES = sorted(set(ALIASES.values()))
+from labelled import POST_RULES, PROFILES, build_rows  # noqa: E402
+
 PROMO = {r for r in POST_RULES if r.startswith("promo.")}
 CONFIDENTIAL = {r for r in POST_RULES if r.startswith("confidential.")}
 LINKS = {r for r in POST_RULES if r.startswith("link.")}
@@ -79,12 +50,20 @@ LINKS = {r for r in POST_RULES if r.startswith("link.")}
 EXCLUDED = {
     "kyoto": {"link.insecure", "style.repetition", "neutrality.commercial", "style.masking"},
     "komae": {"link.shortener", "link.insecure", "neutrality.commercial", "neutrality.politics_religion"}
-    | PROMO | LINKS,
+    | PROMO
+    | LINKS,
     "ishinomaki": {"link.shortener", "link.insecure", "style.repetition", "style.masking"} | LINKS,
-    "akitakata": {"link.insecure", "style.repetition", "neutrality.commercial", "style.masking",
-                  "neutrality.politics_religion"} | PROMO,
+    "akitakata": {
+        "link.insecure",
+        "style.repetition",
+        "neutrality.commercial",
+        "style.masking",
+        "neutrality.politics_religion",
+    }
+    | PROMO,
     "kawasaki": {"link.shortener", "style.repetition", "style.masking", "neutrality.politics_religion"}
-    | PROMO | CONFIDENTIAL,
+    | PROMO
+    | CONFIDENTIAL,
     "standard": set(PROMO),  # no marketing subject in the standard profile
 }
 OFFICIAL_DOMAINS = {
@@ -105,51 +84,33 @@ PUBLIC_PHONES = {
 }
 
 
-@dataclass
-class P:
-    """One hand-written post with inline labels."""
-
-    marked: str
-    ctx: dict[str, Any] | None = None
-    whole: list[str] = field(default_factory=list)
-
-
-def parse(marked: str) -> tuple[str, list[dict[str, Any]]]:
-    """Strip ``⟦alias[+alias]:span⟧`` marks; return the text and its labels."""
-    out: list[str] = []
-    labels: list[dict[str, Any]] = []
-    pos = 0
-    i = 0
-    while i < len(marked):
-        ch = marked[i]
-        if ch == OPEN:
-            close = marked.index(CLOSE, i)
-            body = marked[i + 1 : close]
-            names, span = body.split(":", 1)
-            if OPEN in span or not span:
-                raise ValueError(f"bad mark in {marked!r}")
-            for alias in names.split("+"):
-                labels.append({"rule": ALIASES[alias], "span": span, "start": pos, "end": pos + len(span)})
-            out.append(span)
-            pos += len(span)
-            i = close + 1
-        elif ch == CLOSE:
-            raise ValueError(f"stray {CLOSE} in {marked!r}")
-        else:
-            out.append(ch)
-            pos += 1
-            i += 1
-    return "".join(out), labels
-
-
 # ---------------------------------------------------------------- consistency checks
 
 # one-to-one folding (keeps offsets): full-width digits, letters, signs and dash look-alikes
 _FOLD = {chr(0xFF10 + i): str(i) for i in range(10)}
 _FOLD.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
 _FOLD.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
-_FOLD.update({"（": "(", "）": ")", "＋": "+", "．": ".", "＠": "@", "＃": "#", "／": "/", "：": ":",
-              "－": "-", "ー": "-", "‐": "-", "−": "-", "―": "-", "–": "-", "　": " ", "［": "[", "］": "]"})
+_FOLD.update(
+    {
+        "（": "(",
+        "）": ")",
+        "＋": "+",
+        "．": ".",
+        "＠": "@",
+        "＃": "#",
+        "／": "/",
+        "：": ":",
+        "－": "-",
+        "ー": "-",
+        "‐": "-",
+        "−": "-",
+        "―": "-",
+        "–": "-",
+        "　": " ",
+        "［": "[",
+        "］": "]",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -158,8 +119,11 @@ def fold(text: str) -> str:
 
 def covered(labels: list[dict[str, Any]], start: int, end: int, rules: set[str] | None = None) -> list[str]:
     """Rules of the labels overlapping [start, end)."""
-    return [lab["rule"] for lab in labels
-            if lab["start"] < end and start < lab["end"] and (rules is None or lab["rule"] in rules)]
+    return [
+        lab["rule"]
+        for lab in labels
+        if lab["start"] < end and start < lab["end"] and (rules is None or lab["rule"] in rules)
+    ]
 
 
 URL_RE = re.compile(
@@ -171,7 +135,9 @@ URL_RE = re.compile(
 EMAIL_RE = re.compile(
     r"[A-Za-z0-9._%+-]+\s*(?:@|\(at\)|\[at\]|\sat\s)\s*[A-Za-z0-9-]+(?:(?:\.|\sdot\s)[A-Za-z0-9-]+)+"
 )
-PHONE_RE = re.compile(r"(?<![\d#])(?:\+81[\s-]?\(?0?\d{1,4}\)?|\(?0\d{1,4}\)?)[\s.\-]?\(?\d{1,4}\)?[\s.\-]?\d{3,4}(?!\d)")
+PHONE_RE = re.compile(
+    r"(?<![\d#])(?:\+81[\s-]?\(?0?\d{1,4}\)?|\(?0\d{1,4}\)?)[\s.\-]?\(?\d{1,4}\)?[\s.\-]?\d{3,4}(?!\d)"
+)
 TWELVE_RE = re.compile(r"(?<!\d)\d{4}[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
 MASK_RE = re.compile(r"([○〇◯×✕╳＊*■□△▲●◆])\1+")
 
@@ -228,7 +194,9 @@ def lint(row: dict[str, Any]) -> list[str]:
         s = m.group(0)
         dom = re.split(r"@|\(at\)|\[at\]|\sat\s", s)[-1].strip().lower()
         obf = "@" not in s
-        if (obf or not official(dom, OFFICIAL_DOMAINS[prof])) and not covered(labels, m.start(), m.end(), {"pii.email"}):
+        if (obf or not official(dom, OFFICIAL_DOMAINS[prof])) and not covered(
+            labels, m.start(), m.end(), {"pii.email"}
+        ):
             errs.append(f"unlabelled e-mail {s}")
     # phones
     allow = {digits(p) for p in PUBLIC_PHONES[prof] + ctx.get("public_contacts", [])}
@@ -266,23 +234,10 @@ def lint(row: dict[str, Any]) -> list[str]:
 
 
 def build() -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for profile in PROFILES:
-        posts = runpy.run_path(str(HERE / "src" / f"{profile}.py"), init_globals={"P": P})["POSTS"]
-        for n, post in enumerate(posts, 1):
-            text, labels = parse(post.marked)
-            if text != text.strip():
-                raise ValueError(f"{profile} #{n}: leading/trailing whitespace")
-            for alias in post.whole:
-                labels.append({"rule": ALIASES[alias], "span": text, "start": 0, "end": len(text)})
-            for lab in labels:
-                assert text[lab["start"] : lab["end"]] == lab["span"], lab
-            labels.sort(key=lambda lab: (lab["start"], lab["end"], lab["rule"]))
-            row: dict[str, Any] = {"id": f"holdout-{profile}-{n:03d}", "profile": profile, "text": text}
-            if post.ctx:
-                row["context"] = post.ctx
-            row["expected"] = labels
-            rows.append(row)
+    rows = build_rows(HERE / "src", id_prefix="holdout-")
+    for row in rows:
+        if row["text"] != row["text"].strip():
+            raise ValueError(f"{row['id']}: leading/trailing whitespace")
     return rows
 
 
@@ -297,7 +252,11 @@ def near_duplicates(rows: list[dict[str, Any]], threshold: float = 0.72) -> list
             sm = difflib.SequenceMatcher(None, a["text"], b["text"], autojunk=False)
             if is_repeat(a) or is_repeat(b):
                 continue  # a repeated post and its original are meant to be alike
-            if sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold and sm.ratio() >= threshold:
+            if (
+                sm.real_quick_ratio() >= threshold
+                and sm.quick_ratio() >= threshold
+                and sm.ratio() >= threshold
+            ):
                 out.append((a["id"], b["id"], round(sm.ratio(), 2)))
     return out
 

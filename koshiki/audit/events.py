@@ -163,18 +163,6 @@ def record_event(
     created_at = timezone.now()
     label = actor_label(actor)
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
-    digest = event_hash(
-        seq=seq,
-        created_at=created_at,
-        actor_id=actor_id,
-        actor_label=label,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        summary=summary,
-        prev_hash=head.last_hash,
-        municipality_id=municipality_id,
-    )
     event = AuditEvent(
         seq=seq,
         created_at=created_at,
@@ -185,11 +173,12 @@ def record_event(
         object_id=object_id,
         summary=summary,
         prev_hash=head.last_hash,
-        hash=digest,
         municipality_id=municipality_id,
     )
+    # The same function verify_chain() recomputes with, over the very values stored.
+    event.hash = hash_of(event)
     event.save(force_insert=True)
-    head.last_seq, head.last_hash = seq, digest
+    head.last_seq, head.last_hash = seq, event.hash
     head.save(update_fields=["last_seq", "last_hash"])
     return event
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +16,7 @@ from koshiki.org import access
 from koshiki.org.actions import do_assign_role, do_create_person, do_create_unit, do_end_role
 from koshiki.org.forms import PersonForm, RoleForm, UnitForm
 from koshiki.org.models import RoleAssignment
+from koshiki.web.outcome import act_and_redirect
 
 
 def _context(request: HttpRequest, **forms: object) -> dict[str, object]:
@@ -47,6 +51,25 @@ def _context(request: HttpRequest, **forms: object) -> dict[str, object]:
     }
 
 
+def _form_post(
+    request: HttpRequest, form_name: str, form: Any, run: Callable[[dict[str, Any]], str]
+) -> HttpResponse:
+    """Run the form's action and return to the overview, or show the page again with the errors.
+
+    ``run`` takes the cleaned data, calls the ``do_*`` action and returns the success message; an
+    invalid form or an ``ActionError`` re-renders the overview with this form bound.
+    """
+    if form.is_valid():
+        try:
+            done = run(form.cleaned_data)
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect("org:overview")
+    return render(request, "org/overview.html", _context(request, **{form_name: form}))
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     access.require(
@@ -64,21 +87,12 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         "組織を追加できるのは所管課です",
     )
     form = UnitForm(request.POST, units=access.units_visible_to(request.user))
-    if form.is_valid():
-        try:
-            do_create_unit(
-                request.user,
-                municipality,
-                form.cleaned_data["name"],
-                form.cleaned_data["kind"],
-                form.cleaned_data["parent"],
-            )
-        except ActionError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "組織を追加しました。")
-            return redirect("org:overview")
-    return render(request, "org/overview.html", _context(request, unit_form=form))
+
+    def run(data: dict[str, Any]) -> str:
+        do_create_unit(request.user, municipality, data["name"], data["kind"], data["parent"])
+        return "組織を追加しました。"
+
+    return _form_post(request, "unit_form", form, run)
 
 
 @login_required
@@ -92,24 +106,20 @@ def role_assign(request: HttpRequest) -> HttpResponse:
         accounts=access.accounts_visible_to(request.user),
         people=access.people_of(municipality),
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            do_assign_role(
-                request.user,
-                data["user"],
-                data["role"],
-                municipality=municipality,
-                unit=data["unit"],
-                account=data["account"],
-                company=data["company"],
-            )
-        except ActionError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "役割を付与しました。")
-            return redirect("org:overview")
-    return render(request, "org/overview.html", _context(request, role_form=form))
+
+    def run(data: dict[str, Any]) -> str:
+        do_assign_role(
+            request.user,
+            data["user"],
+            data["role"],
+            municipality=municipality,
+            unit=data["unit"],
+            account=data["account"],
+            company=data["company"],
+        )
+        return "役割を付与しました。"
+
+    return _form_post(request, "role_form", form, run)
 
 
 @login_required
@@ -117,13 +127,9 @@ def role_assign(request: HttpRequest) -> HttpResponse:
 def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = access.municipality_of(request.user)
     assignment = get_object_or_404(RoleAssignment, pk=pk, municipality=municipality)
-    try:
-        do_end_role(request.user, assignment)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "役割を終了しました。")
-    return redirect("org:overview")
+    return act_and_redirect(
+        request, lambda: do_end_role(request.user, assignment), "役割を終了しました。", "org:overview"
+    )
 
 
 @login_required
@@ -137,25 +143,21 @@ def person_create(request: HttpRequest) -> HttpResponse:
         units=access.units_visible_to(request.user),
         accounts=access.accounts_visible_to(request.user),
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            person = do_create_person(
-                request.user,
-                municipality,
-                username=data["username"],
-                family_name=data["family_name"],
-                given_name=data["given_name"],
-                email=data["email"],
-                password=data["password"],
-                role=data["role"],
-                unit=data["unit"],
-                account=data["account"],
-                company=data["company"],
-            )
-        except ActionError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"職員「{person.last_name} {person.first_name}」を追加しました。")
-            return redirect("org:overview")
-    return render(request, "org/overview.html", _context(request, person_form=form))
+
+    def run(data: dict[str, Any]) -> str:
+        person = do_create_person(
+            request.user,
+            municipality,
+            username=data["username"],
+            family_name=data["family_name"],
+            given_name=data["given_name"],
+            email=data["email"],
+            password=data["password"],
+            role=data["role"],
+            unit=data["unit"],
+            account=data["account"],
+            company=data["company"],
+        )
+        return f"職員「{person.last_name} {person.first_name}」を追加しました。"
+
+    return _form_post(request, "person_form", form, run)

@@ -430,6 +430,13 @@ def _active_run(d: Draft) -> ApprovalRun:
     return run
 
 
+def _end_run(run: ApprovalRun, status: RunStatus, when: datetime | None = None) -> None:
+    """Close an approval run as returned or cancelled (the caller holds its lock)."""
+    run.status = status
+    run.finished_at = when or timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+
+
 def _guard_decider(actor: Any, d: Draft, run: ApprovalRun, revision: Revision | int | None) -> str:
     """The role the actor decides as; refuses the wrong role, self-approval and a stale page."""
     role = run.current_role
@@ -557,9 +564,7 @@ def do_return(
             comment=comment,
             decided_at=now,
         )
-        run.status = RunStatus.RETURNED
-        run.finished_at = now
-        run.save(update_fields=["status", "finished_at"])
+        _end_run(run, RunStatus.RETURNED, now)
         d.status = DraftStatus.RETURNED
         d.save(update_fields=["status", "updated_at"])
         record_event(
@@ -581,9 +586,7 @@ def do_recall_submission(actor: Any, draft: Draft) -> Draft:
         if d.status != DraftStatus.SUBMITTED:
             raise ActionError(f"「{d.get_status_display()}」の投稿案には取り消す承認依頼がありません")
         run = _active_run(d)
-        run.status = RunStatus.CANCELLED
-        run.finished_at = timezone.now()
-        run.save(update_fields=["status", "finished_at"])
+        _end_run(run, RunStatus.CANCELLED)
         d.status = DraftStatus.DRAFT
         d.save(update_fields=["status", "updated_at"])
         record_event(
@@ -605,10 +608,7 @@ def do_withdraw_draft(actor: Any, draft: Draft, reason: str = "") -> Draft:
             raise ActionError(f"「{d.get_status_display()}」の投稿案は取り下げられません")
         before = d.status
         if d.status == DraftStatus.SUBMITTED:
-            run = _active_run(d)
-            run.status = RunStatus.CANCELLED
-            run.finished_at = timezone.now()
-            run.save(update_fields=["status", "finished_at"])
+            _end_run(_active_run(d), RunStatus.CANCELLED)
         d.status = DraftStatus.WITHDRAWN
         d.save(update_fields=["status", "updated_at"])
         record_event(

@@ -58,6 +58,7 @@ from koshiki.posts.models import (
 )
 from koshiki.posts.states import CorrectionHandling, DraftStatus, PrecheckStatus, RunStatus
 from koshiki.registry.models import Account
+from koshiki.web.outcome import act_and_redirect
 
 
 def _drafts(request: HttpRequest) -> Any:
@@ -354,26 +355,17 @@ def check_live(request: HttpRequest) -> JsonResponse:
 # ---- submit, decide -----------------------------------------------------------------------------
 
 
-def _post_action(request: HttpRequest, draft: Draft, run: Any, success: str) -> HttpResponse:
-    try:
-        run()
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("posts:draft", draft.pk)
-
-
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
     procedures = actions.post_procedures_for(draft.account)
-    return _post_action(
+    return act_and_redirect(
         request,
-        draft,
         lambda: actions.do_submit(request.user, draft),
         f"{procedures.approver_label}に承認を求めました。",
+        "posts:draft",
+        draft.pk,
     )
 
 
@@ -381,11 +373,12 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recall(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
-    return _post_action(
+    return act_and_redirect(
         request,
-        draft,
         lambda: actions.do_recall_submission(request.user, draft),
         "承認の依頼を取り消しました。",
+        "posts:draft",
+        draft.pk,
     )
 
 
@@ -394,11 +387,12 @@ def recall(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
     reason = request.POST.get("reason", "")
-    return _post_action(
+    return act_and_redirect(
         request,
-        draft,
         lambda: actions.do_withdraw_draft(request.user, draft, reason),
         "投稿案を取り下げました。",
+        "posts:draft",
+        draft.pk,
     )
 
 
@@ -520,9 +514,8 @@ def second_check(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "確認の結果を選んでください。")
         return redirect("posts:draft", draft.pk)
-    return _post_action(
+    return act_and_redirect(
         request,
-        draft,
         lambda: actions.do_record_second_check(
             request.user,
             draft,
@@ -531,6 +524,8 @@ def second_check(request: HttpRequest, pk: int) -> HttpResponse:
             revision=form.cleaned_data["revision"],
         ),
         "複数確認を記録しました。",
+        "posts:draft",
+        draft.pk,
     )
 
 
@@ -616,13 +611,12 @@ def report_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(qs.select_related("draft__account"), pk=pk)
     form = ReportConfirmForm(request.POST)
     form.is_valid()
-    try:
-        actions.do_confirm_report(request.user, report, form.cleaned_data.get("comment", ""))
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "報告を確認しました。")
-    return redirect(reverse("posts:reports"))
+    return act_and_redirect(
+        request,
+        lambda: actions.do_confirm_report(request.user, report, form.cleaned_data.get("comment", "")),
+        "報告を確認しました。",
+        "posts:reports",
+    )
 
 
 # ---- publication and correction -----------------------------------------------------------------
@@ -838,13 +832,13 @@ def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    try:
-        actions.do_close_campaign(request.user, campaign)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "依頼を終了しました。提出用リンクは使えなくなりました。")
-    return redirect("posts:campaign", campaign.pk)
+    return act_and_redirect(
+        request,
+        lambda: actions.do_close_campaign(request.user, campaign),
+        "依頼を終了しました。提出用リンクは使えなくなりました。",
+        "posts:campaign",
+        campaign.pk,
+    )
 
 
 def _submission(request: HttpRequest, pk: int) -> CampaignSubmission:
@@ -866,19 +860,19 @@ def precheck(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "入力が正しくありません。")
         return redirect("posts:campaign", submission.campaign_id)
-    try:
-        actions.do_precheck_campaign_submission(
+    return act_and_redirect(
+        request,
+        lambda: actions.do_precheck_campaign_submission(
             request.user,
             submission,
             accept=form.cleaned_data["decision"] == "accept",
             comment=form.cleaned_data["comment"],
             waivers=form.waivers(finding_key),
-        )
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "事前確認の結果を記録しました。発信者に連絡してください。")
-    return redirect("posts:campaign", submission.campaign_id)
+        ),
+        "事前確認の結果を記録しました。発信者に連絡してください。",
+        "posts:campaign",
+        submission.campaign_id,
+    )
 
 
 @login_required

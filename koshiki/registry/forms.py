@@ -31,7 +31,26 @@ def _check_details(form: forms.Form, data: dict[str, Any]) -> None:
         form.add_error("period_end", "運用終了日は運用開始日より後の日付にしてください。")
 
 
-class AccountDetailsForm(forms.ModelForm):
+class _ParseOnlyModelForm(forms.ModelForm):
+    """A ModelForm that only parses input: the action validates the model and writes it."""
+
+    def _post_clean(self) -> None:
+        # The model's constraints are checked again by the action; skip the ModelForm's own
+        # instance update and full_clean so the instance stays untouched and a message is never
+        # shown twice.
+        pass
+
+
+class _DetailsForm(_ParseOnlyModelForm):
+    """The cross-field checks of the account details (``_check_details``) on clean."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _check_details(self, data)
+        return data
+
+
+class AccountDetailsForm(_DetailsForm):
     """The application's details (申請内容); also the edit form while the application is with the section."""
 
     period_start = WarekiDateField(label="運用開始日（予定）", required=False)
@@ -104,16 +123,6 @@ class AccountDetailsForm(forms.ModelForm):
             if "period_start" in procedures.policy_required:
                 self.fields["period_start"].required = True
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        _check_details(self, data)
-        return data
-
-    def _post_clean(self) -> None:
-        # The model's constraints are checked again by the action; skip the
-        # ModelForm's own full_clean so a message is never shown twice.
-        pass
-
     def details(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("owning_unit", None)
@@ -166,7 +175,7 @@ def _reasons_field(step: Step, label: str = "理由") -> forms.Field | None:
     )
 
 
-class ChangeNoticeForm(forms.ModelForm):
+class ChangeNoticeForm(_DetailsForm):
     """A change notice (変更届): the registered details, of which the changed ones are filed."""
 
     period_start = WarekiDateField(label="運用開始日", required=False)
@@ -188,14 +197,6 @@ class ChangeNoticeForm(forms.ModelForm):
         docs = _documents_field(step)
         if docs is not None:
             self.fields["documents"] = docs
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        _check_details(self, data)
-        return data
-
-    def _post_clean(self) -> None:
-        pass
 
     def changes(self, account: Account) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -334,7 +335,7 @@ class StepForm(forms.Form):
         return kwargs
 
 
-class SecurityForm(forms.ModelForm):
+class SecurityForm(_ParseOnlyModelForm):
     """Security facts and the profile as shown on the platform."""
 
     mfa_enabled = NullBooleanJaField(label="多要素認証（二段階認証）を設定している")
@@ -360,9 +361,6 @@ class SecurityForm(forms.ModelForm):
             "verification_available": "プラットフォームがこのアカウントに認証バッジを発行している場合にチェックします。",
         }
 
-    def _post_clean(self) -> None:
-        pass
-
     def changes(self, account: Account) -> dict[str, Any]:
         out = {}
         for name in self.Meta.fields:
@@ -374,23 +372,17 @@ class SecurityForm(forms.ModelForm):
         return out
 
 
-class RosterForm(forms.ModelForm):
+class RosterForm(_ParseOnlyModelForm):
     class Meta:
         model = RosterEntry
         fields = ["name", "duty", "affiliation"]
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class DeviceForm(forms.ModelForm):
+class DeviceForm(_ParseOnlyModelForm):
     class Meta:
         model = Device
         fields = ["name", "ownership", "asset_number"]
         help_texts = {"ownership": "私物の機器は原則として使用できません（ガイドラインの定めによります）。"}
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class AppLinkForm(forms.Form):

@@ -39,6 +39,7 @@ from koshiki.registry.forms import (
 from koshiki.registry.lifecycle import KINDS, Procedures, Step, load_procedures
 from koshiki.registry.models import Account, Device, OperationPolicy, RosterEntry, ThirdPartyApp
 from koshiki.registry.states import EDITABLE_STATES, POLICY_FIELDS, PolicyKind
+from koshiki.web.outcome import act_and_redirect
 
 # Steps with a page of their own (the generic step page redirects there).
 _OWN_PAGE = {"revise_policy": "registry:policy_edit", "file_change": "registry:change_notice"}
@@ -414,23 +415,17 @@ def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _simple(request: HttpRequest, account: Account, run: Any, done: str) -> HttpResponse:
-    try:
-        run()
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("registry:security", pk=account.pk)
-
-
 @login_required
 @require_POST
 def roster_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     account = _account(request, pk)
     entry = get_object_or_404(RosterEntry, pk=entry_pk, account=account)
-    return _simple(
-        request, account, lambda: actions.do_remove_roster_entry(request.user, entry), "名簿から外しました。"
+    return act_and_redirect(
+        request,
+        lambda: actions.do_remove_roster_entry(request.user, entry),
+        "名簿から外しました。",
+        "registry:security",
+        pk=account.pk,
     )
 
 
@@ -454,8 +449,12 @@ def device_add(request: HttpRequest, pk: int) -> HttpResponse:
 def device_approve(request: HttpRequest, pk: int, device_pk: int) -> HttpResponse:
     account = _account(request, pk)
     device = get_object_or_404(Device, pk=device_pk, account=account)
-    return _simple(
-        request, account, lambda: actions.do_approve_device(request.user, device), "端末を承認しました。"
+    return act_and_redirect(
+        request,
+        lambda: actions.do_approve_device(request.user, device),
+        "端末を承認しました。",
+        "registry:security",
+        pk=account.pk,
     )
 
 
@@ -464,8 +463,12 @@ def device_approve(request: HttpRequest, pk: int, device_pk: int) -> HttpRespons
 def device_retire(request: HttpRequest, pk: int, device_pk: int) -> HttpResponse:
     account = _account(request, pk)
     device = get_object_or_404(Device, pk=device_pk, account=account)
-    return _simple(
-        request, account, lambda: actions.do_retire_device(request.user, device), "端末の使用を終了しました。"
+    return act_and_redirect(
+        request,
+        lambda: actions.do_retire_device(request.user, device),
+        "端末の使用を終了しました。",
+        "registry:security",
+        pk=account.pk,
     )
 
 
@@ -489,7 +492,13 @@ def app_add(request: HttpRequest, pk: int) -> HttpResponse:
 def app_revoke(request: HttpRequest, pk: int, app_pk: int) -> HttpResponse:
     account = _account(request, pk)
     app = get_object_or_404(ThirdPartyApp, pk=app_pk, account=account)
-    return _simple(request, account, lambda: actions.do_revoke_app(request.user, app), "連携を解除しました。")
+    return act_and_redirect(
+        request,
+        lambda: actions.do_revoke_app(request.user, app),
+        "連携を解除しました。",
+        "registry:security",
+        pk=account.pk,
+    )
 
 
 @login_required
