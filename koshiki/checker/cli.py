@@ -78,6 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 — the contract is "never a traceback"
+        # A checker bug must still end in one line the caller can log; the
+        # batch mode already turns such a failure into that line's error record.
+        print(f"koshiki: 内部エラーが発生しました（不具合として報告してください）: {exc!r}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _read_text(path: str) -> str:

@@ -426,3 +426,18 @@ def test_profiles_lists_the_six_profiles(capsys):
     rows = {p["id"]: p for p in json.loads(out)["profiles"]}
     assert set(rows) >= PROFILES
     assert set(rows["standard"]["active_rules"]) >= POST_RULES
+
+
+def test_an_internal_error_ends_in_one_line_and_exit_2(monkeypatch, capsys):
+    """A bug inside a rule must not surface as a traceback on the CLI."""
+    from koshiki.checker import cli
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("rule exploded")
+
+    monkeypatch.setattr(cli, "check", broken)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO("本文".encode())))
+    assert cli.main(["check", "-"]) == 2
+    err = capsys.readouterr().err
+    assert "内部エラー" in err and "rule exploded" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
