@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from koshiki.audit.labels import action_label, object_names, object_type_label
 from koshiki.audit.models import AuditEvent
 from koshiki.org import access
 from koshiki.web.forms import WarekiDateField
@@ -71,9 +72,23 @@ def event_list(request: HttpRequest) -> HttpResponse:
     """Browse events, newest first, 100 a page."""
     form, qs = _filtered(request)
     page = Paginator(qs.order_by("-seq"), 100).get_page(request.GET.get("page"))
+    names = object_names(page)  # one query per object type on the page
+    rows = [
+        {
+            "event": e,
+            "action_label": action_label(e.action),
+            "type_label": object_type_label(e.object_type),
+            "object_name": names.get((e.object_type, e.object_id), ""),
+        }
+        for e in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/event_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )
 
 
 class _Echo:
@@ -92,6 +107,7 @@ COLUMNS = [
     "変更内容",
     "直前のハッシュ",
     "ハッシュ",
+    "操作（名称）",  # added last so the earlier columns keep their positions
 ]
 
 
@@ -118,6 +134,7 @@ def _rows(qs: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
             json.dumps(e.summary, ensure_ascii=False, sort_keys=True),
             e.prev_hash,
             e.hash,
+            _cell(action_label(e.action)),
         ]
 
 

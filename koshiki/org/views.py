@@ -24,10 +24,10 @@ def _context(request: HttpRequest, **forms: object) -> dict[str, object]:
     municipality = access.municipality_of(user)
     units = access.units_visible_to(user)
     accounts = access.accounts_visible_to(user).order_by("display_name")
-    assignments = (
+    assignments = list(
         RoleAssignment.objects.active()
         .filter(municipality=municipality)
-        .select_related("user", "unit", "account")
+        .select_related("user", "unit", "account__owning_unit")
         .order_by("role", "user__username")
     )
     if not access.can_manage_units(user, municipality):
@@ -37,10 +37,17 @@ def _context(request: HttpRequest, **forms: object) -> dict[str, object]:
             for a in assignments
             if (a.unit and any(a.unit.path.startswith(p) for p in paths)) or a.account in accounts
         ]
+    # The 終了する button only where do_end_role would allow it (the same access check).
+    endable = {
+        a.pk
+        for a in assignments
+        if municipality is not None and access.can_assign_role(user, municipality, a.role, a.unit, a.account)
+    }
     return {
         "municipality": municipality,
         "units": units,
         "assignments": assignments,
+        "endable": endable,
         "can_manage": municipality is not None and access.can_manage_units(user, municipality),
         "can_assign": access.has_role(user, "section_head")
         or (municipality and access.can_manage_units(user, municipality)),

@@ -60,7 +60,7 @@ def locked_until(username: str, ip: str, now: datetime | None = None) -> datetim
 def lock_message(until: datetime) -> str:
     local = timezone.localtime(until)
     return (
-        "ログインに続けて失敗したため、このユーザー名でのログインを一時停止しています。"
+        "ログインに続けて失敗したため、このログインIDでのログインを一時停止しています。"
         f"{local:%H時%M分}以降にもう一度お試しください。"
         "パスワードが分からない場合は所管課にご連絡ください。"
     )
@@ -100,7 +100,20 @@ def clear_failures(username: str, ip: str) -> None:
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refusing a locked user name + address before checking the password."""
+    """Django's sign-in form, refusing a locked user name + address before checking the password.
+
+    The field is called ログインID, as on the person form and the demo printout (Django would
+    name it after the user model's ユーザー名).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "ログインID"
+
+    def get_invalid_login_error(self) -> ValidationError:
+        return ValidationError(
+            self.error_messages["invalid_login"], code="invalid_login", params={"username": "ログインID"}
+        )
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")

@@ -8,10 +8,11 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from koshiki.audit.events import record_event, verify_chain
 from koshiki.audit.models import GENESIS_HASH, AppendOnlyError, AuditChainHead, AuditEvent
-from tests.web.factories import make_user
+from tests.web.factories import make_user, new_account
 
 
 def _three_events(user):
@@ -148,3 +149,64 @@ def test_only_auditors_see_the_trail(city, client_for, person):
     client = client_for(city.people[person])
     assert client.get("/audit/").status_code == 403
     assert client.get("/audit/export.csv").status_code == 403
+
+
+def test_trail_page_names_actions_and_objects_in_japanese(city, client_for):
+    account = new_account(city)
+    with transaction.atomic():
+        record_event(None, "test.unknown_code", ("test.object", 1))
+    response = client_for(city.people["auditor"]).get("/audit/")
+    html = response.content.decode()
+    assert "利用端末の登録" in html and "組織の追加" in html and "役割の付与" in html
+    assert f"公式アカウント「{account}」" in html  # the object's name, not only registry.account #id
+    assert "組織「広報課」" in html
+    assert "test.unknown_code" in html  # unknown codes fall back to the code
+
+
+def test_trail_page_names_objects_without_a_query_per_event(city, client_for):
+    client = client_for(city.people["auditor"])
+    new_account(city)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/audit/")
+    for _ in range(3):
+        new_account(city)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/audit/")
+    assert response.context["page"].paginator.count > 30
+    assert len(many) == len(few)
+
+
+def test_csv_export_adds_the_action_label_as_the_last_column(city, client_for):
+    response = client_for(city.people["auditor"]).get("/audit/export.csv", {"action": "org.unit"})
+    body = b"".join(response.streaming_content).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0][:10] == [
+        "連番",
+        "日時",
+        "操作者ID",
+        "操作者",
+        "操作",
+        "対象の種類",
+        "対象のID",
+        "変更内容",
+        "直前のハッシュ",
+        "ハッシュ",
+    ]
+    assert rows[0][10] == "操作（名称）"
+    assert all(row[4] == "org.unit.create" and row[10] == "組織の追加" for row in rows[1:])
+
+
+def test_every_recorded_action_code_has_a_japanese_label():
+    import re
+    from pathlib import Path
+
+    import koshiki
+    from koshiki.audit.labels import ACTION_LABELS
+
+    root = Path(koshiki.__file__).parent
+    sources = [*root.glob("*/actions.py"), root / "web" / "login.py"]
+    codes = set()
+    for path in sources:
+        codes |= set(re.findall(r'record_event\(\s*\w+,\s*"([a-z_.]+)"', path.read_text(encoding="utf-8")))
+    assert len(codes) > 30
+    assert codes <= set(ACTION_LABELS), sorted(codes - set(ACTION_LABELS))

@@ -53,3 +53,12 @@ def test_demo_logins_work_with_the_printed_password():
     assert response.status_code == 302
     home = client.get("/")
     assert "みなと市" in home.content.decode()
+
+
+def test_demo_accounts_operating_period_starts_on_or_before_opening():
+    call_command("load_demo", stdout=StringIO())
+    opened = Account.objects.filter(municipality__name="みなと市", acquired_at__isnull=False)
+    assert opened.filter(display_name="みなと市広報課").exists()
+    for account in opened:
+        assert account.period_start is not None
+        assert account.period_start <= account.acquired_at, account.display_name

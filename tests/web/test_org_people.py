@@ -183,3 +183,21 @@ def test_ending_a_role_keeps_it_for_history_and_takes_the_access_away(city, clie
     assert client_for(operator).get(f"/accounts/{account.pk}/").status_code == 404
     again = client_for(city.people["head"]).post(f"/org/roles/{assignment.pk}/end/", follow=True)
     assert "既に終了しています" in again.content.decode()
+
+
+def test_org_page_shows_end_buttons_only_where_the_action_allows(city, client_for):
+    def end_forms(person):
+        page = client_for(city.people[person]).get("/org/").content.decode()
+        return {a.pk for a in RoleAssignment.objects.active() if f"/org/roles/{a.pk}/end/" in page}
+
+    operator_role = RoleAssignment.objects.get(user=city.people["operator"], role=Role.OPERATOR)
+    head_role = RoleAssignment.objects.get(user=city.people["head"], role=Role.SECTION_HEAD)
+    head2_role = RoleAssignment.objects.get(user=city.people["head2"], role=Role.SECTION_HEAD)
+    # A section head ends operators of their own unit, but not section heads (the action says 403).
+    head_sees = end_forms("head")
+    assert operator_role.pk in head_sees
+    assert head_role.pk not in head_sees and head2_role.pk not in head_sees
+    assert client_for(city.people["head"]).post(f"/org/roles/{head2_role.pk}/end/").status_code == 403
+    # The governance office ends any role.
+    assert {operator_role.pk, head_role.pk, head2_role.pk} <= end_forms("office")
+    assert end_forms("auditor") == set()

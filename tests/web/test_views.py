@@ -28,9 +28,11 @@ def test_login_logout_and_argon2_hashing():
     client = Client()
     page = client.get("/")
     assert page.status_code == 302 and page["Location"].startswith("/login/")
-    assert "ログイン" in _text(client.get("/login/"))
+    login_page = _text(client.get("/login/"))
+    # The field is named as on the person form and the demo printout.
+    assert "ログインID" in login_page and "ユーザー名" not in login_page
     bad = client.post("/login/", {"username": "login_user", "password": "wrong"})
-    assert bad.status_code == 200 and "正しいユーザー名とパスワードを入力してください" in _text(bad)
+    assert bad.status_code == 200 and "正しいログインIDとパスワードを入力してください" in _text(bad)
     good = client.post("/login/", {"username": "login_user", "password": "kosh1ki-Pass-2025"})
     assert good.status_code == 302 and good["Location"] == "/"
     assert "佐藤 一郎" in _text(client.get("/"))

@@ -9,7 +9,7 @@ for the demo only.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.fiscal import fiscal_year_start
 from koshiki.org.actions import do_assign_role, do_create_municipality, do_create_unit
 from koshiki.org.models import Municipality, OrgUnit
 from koshiki.org.roles import Role
@@ -348,13 +349,16 @@ class Command(BaseCommand):
             "北区": ("kita.tanto", "kita.kacho"),
         }
         today = timezone.localdate()
+        # Demo accounts were opened about 400 days ago; their 運用期間 starts on 1 April of that
+        # fiscal year, so it never begins after the opening date (acquired_at).
+        opened_on = today - timedelta(days=400)
         created: dict[str, Account] = {}
         for key, unit_name, details, target, genre in ACCOUNTS:
             op_name, head_name = people_by_unit[unit_name]
             op, head = users[op_name], users[head_name]
             values = {
                 "responsible_title": f"{unit_name}長",
-                "period_start": date(today.year, 4, 1) if today.month >= 4 else date(today.year - 1, 4, 1),
+                "period_start": fiscal_year_start(opened_on),
                 "operating_hours": "",
                 "reply_policy": "none",
                 "registration_email": f"{key.replace('_', '-')}@city.minato.lg.jp",
@@ -399,7 +403,7 @@ class Command(BaseCommand):
                     kwargs.update(
                         handle=details.get("handle", ""),
                         url=details.get("url", ""),
-                        acquired_on=today - timedelta(days=400),
+                        acquired_on=opened_on,
                     )
                 if step_id == "request_removal":
                     kwargs["deleted_on"] = today
