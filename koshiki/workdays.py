@@ -10,12 +10,28 @@ from datetime import date, timedelta
 
 import jpholiday
 
+# 年末年始: 12/29-1/3 (行政機関の休日に関する法律1条); (month, day) pairs, inclusive.
+YEAR_END_BREAK: tuple[tuple[int, int], tuple[int, int]] = ((12, 29), (1, 3))
+
+
+def in_year_end_break(
+    day: date, window: tuple[tuple[int, int], tuple[int, int]] | None = YEAR_END_BREAK
+) -> bool:
+    """True when ``day`` lies in the break (a window like 12-29 to 01-03 spans the new year)."""
+    if window is None:
+        return False
+    start, end = window
+    key = (day.month, day.day)
+    if start <= end:
+        return start <= key <= end
+    return key >= start or key <= end
+
 
 def is_business_day(d: date) -> bool:
-    """Open on ``d``: a weekday, not a national holiday, not 12/29-1/3 (年末年始, 行政機関の休日に関する法律1条)."""
+    """Open on ``d``: a weekday, not a national holiday, not in the year-end break."""
     if d.weekday() >= 5 or jpholiday.is_holiday(d):
         return False
-    return not ((d.month == 12 and d.day >= 29) or (d.month == 1 and d.day <= 3))
+    return not in_year_end_break(d)
 
 
 def next_business_day(d: date) -> date:

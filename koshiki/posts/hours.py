@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 import jpholiday
+
+from koshiki.workdays import YEAR_END_BREAK, in_year_end_break
 
 WEEKDAY_NAMES = "月火水木金土日"  # date.weekday(): Monday = 0
 
@@ -85,22 +87,11 @@ def parse_operating_hours(text: str) -> OperatingHours | None:
     return OperatingHours(weekdays, start, end)
 
 
-def in_year_end_break(day: date, window: tuple[tuple[int, int], tuple[int, int]] | None) -> bool:
-    """True when ``day`` lies in the break (12-29 to 01-03 spans the new year)."""
-    if window is None:
-        return False
-    start, end = window
-    key = (day.month, day.day)
-    if start <= end:
-        return start <= key <= end
-    return key >= start or key <= end
-
-
 def outside_reason(
     moment: datetime,
     hours: OperatingHours,
     *,
-    year_end_break: tuple[tuple[int, int], tuple[int, int]] | None = ((12, 29), (1, 3)),
+    year_end_break: tuple[tuple[int, int], tuple[int, int]] | None = YEAR_END_BREAK,
     holidays_closed: bool = True,
 ) -> str | None:
     """Why ``moment`` (local time) is outside the operating hours, or None when inside.

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from koshiki.checker.profiles import ProfileError, available
-from koshiki.posts.hours import in_year_end_break, outside_reason, parse_operating_hours
+from koshiki.posts.hours import outside_reason, parse_operating_hours
 from koshiki.posts.procedures import load_post_procedures, parse_post_procedures
+from koshiki.workdays import in_year_end_break
 
 JST = ZoneInfo("Asia/Tokyo")
 
