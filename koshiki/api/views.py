@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -28,6 +27,7 @@ from koshiki.checker.findings import report_dict
 from koshiki.checker.profiles import available, load_profile
 from koshiki.errors import ActionError
 from koshiki.org import access
+from koshiki.web.outcome import act_and_redirect
 
 _REQUEST_KEYS = ("text", "profile", "context")
 
@@ -209,10 +209,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Revoke one of the user's own tokens (another user's token is 404)."""
     token = get_object_or_404(access.api_tokens_visible_to(request.user), pk=pk)
-    try:
-        do_revoke_api_token(request.user, token)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"APIトークン「{token.name}」を失効させました。")
-    return redirect("api:tokens")
+    return act_and_redirect(
+        request,
+        lambda: do_revoke_api_token(request.user, token),
+        f"APIトークン「{token.name}」を失効させました。",
+        "api:tokens",
+    )
