@@ -228,13 +228,13 @@ def policy_edit(request: HttpRequest, pk: int, kind: str = PolicyKind.PUBLIC) ->
     if request.method == "POST" and form.is_valid():
         try:
             policy = actions.do_revise_policy(
-                request.user,
                 account.pk,
                 values=form.values(),
                 kind=kind,
                 reason=form.cleaned_data.get("reason", ""),
                 step_id=step.id,
                 documents=form.cleaned_data.get("documents", []),
+                actor=request.user,
             )
         except ActionError as exc:
             _fail(request, form, exc)
@@ -278,12 +278,12 @@ def change_notice(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_file_change(
-                request.user,
                 account.pk,
                 changes=form.changes(account),
                 step_id=step.id,
                 reasons=form.cleaned_data.get("reasons", ""),
                 documents=form.cleaned_data.get("documents", []),
+                actor=request.user,
             )
         except ActionError as exc:
             _fail(request, form, exc)
@@ -319,7 +319,7 @@ def step_perform(request: HttpRequest, pk: int, step_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.KIND_ACTIONS[step.kind](request.user, account.pk, **form.action_kwargs())
+            actions.KIND_ACTIONS[step.kind](account.pk, actor=request.user, **form.action_kwargs())
         except ActionError as exc:
             _fail(request, form, exc)
         else:
@@ -409,7 +409,7 @@ def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
         account,
         "roster_form",
         RosterForm(request.POST),
-        lambda f: actions.do_add_roster_entry(request.user, account.pk, **f.cleaned_data),
+        lambda f: actions.do_add_roster_entry(account.pk, actor=request.user, **f.cleaned_data),
         "名簿に追加しました。",
         allowed=access.can_edit_account(request.user, account),
     )
