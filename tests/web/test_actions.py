@@ -22,6 +22,7 @@ from koshiki.registry.models import (
     ImmutableError,
     OperationPolicy,
     RosterEntry,
+    StepRecord,
 )
 from koshiki.registry.states import PolicyKind, Status
 from tests.web.factories import account_in, application_details, make_city, new_account
@@ -267,6 +268,51 @@ def test_every_lifecycle_step_writes_one_event_with_its_step(city):
     assert listing.before["status"] == "listing_requested" and listing.after["status"] == "listed"
     assert listing.after["is_listed"] is True
     assert verify_chain().ok
+
+
+def test_each_lifecycle_decision_is_a_row_that_keeps_every_stage(city, client_for):
+    """Application.decided_by keeps only the last decision; the StepRecord rows keep each stage's own."""
+    account = account_in(city, "listed")
+    rows = list(StepRecord.objects.filter(account=account).order_by("taken_at", "pk"))
+    assert [r.step_id for r in rows] == [
+        "submit",
+        "section_approve",
+        "office_approve",
+        "acquire",
+        "request_listing",
+        "list",
+    ]
+    section, office = rows[1], rows[2]
+    assert (section.actor, office.actor) == (city.people["head"], city.people["office"])
+    assert (section.from_state, section.to_state) == (Status.SECTION_REVIEW, Status.UNDER_REVIEW)
+    assert section.documents and section.profile_id == "kyoto"
+    assert account.application.decided_by == city.people["office"]  # the row of the head's decision stays
+    events = AuditEvent.objects.filter(
+        object_type="registry.account",
+        object_id=str(account.pk),
+        action__in=[f"account.{r.kind}" for r in rows],
+    )
+    assert events.count() == len(rows)
+    page = client_for(city.people["auditor"]).get(f"/accounts/{account.pk}/").content.decode()
+    assert page.count("所属長") >= 1 and section.label in page and office.label in page
+    with pytest.raises(ImmutableError):
+        StepRecord.objects.filter(pk=section.pk).update(reasons="書き換え")
+    section.reasons = "書き換え"
+    with pytest.raises(ImmutableError):
+        section.save()
+
+
+def test_a_returned_application_keeps_its_reasons_on_the_row(city):
+    account = account_in(city, "section_review")
+    actions.do_return(
+        account, actor=city.people["head"], step_id="section_return", reasons="目的の記載が不足しています"
+    )
+    row = StepRecord.objects.filter(account=account).first()
+    assert (row.step_id, row.reasons, row.actor) == (
+        "section_return",
+        "目的の記載が不足しています",
+        city.people["head"],
+    )
 
 
 # ---- policies and change notices ----------------------------------------------------------

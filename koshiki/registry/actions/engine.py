@@ -28,10 +28,7 @@ from koshiki.registry.actions.common import (
     procedures_for,
 )
 from koshiki.registry.lifecycle import KINDS, PRECONDITIONS, Procedures, Step
-from koshiki.registry.models import (
-    Account,
-    Application,
-)
+from koshiki.registry.models import Account, Application, StepRecord
 from koshiki.registry.states import (
     POLICY_FIELDS,
     Status,
@@ -224,6 +221,22 @@ def _run_step(
         acc.save()
         if application is not None:
             _update_application(actor, application, step, reasons, answers, documents)
+        StepRecord.objects.create(
+            account=acc,
+            step_id=step.id,
+            kind=step.kind,
+            label=step.label,
+            from_state=from_state,
+            to_state=acc.status,
+            actor=actor if actor is not None and actor.pk else None,
+            taken_at=timezone.now(),
+            reasons=reasons,
+            answers={q.id: answers.get(q.id, "") for q in step.questions},
+            documents=[d.label for d in step.documents if d.id in documents],
+            issued=[d.label for d in step.issues],
+            clause=step.clause,
+            profile_id=procedures.profile_id,
+        )
         b, a = _diff(before, snapshot(acc, _TRACKED))
         record_event(
             actor,
