@@ -349,6 +349,62 @@ def test_batch_null_profile_means_the_run_profile(tmp_path, capsys):
     assert code == 1
 
 
+PROMO_POST = "#京都市 #PR 紅葉の名所をめぐる旅に出かけました🍁"
+
+
+@needs("promo.wrong_order")
+def test_batch_applies_command_line_context_to_lines_that_do_not_set_it(tmp_path, capsys, monkeypatch):
+    # Issue 13 item 5: --paid-third-party and --author-kind were ignored in batch mode.
+    import koshiki.checker.cli as cli
+
+    seen: dict[object, object] = {}
+    real_check = cli.check
+
+    def spy(text, profile, context):
+        seen[len(seen)] = (profile.id, context.paid_third_party, context.author_kind)
+        return real_check(text, profile, context)
+
+    monkeypatch.setattr(cli, "check", spy)
+    lines = [
+        {"id": "inherits", "text": PROMO_POST},
+        {"id": "own-flag", "text": PROMO_POST, "context": {"paid_third_party": False}},
+        {"id": "own-kind", "text": PROMO_POST, "context": {"author_kind": "official"}, "profile": "standard"},
+    ]
+    path = tmp_path / "posts.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    argv = [
+        "check",
+        "--batch",
+        str(path),
+        "--profile",
+        "kyoto",
+        "--paid-third-party",
+        "--author-kind",
+        "influencer",
+    ]
+    code, out, err = run_main(argv, capsys)
+    records = _records(out)
+    assert err == ""
+    assert [r["id"] for r in records] == ["inherits", "own-flag", "own-kind"]
+    assert "promo.wrong_order" in {f["rule"] for f in records[0]["findings"]}
+    assert not any(f["rule"].startswith("promo.") for f in records[1]["findings"])
+    assert "promo.wrong_order" in {f["rule"] for f in records[2]["findings"]}
+    assert seen == {
+        0: ("kyoto", True, "influencer"),
+        1: ("kyoto", False, "influencer"),
+        2: ("standard", True, "official"),
+    }
+    assert code == 1
+
+
+def test_batch_without_command_line_context_keeps_each_lines_own(tmp_path, capsys):
+    path = tmp_path / "posts.jsonl"
+    path.write_text(json.dumps({"id": 1, "text": PROMO_POST}, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out, _ = run_main(["check", "--batch", str(path), "--profile", "kyoto"], capsys)
+    (record,) = _records(out)
+    assert not any(f["rule"].startswith("promo.") for f in record["findings"])
+
+
 def test_batch_from_stdin_with_invalid_utf8_line_keeps_going(capsys, monkeypatch):
     data = (
         json.dumps({"id": "a", "text": CLEAN_POST}, ensure_ascii=False).encode()
