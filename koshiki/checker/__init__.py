@@ -4,7 +4,7 @@
 """
 
 from koshiki.checker.context import CheckContext, ContextError
-from koshiki.checker.engine import check, check_subject
+from koshiki.checker.engine import check, check_subject, warm_up
 from koshiki.checker.findings import Clause, Finding, Severity, Suggestion
 from koshiki.checker.profiles import Profile, ProfileError, load_profile
 
@@ -20,4 +20,5 @@ __all__ = [
     "check",
     "check_subject",
     "load_profile",
+    "warm_up",
 ]
