@@ -31,6 +31,7 @@ POST_RULES = {
     "pii.location",
     "confidential.deliberation",
     "confidential.secret",
+    "confidential.security",
     "harm.insult",
     "harm.discrimination",
     "harm.obscene",
