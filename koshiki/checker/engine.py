@@ -75,6 +75,15 @@ def check_subject(subject: Any, kind: str, profile: str | Profile = DEFAULT_PROF
     return sort_findings(findings)
 
 
+def check_media(facts: Any, profile: str | Profile = DEFAULT_PROFILE) -> list[Finding]:
+    """Check one attached image or video (``subjects.MediaFacts``) under a profile.
+
+    Findings carry span ``(0, 0)``: they are about the file, not a place in the
+    text. Cost: a few attribute reads per rule; no file I/O.
+    """
+    return check_subject(facts, "media", profile)
+
+
 def _finding(rule_id: str, default: Severity, binding: Binding, hit: Hit, subject: Text) -> Finding:
     start, end = subject.to_original(hit.start, hit.end)
     severity = binding.severity or hit.severity or default
@@ -125,6 +134,9 @@ def warm_up(profiles: Iterable[str] | None = None) -> float:
     load_tokenizer()
     for path in sorted(LEXICON_DIR.glob("*.toml")):
         load_lexicon(path.stem)
+    from koshiki.checker.subjects import MediaFacts
+
     for profile_id in profiles if profiles is not None else available():
         check(_WARM_UP_POST, load_profile(profile_id))
+        check_media(MediaFacts(), profile_id)
     return time.perf_counter() - began

@@ -21,7 +21,7 @@ from typing import Any
 from koshiki.checker.findings import Hit, Severity
 
 STATUSES = ("preview", "stable", "deprecated", "removed")
-SUBJECTS = ("post", "account", "comment")
+SUBJECTS = ("post", "account", "comment", "media")
 
 CheckFunc = Callable[[Any, Any], Iterable[Hit]]
 
