@@ -186,7 +186,10 @@ _DESCRIPTOR = re.compile(
     r"|利用者の(?:方|男性|女性)(?!々|たち)|(?:ひとり|一人)暮らしの(?:高齢者|方|女性|男性|おばあちゃん|おじいちゃん)"
     r"|(?:高齢|年配)の(?:女性|男性|方)(?!々|たち)|(?<!の)(?:おばあちゃん|おじいちゃん|おばあさん|おじいさん)(?!たち|方)"
 )
+# Every _DESCRIPTOR match without さん holds one of these.
+_DESCRIPTOR_GATE = ("近所", "年生の", "年の", "利用者の", "暮らしの", "高齢の", "年配の", "おばあ", "おじい")
 _NAME_HONORIFIC = re.compile(r"\s?(?:さん|くん|ちゃん|様|さま|氏)")
+_HONORIFIC_GATE = re.compile(r"さん|くん|ちゃん|様|さま|氏")
 # A place precise enough to meet someone there: facilities, buildings, landmarks (SudachiPy's
 # 地名 tokens count too).
 _PLACE_WORD = re.compile(
@@ -238,8 +241,8 @@ def _named_person(text: Text, lo: int, hi: int) -> tuple[int, int] | None:
             end = items[j].end
             j += 1
         honorific = _NAME_HONORIFIC.match(norm, end)
-        if honorific is None and j == i + 1:
-            continue  # a lone surname without さん: maybe a place or a shop
+        if honorific is None:
+            continue  # a name without さん: maybe a place, a shop or a public figure
         if _ROLE.search(norm, max(lo, tok.start - 4), tok.start) or _ROLE.match(norm, end):
             continue
         return tok.start, honorific.end() if honorific else end
@@ -265,7 +268,16 @@ def _person_place_habit(text: Text) -> Iterator[Hit]:
     in it and the person or the place still needs SudachiPy (a name, a 地名).
     """
     norm = text.norm
+    # The person is the rarest part: only sentences holding a descriptor or an honorific
+    # are looked at any further.
+    people = [m.start() for m in _HONORIFIC_GATE.finditer(norm)]
+    if any(word in norm for word in _DESCRIPTOR_GATE):
+        people += [m.start() for m in _DESCRIPTOR.finditer(norm)]
+    if not people:
+        return
     for lo, hi in _sentences(norm):
+        if not any(lo <= p < hi for p in people):
+            continue
         habit = _HABIT.search(norm, lo, hi)
         present = None
         place_m = _PLACE_WORD.search(norm, lo, hi)
@@ -278,7 +290,13 @@ def _person_place_habit(text: Text) -> Iterator[Hit]:
         if _EVENT.search(norm, lo, hi) or _ROLE.search(norm, lo, hi):
             continue
         descriptor = _DESCRIPTOR.search(norm, lo, hi)
-        person = descriptor.span() if descriptor else _named_person(text, lo, hi)
+        if descriptor is not None:
+            person: tuple[int, int] | None = descriptor.span()
+        elif _NAME_HONORIFIC.search(norm, lo, hi):
+            # Only a sentence with an honorific is tokenised for a name (山田さん, 鈴木様).
+            person = _named_person(text, lo, hi)
+        else:
+            continue
         if person is None:
             continue
         place = place_m.span() if place_m else _place_token(text, lo, hi)

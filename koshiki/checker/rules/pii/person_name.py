@@ -90,7 +90,8 @@ _LABEL_BEFORE = re.compile(_LABEL + r"(?:[\u4e00-\u9fff]{1,8}(?:課|係|室|局|
 # hold a list of names are tokenised; the names are then checked for being list neighbours.
 _ITEM = r"[\u4e00-\u9fff々]{1,3}\s?[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa]{1,4}"
 _LIST_CUE = re.compile(
-    rf"(?:^|(?<=[\s:、,]))(?:{_ITEM})\s?(?:\([^)\n]{{1,15}}\)\s?)?[、,・]\s?(?:{_ITEM})(?=\s?(?:\(|[、,・\n]|$))",
+    rf"(?:^|(?<=[\s:、,]))(?P<first>{_ITEM})\s?(?:\([^)\n]{{1,15}}\)\s?)?[、,・]\s?(?P<second>{_ITEM})"
+    r"(?=\s?(?:\(|[、,・\n]|$))",
     re.M,
 )
 # What may stand between two names of one list.
@@ -186,6 +187,25 @@ def kana_given_names() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
+@cache
+def surnames() -> frozenset[str]:
+    """Kanji surnames from japanese-personal-name-dataset (MIT), read once per process."""
+    lines = (_GIVEN_NAMES_FILE.parent / "surnames.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _starts_with_surname(item: str) -> bool:
+    names = surnames()
+    return any(item[:n] in names for n in (1, 2, 3))
+
+
+def _list_cues(norm: str) -> Iterator[tuple[int, int]]:
+    """Runs of two list items that both start with a known surname (山田太郎、鈴木花子)."""
+    for m in _LIST_CUE.finditer(norm):
+        if _starts_with_surname(m.group("first")) and _starts_with_surname(m.group("second")):
+            yield m.start(), m.end()
+
+
 def _kana_given_end(norm: str, pos: int) -> int | None:
     """End of a kana given name starting at ``pos`` (伊藤|ひなた), or None.
 
@@ -235,7 +255,8 @@ def _cue_windows(norm: str) -> list[tuple[int, int]]:
     spans += [(m.start(), m.end()) for m in _PRIVATE_ROLE_NEAR.finditer(norm)]
     spans += [(m.start() - _AGE_REACH, m.end() + 10) for m in _AGE_CUE.finditer(norm)]
     spans += [(m.start(), m.end()) for m in _LABEL_CUE.finditer(norm)]
-    spans += [(m.start(), m.end()) for m in _LIST_CUE.finditer(norm)]
+    if "、" in norm or "・" in norm or "," in norm:
+        spans += list(_list_cues(norm))
     if not spans:
         return []
     spans.sort()
