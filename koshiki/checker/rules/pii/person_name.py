@@ -293,13 +293,29 @@ def find_private_names(text: Text) -> list[tuple[int, int]]:
                 names.append((tok.start, end))
         # Names that are neighbours in a list (山田太郎、鈴木花子): a list of people is a
         # cue of its own, as a name with さん or an age is.
-        listed = set()
+        # A list's heading decides for all its items (出場選手：A、B、C; 市長 A、B).
+        head_of: dict[tuple[int, int], tuple[int, int]] = {}
         for (a, b), (c, d) in zip(names, names[1:], strict=False):
             if _LIST_GAP.fullmatch(norm, b, c):
-                listed.update({(a, b), (c, d)})
-        out.extend((a, b) for a, b in names if _is_private(norm, a, b, (a, b) in listed))
+                head_of.setdefault((a, b), (a, b))
+                head_of[(c, d)] = head_of[(a, b)]
+        public_heads = {h for h in set(head_of.values()) if _public_heading(norm, h[0])}
+        out.extend(
+            (a, b)
+            for a, b in names
+            if head_of.get((a, b)) not in public_heads and _is_private(norm, a, b, (a, b) in head_of)
+        )
     text.memo["pii.person_names"] = out
     return out
+
+
+def _public_heading(norm: str, start: int) -> bool:
+    """The text before a list's first name names a public role, an event or a credit."""
+    before = _same_line_before(norm, start, _WINDOW_BEFORE)
+    if _LABEL_BEFORE.search(before):
+        return False
+    line = _same_line_before(norm, start, 200)
+    return bool(_ROLE_BEFORE.search(before) or _EVENT_CUE.search(line) or _CREDIT_BEFORE.search(line))
 
 
 def _is_private(norm: str, start: int, end: int, listed: bool = False) -> bool:
