@@ -186,6 +186,8 @@ _DESCRIPTOR = re.compile(
     r"|利用者の(?:方|男性|女性)(?!々|たち)|(?:ひとり|一人)暮らしの(?:高齢者|方|女性|男性|おばあちゃん|おじいちゃん)"
     r"|(?:高齢|年配)の(?:女性|男性|方)(?!々|たち)|(?<!の)(?:おばあちゃん|おじいちゃん|おばあさん|おじいさん)(?!たち|方)"
 )
+# 「近所の方から…との通報」: the person told about it, not the one who is there.
+_REPORTER_AFTER = re.compile(r"\s?(?:から|より|が通報|の通報|の声|に聞|が見つけ|が発見)")
 # Every _DESCRIPTOR match without さん holds one of these.
 _DESCRIPTOR_GATE = ("近所", "年生の", "年の", "利用者の", "暮らしの", "高齢の", "年配の", "おばあ", "おじい")
 _NAME_HONORIFIC = re.compile(r"\s?(?:さん|くん|ちゃん|様|さま|氏)")
@@ -290,6 +292,8 @@ def _person_place_habit(text: Text) -> Iterator[Hit]:
         if _EVENT.search(norm, lo, hi) or _ROLE.search(norm, lo, hi):
             continue
         descriptor = _DESCRIPTOR.search(norm, lo, hi)
+        if descriptor is not None and _REPORTER_AFTER.match(norm, descriptor.end()):
+            descriptor = None
         if descriptor is not None:
             person: tuple[int, int] | None = descriptor.span()
         elif _NAME_HONORIFIC.search(norm, lo, hi):
