@@ -19,11 +19,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from koshiki.audit.events import actor_label
+from koshiki.audit.labels import action_label
 from koshiki.audit.models import AuditEvent
-from koshiki.errors import ActionError
-from koshiki.org import access
+from koshiki.errors import ActionError, require
+from koshiki.org import access as org_access
 from koshiki.org.models import OrgUnit
-from koshiki.registry import actions
+from koshiki.registry import access, actions
 from koshiki.registry.attention import account_findings, attention_items
 from koshiki.registry.forms import (
     AccountDetailsForm,
@@ -39,7 +41,7 @@ from koshiki.registry.forms import (
 from koshiki.registry.lifecycle import KINDS, Procedures, Step, load_procedures
 from koshiki.registry.models import Account, Device, OperationPolicy, RosterEntry, ThirdPartyApp
 from koshiki.registry.states import EDITABLE_STATES, POLICY_FIELDS, PolicyKind
-from koshiki.web.outcome import act_and_redirect
+from koshiki.ui.outcome import act_and_redirect
 
 # Steps with a page of their own (the generic step page redirects there).
 _OWN_PAGE = {"revise_policy": "registry:policy_edit", "file_change": "registry:change_notice"}
@@ -110,6 +112,37 @@ def account_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _history(account: Account, limit: int = 200) -> list[dict[str, Any]]:
+    """The account's history, newest first: each lifecycle decision from its ``StepRecord`` row,
+    and the other changes (details, security, roster, devices, apps) from the audit trail.
+
+    Two queries; at most ``limit`` rows.
+    """
+    rows = [
+        {
+            "when": r.taken_at,
+            "actor": actor_label(r.actor),
+            "label": r.label,
+            "reasons": r.reasons,
+            "documents": r.documents,
+            "issued": r.issued,
+        }
+        for r in account.step_records.select_related("actor")[:limit]
+    ]
+    steps = [f"account.{kind}" for kind in KINDS]
+    others = (
+        AuditEvent.objects.filter(object_type="registry.account", object_id=str(account.pk))
+        .exclude(action__in=steps)
+        .order_by("-seq")[:limit]
+    )
+    rows += [
+        {"when": e.created_at, "actor": e.actor_label, "label": action_label(e.action), "reasons": ""}
+        for e in others
+    ]
+    rows.sort(key=lambda row: row["when"], reverse=True)
+    return rows[:limit]
+
+
 @login_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one account: details, policy versions, security, history, next steps."""
@@ -118,9 +151,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     next_steps = []
     for step in procedures.steps_from(account.status):
         next_steps.append((step, access.can_perform_step(request.user, account, step)))
-    history = AuditEvent.objects.filter(object_type="registry.account", object_id=str(account.pk)).order_by(
-        "-seq"
-    )[:200]
+    history = _history(account)
     policy_fields = (
         [(POLICY_FIELDS[f], getattr(account.current_policy, f)) for f in procedures.policy_fields]
         if account.current_policy
@@ -153,7 +184,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def application_new(request: HttpRequest) -> HttpResponse:
     """Start an application for a new official account (運用ポリシーの第1版も作られる)."""
-    units = access.units_for_application(request.user)
+    units = org_access.units_for_application(request.user)
     first = units.select_related("municipality").first()
     if first is None:
         raise PermissionDenied("新規申請ができるのは、組織に所属する担当者・所属長です")
@@ -180,7 +211,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the application's details while it is still with the section."""
     account = _account(request, pk)
-    access.require(access.can_edit_account(request.user, account), "このアカウントを編集する権限がありません")
+    require(access.can_edit_account(request.user, account), "このアカウントを編集する権限がありません")
     procedures = load_procedures(account.municipality.profile_id)
     if account.status not in EDITABLE_STATES:
         return render(
@@ -228,13 +259,13 @@ def policy_edit(request: HttpRequest, pk: int, kind: str = PolicyKind.PUBLIC) ->
     if request.method == "POST" and form.is_valid():
         try:
             policy = actions.do_revise_policy(
-                request.user,
                 account.pk,
                 values=form.values(),
                 kind=kind,
                 reason=form.cleaned_data.get("reason", ""),
                 step_id=step.id,
                 documents=form.cleaned_data.get("documents", []),
+                actor=request.user,
             )
         except ActionError as exc:
             _fail(request, form, exc)
@@ -278,12 +309,12 @@ def change_notice(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_file_change(
-                request.user,
                 account.pk,
                 changes=form.changes(account),
                 step_id=step.id,
                 reasons=form.cleaned_data.get("reasons", ""),
                 documents=form.cleaned_data.get("documents", []),
+                actor=request.user,
             )
         except ActionError as exc:
             _fail(request, form, exc)
@@ -319,7 +350,7 @@ def step_perform(request: HttpRequest, pk: int, step_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.KIND_ACTIONS[step.kind](request.user, account.pk, **form.action_kwargs())
+            actions.KIND_ACTIONS[step.kind](account.pk, actor=request.user, **form.action_kwargs())
         except ActionError as exc:
             _fail(request, form, exc)
         else:
@@ -360,7 +391,7 @@ def security(request: HttpRequest, pk: int) -> HttpResponse:
     """Security facts, roster, devices and third-party apps of one account."""
     account = _account(request, pk)
     procedures = load_procedures(account.municipality.profile_id)
-    access.require(
+    require(
         access.can_edit_security(request.user, account)
         or access.can_approve_device(request.user, account, procedures),
         "このアカウントのセキュリティ情報を記録する権限がありません",
@@ -372,7 +403,7 @@ def _security_post(
     request: HttpRequest, account: Account, form_name: str, form: Any, run: Any, done: str, *, allowed: bool
 ) -> HttpResponse:
     # Refuse before reading the form: a role without the right gets a 403, never the page.
-    access.require(allowed, "このアカウントのセキュリティ情報を記録する権限がありません")
+    require(allowed, "このアカウントのセキュリティ情報を記録する権限がありません")
     if form.is_valid():
         try:
             run(form)
@@ -409,7 +440,7 @@ def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
         account,
         "roster_form",
         RosterForm(request.POST),
-        lambda f: actions.do_add_roster_entry(request.user, account.pk, **f.cleaned_data),
+        lambda f: actions.do_add_roster_entry(account.pk, actor=request.user, **f.cleaned_data),
         "名簿に追加しました。",
         allowed=access.can_edit_account(request.user, account),
     )

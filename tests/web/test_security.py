@@ -38,18 +38,20 @@ from koshiki.api.actions import do_create_api_token
 from koshiki.api.models import ApiToken
 from koshiki.audit.events import record_event
 from koshiki.audit.models import AuditEvent
-from koshiki.org.actions import do_assign_role, do_create_unit
+from koshiki.campaigns import actions as campaign_actions
+from koshiki.campaigns.states import PosterKind
+from koshiki.home.login import LOCK_FAILURES
+from koshiki.home.models import LoginFailure
 from koshiki.org.models import RoleAssignment
 from koshiki.org.roles import Role
+from koshiki.people.actions import do_assign_role, do_create_unit
 from koshiki.posts import actions as posts
 from koshiki.posts.checking import mark_spans
-from koshiki.posts.states import PosterKind, SecondCheckResult
+from koshiki.posts.states import SecondCheckResult
 from koshiki.registry import actions as registry
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.web.logfilters import RedactSecretsFilter
-from koshiki.web.login import LOCK_FAILURES
-from koshiki.web.models import LoginFailure
-from tests.web.factories import account_in, make_city, make_user
+from tests.personas import account_in, make_city, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +72,7 @@ PUBLIC = {
     "logout",
     "api:check",
     "api:openapi",
-    "posts:third_party",
+    "campaigns:third_party",
     "directory:accounts",
     "directory:policy",
     "directory:accounts_json",
@@ -108,11 +110,11 @@ STATE_CHANGING = {
     "posts:publication",
     "posts:correction",
     "posts:report_confirm",
-    "posts:campaign_new",
-    "posts:campaign_link",
-    "posts:campaign_close",
-    "posts:precheck",
-    "posts:campaign_publication",
+    "campaigns:new",
+    "campaigns:link",
+    "campaigns:close",
+    "campaigns:precheck",
+    "campaigns:publication",
     "org:unit_create",
     "org:person_create",
     "org:role_assign",
@@ -132,9 +134,9 @@ READ_ONLY = {
     "posts:check_live",
     "posts:account",
     "posts:reports",
-    "posts:campaigns",
-    "posts:campaign",
-    "posts:campaign_instruction",
+    "campaigns:list",
+    "campaigns:detail",
+    "campaigns:instruction",
     "org:overview",
     "audit:list",
     "audit:export",
@@ -191,13 +193,13 @@ def build_world() -> dict[str, Any]:
     account = account_in(city, "listed")
     other = account_in(city, "listed", unit="b")
     do_assign_role(
-        None,
         people["contractor"],
         Role.CONTRACTOR,
         municipality=city.municipality,
         account=other,
         company="株式会社よそ",
         bootstrap=True,
+        actor=None,
     )
     app = registry.do_link_app(operator, account, name="予約投稿ツール", purpose="予約投稿")
     posts.do_set_scopes(head, account, ["facts"])
@@ -206,7 +208,7 @@ def build_world() -> dict[str, Any]:
     scoped = posts.do_create_draft(operator, account, FACT2)
     posts.do_record_second_check(head2, scoped, SecondCheckResult.CONFIRMED, "確認しました")
     report = posts.do_post_under_scope(operator, scoped, "facts", url="https://x.com/koho/status/1")
-    campaign, token = posts.do_create_campaign(
+    campaign, token = campaign_actions.do_create_campaign(
         operator,
         account,
         name="秋の観光プロモーション",
@@ -214,7 +216,7 @@ def build_world() -> dict[str, Any]:
         poster_kind=PosterKind.INFLUENCER,
         expires_at=timezone.now() + timedelta(days=30),
     )
-    submission = posts.do_submit_campaign_draft(token, GOOD_PR, "旅するミカ")
+    submission = campaign_actions.do_submit_campaign_draft(token, GOOD_PR, "旅するミカ")
     api_token = do_create_api_token(operator, "ブラウザ拡張").token
     elsewhere = make_city("komae", name="よその市")
     return {
@@ -247,7 +249,7 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         "registry:device_retire": lambda: {"pk": account.pk, "device_pk": w["device"].pk},
         "registry:app_revoke": lambda: {"pk": account.pk, "app_pk": w["app"].pk},
         "posts:report_confirm": lambda: {"pk": w["report"].pk},
-        "posts:third_party": lambda: {"token": w["token"]},
+        "campaigns:third_party": lambda: {"token": w["token"]},
         "org:role_end": lambda: {"pk": w["role"].pk},
         "api:token_revoke": lambda: {"pk": w["api_token"].pk},
         "directory:policy": lambda: {"pk": account.pk},
@@ -260,13 +262,13 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
     if name in ("posts:account", "posts:new", "posts:scopes"):
         return {"account_id": account.pk}
     if name in (
-        "posts:campaign",
-        "posts:campaign_instruction",
-        "posts:campaign_link",
-        "posts:campaign_close",
+        "campaigns:detail",
+        "campaigns:instruction",
+        "campaigns:link",
+        "campaigns:close",
     ):
         return {"pk": w["campaign"].pk}
-    if name in ("posts:precheck", "posts:campaign_publication"):
+    if name in ("campaigns:precheck", "campaigns:publication"):
         return {"pk": w["submission"].pk}
     if name.startswith("posts:"):
         return {"pk": w["draft"].pk}
@@ -497,7 +499,7 @@ def _xss_world() -> dict[str, Any]:
         reply_policy_text=PAYLOAD,
     )
     registry.do_add_roster_entry(
-        operator, account, name=PAYLOAD, duty=RosterEntry.Duty.POSTER, affiliation=PAYLOAD
+        account, name=PAYLOAD, duty=RosterEntry.Duty.POSTER, affiliation=PAYLOAD, actor=operator
     )
     registry.do_register_device(
         operator, account, name=PAYLOAD, ownership=Device.Ownership.CITY, asset_number=PAYLOAD
@@ -514,7 +516,7 @@ def _xss_world() -> dict[str, Any]:
     )
     posts.do_confirm_report(head, report, PAYLOAD)
     correction = posts.do_start_correction(operator, scoped, PAYLOAD, text=f"【訂正】{PAYLOAD}")
-    campaign, token = posts.do_create_campaign(
+    campaign, token = campaign_actions.do_create_campaign(
         operator,
         account,
         name=PAYLOAD,
@@ -523,17 +525,17 @@ def _xss_world() -> dict[str, Any]:
         poster_account=PAYLOAD,
         expires_at=timezone.now() + timedelta(days=30),
     )
-    submission = posts.do_submit_campaign_draft(token, f"#PR #京都市 {PAYLOAD}", PAYLOAD)
-    posts.do_precheck_campaign_submission(head, submission, accept=False, comment=PAYLOAD)
+    submission = campaign_actions.do_submit_campaign_draft(token, f"#PR #京都市 {PAYLOAD}", PAYLOAD)
+    campaign_actions.do_precheck_campaign_submission(head, submission, accept=False, comment=PAYLOAD)
     do_create_api_token(operator, PAYLOAD)
     do_assign_role(
-        None,
         people["contractor"],
         Role.CONTRACTOR,
         municipality=city.municipality,
         account=account,
         company=PAYLOAD,
         bootstrap=True,
+        actor=None,
     )
     return {
         "city": city,
@@ -611,7 +613,7 @@ def test_a_login_error_shows_the_typed_user_name_escaped():
 def test_an_account_url_that_is_not_http_is_refused_by_the_action():
     city = make_city("kyoto", name="URL試験市")
     from koshiki.errors import ActionError
-    from tests.web.factories import application_details
+    from tests.personas import application_details
 
     for url in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>"):
         with pytest.raises(ActionError, match="https://"):
@@ -839,7 +841,7 @@ def test_a_campaign_token_in_a_request_path_never_reaches_the_log():
     stream = io.StringIO()
     old = handlers[0].setStream(stream)
     try:
-        posts.do_close_campaign(w["people"]["operator"], w["campaign"])
+        campaign_actions.do_close_campaign(w["people"]["operator"], w["campaign"])
         assert Client().get(f"/posts/submit/{w['token']}/").status_code == 404  # logged as Not Found
     finally:
         handlers[0].setStream(old)

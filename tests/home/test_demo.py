@@ -1,0 +1,64 @@
+"""The demo city: every kyoto state, a person in every role, idempotent, a valid audit chain."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from koshiki.audit.events import verify_chain
+from koshiki.home.management.commands.load_demo import DEMO_PASSWORD
+from koshiki.org.models import Municipality, RoleAssignment
+from koshiki.org.roles import Role
+from koshiki.registry.lifecycle import load_procedures
+from koshiki.registry.models import Account, RosterEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_builds_the_city_and_is_idempotent():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert "みなと市" in text and DEMO_PASSWORD in text and "koho.kacho" in text
+    city = Municipality.objects.get(name="みなと市")
+    assert city.profile_id == "kyoto"
+    states = set(Account.objects.filter(municipality=city).values_list("status", flat=True))
+    assert states == set(load_procedures("kyoto").used_states)
+    roles = set(RoleAssignment.objects.filter(municipality=city).values_list("role", flat=True))
+    assert roles == set(Role.values)
+    assert city.units.count() >= 6
+    # Japanese names, family name first, on the operator roster too (様式2号).
+    assert RosterEntry.objects.filter(name="佐藤 一郎").exists()
+    assert not RosterEntry.objects.filter(name="一郎 佐藤").exists()
+    counts = (Account.objects.count(), get_user_model().objects.count(), RoleAssignment.objects.count())
+    again = StringIO()
+    call_command("load_demo", stdout=again)
+    assert "作成済み" in again.getvalue()
+    assert (
+        Account.objects.count(),
+        get_user_model().objects.count(),
+        RoleAssignment.objects.count(),
+    ) == counts
+    assert verify_chain().ok
+
+
+def test_demo_logins_work_with_the_printed_password():
+    call_command("load_demo", stdout=StringIO())
+    client = Client()
+    response = client.post("/login/", {"username": "johoka", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    home = client.get("/")
+    assert "みなと市" in home.content.decode()
+
+
+def test_demo_accounts_operating_period_starts_on_or_before_opening():
+    call_command("load_demo", stdout=StringIO())
+    opened = Account.objects.filter(municipality__name="みなと市", acquired_at__isnull=False)
+    assert opened.filter(display_name="みなと市広報課").exists()
+    for account in opened:
+        assert account.period_start is not None
+        assert account.period_start <= account.acquired_at, account.display_name
