@@ -33,6 +33,7 @@ from koshiki.posts.models import (
     Draft,
     Revision,
 )
+from koshiki.posts.notices import approvers_told
 from koshiki.posts.states import (
     EDITABLE,
     SUBMITTABLE,
@@ -161,6 +162,7 @@ def do_submit(actor: Person, draft: Draft) -> ApprovalRun:
                 "warnings": len(revision.warnings),
             },
         )
+        approvers_told(actor, d, run)
     return run
 
 

@@ -32,6 +32,7 @@ from koshiki.posts.models import (
     Revision,
     SecondCheck,
 )
+from koshiki.posts.notices import section_head_told_report
 from koshiki.posts.states import (
     SUBMITTABLE,
     SecondCheckResult,
@@ -236,6 +237,7 @@ def do_post_under_scope(
                 "due_at": report.due_at,
             },
         )
+        section_head_told_report(actor, report)
     return report
 
 
