@@ -14,6 +14,7 @@ from koshiki.committees.models import Attendance, Meeting
 from koshiki.org.access import roles_of
 from koshiki.org.models import Municipality, RoleAssignment
 from koshiki.org.roles import Role
+from koshiki.registry.lifecycle import load_procedures
 
 _MEMBER_ROLES = (Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR)
 
@@ -47,6 +48,11 @@ def quorum_for(rule: str | int, member_count: int) -> int:
     if rule == "majority":
         return member_count // 2 + 1
     return int(rule)
+
+
+def has_committee(municipality: Municipality) -> bool:
+    """Does the city's profile name a committee that decides (``[committee]`` in its procedures)?"""
+    return bool(load_procedures(municipality.profile_id).committee_name)
 
 
 def can_view_meetings(user: Any, municipality: Municipality | None) -> bool:
