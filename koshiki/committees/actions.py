@@ -63,7 +63,9 @@ def do_open_meeting(
     actor: Person, municipality: Municipality, *, title: str, held_on: date, present: Iterable[Any]
 ) -> Meeting:
     """Record a meeting held on ``held_on`` with every current member present or absent."""
-    require(access.can_keep_meetings(actor, municipality), "委員会の会議を記録できるのは委員会事務局・委員長です")
+    require(
+        access.can_keep_meetings(actor, municipality), "委員会の会議を記録できるのは委員会事務局・委員長です"
+    )
     procedures = procedures_of(municipality)
     if not procedures.committee_name:
         raise ActionError("この自治体の手続には委員会がありません")
@@ -87,7 +89,9 @@ def do_open_meeting(
             opened_by=actor,
         )
         for user, is_chair in members:
-            Attendance.objects.create(meeting=meeting, member=user, is_chair=is_chair, present=user.pk in wanted)
+            Attendance.objects.create(
+                meeting=meeting, member=user, is_chair=is_chair, present=user.pk in wanted
+            )
         record_event(
             actor,
             "committee.meeting.open",
@@ -104,7 +108,9 @@ def do_open_meeting(
 
 def do_set_attendance(actor: Person, meeting: Meeting, present: Iterable[Any]) -> Meeting:
     """Correct who was present, before any decision of the meeting (a decision's quorum never changes)."""
-    require(access.can_keep_meetings(actor, meeting.municipality), "出席を記録できるのは委員会事務局・委員長です")
+    require(
+        access.can_keep_meetings(actor, meeting.municipality), "出席を記録できるのは委員会事務局・委員長です"
+    )
     wanted = _present_ids(present)
     with transaction.atomic():
         m = _lock_meeting(meeting)
@@ -120,7 +126,9 @@ def do_set_attendance(actor: Person, meeting: Meeting, present: Iterable[Any]) -
             if seat.present != (seat.member_id in wanted):
                 seat.present = seat.member_id in wanted
                 seat.save(update_fields=["present"])
-        record_event(actor, "committee.meeting.attendance", m, {"present": before}, {"present": sorted(wanted)})
+        record_event(
+            actor, "committee.meeting.attendance", m, {"present": before}, {"present": sorted(wanted)}
+        )
     return m
 
 
@@ -128,7 +136,9 @@ def _guard_agendum(m: Meeting, account: Account) -> None:
     if account.municipality_id != m.municipality_id:
         raise ActionError("別の自治体の申請です")
     if not committee_steps(procedures_of(m.municipality), account.status):
-        raise ActionError(f"「{account.display_name}」は委員会の審査を待っていません（{account.get_status_display()}）")
+        raise ActionError(
+            f"「{account.display_name}」は委員会の審査を待っていません（{account.get_status_display()}）"
+        )
     if m.decisions.filter(account=account).exists():
         raise ActionError("この申請はこの会議で既に議決されています")
 
@@ -177,14 +187,22 @@ def do_decide(actor: Person, meeting: Meeting, account: Account, *, outcome: str
         acc = Account.objects.select_for_update(of=("self",)).get(pk=account.pk)
         _guard_agendum(m, acc)
         application = Application.objects.filter(account=acc).first()
-        if application and application.submitted_at and m.held_on < timezone.localtime(application.submitted_at).date():
+        if (
+            application
+            and application.submitted_at
+            and m.held_on < timezone.localtime(application.submitted_at).date()
+        ):
             raise ActionError("会議の開催日が申請の提出日より前です。提出後の会議で議決してください")
         present = m.attendance.filter(present=True).count()
         if present < m.quorum_required:
             raise ActionError(
                 f"定足数に達していないため議決できません（出席 {present}人／定足数 {m.quorum_required}人、委員 {m.member_count}人）"
             )
-        votes = list(Vote.objects.filter(meeting=m, account=acc, member__in=m.attendance.filter(present=True).values("member")))
+        votes = list(
+            Vote.objects.filter(
+                meeting=m, account=acc, member__in=m.attendance.filter(present=True).values("member")
+            )
+        )
         counts = {c: sum(1 for v in votes if v.choice == c) for c in VoteChoice.values}
         if counts[outcome] * 2 <= present:
             label = Outcome(outcome).label
@@ -221,8 +239,18 @@ def do_decide(actor: Person, meeting: Meeting, account: Account, *, outcome: str
             {},
             snapshot(
                 decision,
-                ["meeting", "account", "outcome", "reasons", "present_count", "quorum_required",
-                 "approve_votes", "return_votes", "abstain_votes", "step_id"],
+                [
+                    "meeting",
+                    "account",
+                    "outcome",
+                    "reasons",
+                    "present_count",
+                    "quorum_required",
+                    "approve_votes",
+                    "return_votes",
+                    "abstain_votes",
+                    "step_id",
+                ],
             ),
         )
     return decision
@@ -230,7 +258,10 @@ def do_decide(actor: Person, meeting: Meeting, account: Account, *, outcome: str
 
 def do_close_meeting(actor: Person, meeting: Meeting, *, minutes: str) -> Meeting:
     """Close the meeting with its minutes (議事録); nothing of it changes afterwards."""
-    require(access.can_keep_meetings(actor, meeting.municipality), "議事録を確定できるのは委員会事務局・委員長です")
+    require(
+        access.can_keep_meetings(actor, meeting.municipality),
+        "議事録を確定できるのは委員会事務局・委員長です",
+    )
     minutes = (minutes or "").strip()
     if not minutes:
         raise ActionError("議事録を入力してください")
@@ -240,5 +271,11 @@ def do_close_meeting(actor: Person, meeting: Meeting, *, minutes: str) -> Meetin
             raise ActionError("この会議は既に終了しています")
         m.minutes, m.status, m.closed_at = minutes, MeetingStatus.CLOSED, timezone.now()
         m.save(update_fields=["minutes", "status", "closed_at"])
-        record_event(actor, "committee.meeting.close", m, {"status": MeetingStatus.OPEN}, {"status": m.status, "minutes": minutes})
+        record_event(
+            actor,
+            "committee.meeting.close",
+            m,
+            {"status": MeetingStatus.OPEN},
+            {"status": m.status, "minutes": minutes},
+        )
     return m

@@ -8,7 +8,7 @@ from koshiki.committees.models import Decision
 
 
 def decision_waiting(account: Any, step: Any) -> str:
-    """"" when a decision of this outcome waits to be applied to the account, else the refusal.
+    """ "" when a decision of this outcome waits to be applied to the account, else the refusal.
 
     ``committees.actions.do_decide`` creates the decision and runs the step in
     one transaction; a member who calls the step directly finds no decision.

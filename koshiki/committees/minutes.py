@@ -43,7 +43,9 @@ def build_minutes(meeting: Meeting, committee_name: str) -> bytes:
     )
     for seat in seats:
         role = "委員長" if seat.is_chair else "委員"
-        document.add_paragraph(f"{role} {_name(seat.member)}　{'出席' if seat.present else '欠席'}", style="List Bullet")
+        document.add_paragraph(
+            f"{role} {_name(seat.member)}　{'出席' if seat.present else '欠席'}", style="List Bullet"
+        )
     document.add_heading("議決", level=2)
     decisions = list(meeting.decisions.select_related("account", "decided_by"))
     if not decisions:

@@ -27,7 +27,9 @@ class Meeting(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     title = models.CharField("会議名", max_length=200)
     held_on = models.DateField("開催日")
-    status = models.CharField("状態", max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.OPEN)
+    status = models.CharField(
+        "状態", max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.OPEN
+    )
     member_count = models.PositiveIntegerField("委員の数（開催時）")
     quorum_required = models.PositiveIntegerField("定足数（人）")
     minutes = models.TextField("議事録", blank=True)
@@ -116,7 +118,9 @@ class Decision(models.Model):
     return_votes = models.PositiveIntegerField("反対")
     abstain_votes = models.PositiveIntegerField("棄権")
     step_id = models.CharField("手順", max_length=50)
-    decided_by = models.ForeignKey(USER, verbose_name="宣告した委員長", on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        USER, verbose_name="宣告した委員長", on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField("議決日時")
     applied_at = models.DateTimeField("手続に反映した日時", null=True, blank=True)
 

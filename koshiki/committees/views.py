@@ -30,20 +30,28 @@ from koshiki.ui.outcome import act_and_redirect
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(label="会議名", max_length=200, help_text="例: 令和8年度 第1回 行政情報化推進委員会")
+    title = forms.CharField(
+        label="会議名", max_length=200, help_text="例: 令和8年度 第1回 行政情報化推進委員会"
+    )
     held_on = WarekiDateField(label="開催日")
-    present = forms.MultipleChoiceField(label="出席した委員", widget=forms.CheckboxSelectMultiple, required=False)
+    present = forms.MultipleChoiceField(
+        label="出席した委員", widget=forms.CheckboxSelectMultiple, required=False
+    )
 
     def __init__(self, *args: object, members: list[tuple[object, bool]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [
-            (str(u.pk), f"{'委員長 ' if chair else ''}{u.last_name} {u.first_name}".strip()) for u, chair in members
+            (str(u.pk), f"{'委員長 ' if chair else ''}{u.last_name} {u.first_name}".strip())
+            for u, chair in members
         ]
 
 
 def _city(request: HttpRequest):  # noqa: ANN202
     municipality = municipality_of(request.user)
-    require(access.can_view_meetings(request.user, municipality), "委員会の会議を見られるのは委員・委員会事務局・監査担当です")
+    require(
+        access.can_view_meetings(request.user, municipality),
+        "委員会の会議を見られるのは委員・委員会事務局・監査担当です",
+    )
     return municipality
 
 
@@ -58,14 +66,22 @@ def meetings(request: HttpRequest) -> HttpResponse:
     procedures = procedures_of(municipality)
     members = access.members_of(municipality)
     can_keep = access.can_keep_meetings(request.user, municipality)
-    form = MeetingForm(request.POST or None, members=members, initial={"held_on": timezone.localdate(), "title": procedures.committee_name})
+    form = MeetingForm(
+        request.POST or None,
+        members=members,
+        initial={"held_on": timezone.localdate(), "title": procedures.committee_name},
+    )
     if request.method == "POST":
         require(can_keep, "委員会の会議を記録できるのは委員会事務局・委員長です")
         if form.is_valid():
             present = [u for u, _ in members if str(u.pk) in form.cleaned_data["present"]]
             try:
                 meeting = do_open_meeting(
-                    request.user, municipality, title=form.cleaned_data["title"], held_on=form.cleaned_data["held_on"], present=present
+                    request.user,
+                    municipality,
+                    title=form.cleaned_data["title"],
+                    held_on=form.cleaned_data["held_on"],
+                    present=present,
                 )
             except ActionError as exc:
                 form.add_error(None, exc.message)
@@ -74,7 +90,9 @@ def meetings(request: HttpRequest) -> HttpResponse:
                 return redirect("committees:meeting", meeting.pk)
     waiting = Account.objects.filter(
         municipality=municipality,
-        status__in=sorted({st for s in procedures.steps if "committee_decision" in s.requires for st in s.from_states}),
+        status__in=sorted(
+            {st for s in procedures.steps if "committee_decision" in s.requires for st in s.from_states}
+        ),
     ).count()
     return render(
         request,
@@ -99,11 +117,22 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     seats = list(m.attendance.select_related("member"))
     decided = {d.account_id: d for d in m.decisions.select_related("decided_by")}
     items = []
-    for acc in agenda(m) + [d.account for d in m.decisions.select_related("account") if d.account_id not in {a.pk for a in agenda(m)}]:
+    for acc in agenda(m) + [
+        d.account
+        for d in m.decisions.select_related("account")
+        if d.account_id not in {a.pk for a in agenda(m)}
+    ]:
         votes = list(m.votes.filter(account=acc).select_related("member"))
         my_vote = next((v for v in votes if v.member_id == request.user.pk), None)
-        items.append({"account": acc, "votes": votes, "my_vote": my_vote, "decision": decided.get(acc.pk),
-                      "counts": {c: sum(1 for v in votes if v.choice == c) for c in VoteChoice.values}})
+        items.append(
+            {
+                "account": acc,
+                "votes": votes,
+                "my_vote": my_vote,
+                "decision": decided.get(acc.pk),
+                "counts": {c: sum(1 for v in votes if v.choice == c) for c in VoteChoice.values},
+            }
+        )
     present = sum(1 for s in seats if s.present)
     return render(
         request,
@@ -130,7 +159,13 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     m = _meeting(request, pk)
     present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
-    return act_and_redirect(request, lambda: do_set_attendance(request.user, m, present), "出席を記録しました", "committees:meeting", m.pk)
+    return act_and_redirect(
+        request,
+        lambda: do_set_attendance(request.user, m, present),
+        "出席を記録しました",
+        "committees:meeting",
+        m.pk,
+    )
 
 
 @login_required
@@ -140,7 +175,13 @@ def vote(request: HttpRequest, pk: int, account_pk: int) -> HttpResponse:
     acc = get_object_or_404(Account, pk=account_pk, municipality=m.municipality)
     return act_and_redirect(
         request,
-        lambda: do_vote(request.user, m, acc, choice=request.POST.get("choice", ""), comment=request.POST.get("comment", "")),
+        lambda: do_vote(
+            request.user,
+            m,
+            acc,
+            choice=request.POST.get("choice", ""),
+            comment=request.POST.get("comment", ""),
+        ),
         "表決を記録しました",
         "committees:meeting",
         m.pk,
@@ -154,7 +195,13 @@ def decide(request: HttpRequest, pk: int, account_pk: int) -> HttpResponse:
     acc = get_object_or_404(Account, pk=account_pk, municipality=m.municipality)
     return act_and_redirect(
         request,
-        lambda: do_decide(request.user, m, acc, outcome=request.POST.get("outcome", ""), reasons=request.POST.get("reasons", "")),
+        lambda: do_decide(
+            request.user,
+            m,
+            acc,
+            outcome=request.POST.get("outcome", ""),
+            reasons=request.POST.get("reasons", ""),
+        ),
         f"「{acc.display_name}」について議決し、申請の手続に反映しました",
         "committees:meeting",
         m.pk,
@@ -177,6 +224,8 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     m = _meeting(request, pk)
-    response = HttpResponse(build_minutes(m, procedures_of(m.municipality).committee_name), content_type=DOCX_TYPE)
+    response = HttpResponse(
+        build_minutes(m, procedures_of(m.municipality).committee_name), content_type=DOCX_TYPE
+    )
     response["Content-Disposition"] = f'attachment; filename="minutes-{m.pk}.docx"'
     return response

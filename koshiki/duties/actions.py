@@ -77,12 +77,22 @@ def raise_roster_duty(account: Account, assignment: RoleAssignment, removed: lis
     municipality = account.municipality
     today = timezone.localdate()
     duty = duties_for(municipality)["roster_update"]
-    who = f"{assignment.user.last_name} {assignment.user.first_name}".strip() or assignment.user.get_username()
-    title = f"「{account.display_name}」: {who}さんの役割が終了しました。運用者名簿と権限（パスワード）を確認する"
+    who = (
+        f"{assignment.user.last_name} {assignment.user.first_name}".strip() or assignment.user.get_username()
+    )
+    title = (
+        f"「{account.display_name}」: {who}さんの役割が終了しました。運用者名簿と権限（パスワード）を確認する"
+    )
     if removed:
         title += "（名簿から削除済み）"
-    item = DueItem(duty, f"roster_update:{assignment.pk}:{account.pk}", account, today + ROSTER_DAYS, title,
-                   reverse("registry:account_detail", args=[account.pk]))
+    item = DueItem(
+        duty,
+        f"roster_update:{assignment.pk}:{account.pk}",
+        account,
+        today + ROSTER_DAYS,
+        title,
+        reverse("registry:account_detail", args=[account.pk]),
+    )
     task = create_task(item, municipality, today)
     if task is not None:
         notify_task(task, today)

@@ -110,37 +110,126 @@ def duties_for(municipality: Municipality, *, daily_checks: bool = False) -> dic
     if procedures.roster_renewal_month:
         step = next(iter(procedures.steps_of_kind("renew_roster")), None)
         month = procedures.roster_renewal_month
-        add(Duty("roster_renewal", "運用者名簿の年次更新", step.clause if step else "", Role.SECTION_HEAD, timing=f"毎年{month}月"))
+        add(
+            Duty(
+                "roster_renewal",
+                "運用者名簿の年次更新",
+                step.clause if step else "",
+                Role.SECTION_HEAD,
+                timing=f"毎年{month}月",
+            )
+        )
     review = next(iter(procedures.steps_of_kind("annual_review")), None)
     if review is not None:
-        add(Duty("annual_review", "年度末の効果測定", review.clause, Role.SECTION_HEAD, True, REVIEW_OUTCOMES, "毎年3月（年度末）"))
+        add(
+            Duty(
+                "annual_review",
+                "年度末の効果測定",
+                review.clause,
+                Role.SECTION_HEAD,
+                True,
+                REVIEW_OUTCOMES,
+                "毎年3月（年度末）",
+            )
+        )
     if procedures.closure_mode == "retain":
         check = next(iter(procedures.steps_of_kind("check")), None)
-        add(Duty("retained_check", "停止中アカウントの定期確認", check.clause if check else "", Role.SECTION_HEAD, timing=f"{procedures.check_interval_days}日ごと"))
+        add(
+            Duty(
+                "retained_check",
+                "停止中アカウントの定期確認",
+                check.clause if check else "",
+                Role.SECTION_HEAD,
+                timing=f"{procedures.check_interval_days}日ごと",
+            )
+        )
     if _rule_on(profile, "account.password_age"):
         clause = profile.bindings["account.password_age"].clause.ref
         days = _int_param(profile, "account_password_max_age_days", 365)
-        add(Duty("password_rotation", "パスワードの定期的な変更", clause, Role.OPERATOR, timing=f"最終変更から{days}日"))
+        add(
+            Duty(
+                "password_rotation",
+                "パスワードの定期的な変更",
+                clause,
+                Role.OPERATOR,
+                timing=f"最終変更から{days}日",
+            )
+        )
     if _rule_on(profile, "account.dormant"):
         clause = profile.bindings["account.dormant"].clause.ref
-        add(Duty("dormancy", "更新のないアカウントの廃止の検討", clause, Role.SECTION_HEAD, True, DORMANCY_OUTCOMES,
-                timing=f"最終投稿から{_int_param(profile, 'account_dormancy_days', 180)}日"))
-    add(Duty("period_end", "運用終了日を過ぎたアカウントの廃止手続", "", Role.SECTION_HEAD, timing="運用終了日の翌日から"))
+        add(
+            Duty(
+                "dormancy",
+                "更新のないアカウントの廃止の検討",
+                clause,
+                Role.SECTION_HEAD,
+                True,
+                DORMANCY_OUTCOMES,
+                timing=f"最終投稿から{_int_param(profile, 'account_dormancy_days', 180)}日",
+            )
+        )
+    add(
+        Duty(
+            "period_end",
+            "運用終了日を過ぎたアカウントの廃止手続",
+            "",
+            Role.SECTION_HEAD,
+            timing="運用終了日の翌日から",
+        )
+    )
     posts = load_post_procedures(municipality.profile_id)
     if posts.scopes:
-        add(Duty("post_report", posts.report_label or "事後の報告の確認", posts.report_clause, Role.SECTION_HEAD, timing="報告の期限まで"))
+        add(
+            Duty(
+                "post_report",
+                posts.report_label or "事後の報告の確認",
+                posts.report_clause,
+                Role.SECTION_HEAD,
+                timing="報告の期限まで",
+            )
+        )
     if posts.campaign.enabled:
-        add(Duty("campaign_precheck", "第三者からの投稿案の事前確認", posts.campaign.clause, posts.approval_chain[0], timing=f"提出から{PRECHECK_DAYS}日以内"))
-    add(Duty("roster_update", "異動に伴う運用者名簿の確認", "", Role.SECTION_HEAD, True, ROSTER_OUTCOMES, "役割の終了・人事異動のとき"))
+        add(
+            Duty(
+                "campaign_precheck",
+                "第三者からの投稿案の事前確認",
+                posts.campaign.clause,
+                posts.approval_chain[0],
+                timing=f"提出から{PRECHECK_DAYS}日以内",
+            )
+        )
+    add(
+        Duty(
+            "roster_update",
+            "異動に伴う運用者名簿の確認",
+            "",
+            Role.SECTION_HEAD,
+            True,
+            ROSTER_OUTCOMES,
+            "役割の終了・人事異動のとき",
+        )
+    )
     daily = profile.procedures.get("duties", {}).get("daily_check")
     if daily_checks and isinstance(daily, dict):
-        add(Duty("daily_check", str(daily.get("label", "日常確認")), str(daily.get("clause", "")), Role.OPERATOR, True, CHECK_OUTCOMES, "開庁日ごと"))
+        add(
+            Duty(
+                "daily_check",
+                str(daily.get("label", "日常確認")),
+                str(daily.get("clause", "")),
+                Role.OPERATOR,
+                True,
+                CHECK_OUTCOMES,
+                "開庁日ごと",
+            )
+        )
     return out
 
 
 def offers_daily_checks(municipality: Municipality) -> bool:
     """Does the city's guideline describe a daily check it may choose to record?"""
-    return isinstance(load_profile(municipality.profile_id).procedures.get("duties", {}).get("daily_check"), dict)
+    return isinstance(
+        load_profile(municipality.profile_id).procedures.get("duties", {}).get("daily_check"), dict
+    )
 
 
 def due_items(municipality: Municipality, today: date, *, daily_checks: bool = False) -> Iterator[DueItem]:
@@ -150,7 +239,8 @@ def due_items(municipality: Municipality, today: date, *, daily_checks: bool = F
     procedures = load_procedures(municipality.profile_id)
     fy = fiscal_year(today)
     accounts = list(
-        Account.objects.filter(municipality=municipality).exclude(status__in=[Status.CLOSED, Status.WITHDRAWN])
+        Account.objects.filter(municipality=municipality)
+        .exclude(status__in=[Status.CLOSED, Status.WITHDRAWN])
         .select_related("owning_unit")
         .order_by("pk")
     )
@@ -164,47 +254,105 @@ def due_items(municipality: Municipality, today: date, *, daily_checks: bool = F
             start = date(fy if month >= 4 else fy + 1, month, 1)
             end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
             if start <= today and (acc.roster_renewed_at is None or acc.roster_renewed_at < start):
-                yield DueItem(duties["roster_renewal"], f"roster_renewal:{fy}:{acc.pk}", acc, end,
-                              f"「{name}」の運用者名簿を{fiscal_year_label(fy)}分に更新する", url)
+                yield DueItem(
+                    duties["roster_renewal"],
+                    f"roster_renewal:{fy}:{acc.pk}",
+                    acc,
+                    end,
+                    f"「{name}」の運用者名簿を{fiscal_year_label(fy)}分に更新する",
+                    url,
+                )
         if "annual_review" in duties and acc.status == Status.LISTED and today.month == REVIEW_MONTH:
-            yield DueItem(duties["annual_review"], f"annual_review:{fy}:{acc.pk}", acc, fiscal_year_end(fy),
-                          f"「{name}」の{fiscal_year_label(fy)}末の効果測定を行い、結果（継続・見直し・停止）を記録する", url)
-        if "retained_check" in duties and acc.status == Status.RETAINED and acc.next_check_due and acc.next_check_due <= soon:
-            yield DueItem(duties["retained_check"], f"retained_check:{acc.pk}:{acc.next_check_due}", acc, acc.next_check_due,
-                          f"停止中の「{name}」の状態（なりすまし・乗っ取り等）を確認する", url)
+            yield DueItem(
+                duties["annual_review"],
+                f"annual_review:{fy}:{acc.pk}",
+                acc,
+                fiscal_year_end(fy),
+                f"「{name}」の{fiscal_year_label(fy)}末の効果測定を行い、結果（継続・見直し・停止）を記録する",
+                url,
+            )
+        if (
+            "retained_check" in duties
+            and acc.status == Status.RETAINED
+            and acc.next_check_due
+            and acc.next_check_due <= soon
+        ):
+            yield DueItem(
+                duties["retained_check"],
+                f"retained_check:{acc.pk}:{acc.next_check_due}",
+                acc,
+                acc.next_check_due,
+                f"停止中の「{name}」の状態（なりすまし・乗っ取り等）を確認する",
+                url,
+            )
         if "password_rotation" in duties and acc.status in EXISTING_STATES:
             limit = _int_param(profile, "account_password_max_age_days", 365)
             changed = acc.password_changed_at
             due = changed + timedelta(days=limit) if changed else today
             if due <= soon:
-                yield DueItem(duties["password_rotation"], f"password_rotation:{acc.pk}:{changed or 'none'}", acc, due,
-                              f"「{name}」のパスワードを変更し、変更日を記録する"
-                              + (f"（最終変更 {to_wareki(changed)}）" if changed else "（変更日が未記録）"),
-                              reverse("registry:security", args=[acc.pk]))
+                yield DueItem(
+                    duties["password_rotation"],
+                    f"password_rotation:{acc.pk}:{changed or 'none'}",
+                    acc,
+                    due,
+                    f"「{name}」のパスワードを変更し、変更日を記録する"
+                    + (f"（最終変更 {to_wareki(changed)}）" if changed else "（変更日が未記録）"),
+                    reverse("registry:security", args=[acc.pk]),
+                )
         if "dormancy" in duties and running and acc.last_posted_at:
             limit = _int_param(profile, "account_dormancy_days", 180)
             if (today - acc.last_posted_at).days > limit:
-                yield DueItem(duties["dormancy"], f"dormancy:{acc.pk}:{acc.last_posted_at}", acc,
-                              acc.last_posted_at + timedelta(days=limit + DORMANCY_GRACE_DAYS),
-                              f"「{name}」は{to_wareki(acc.last_posted_at)}から更新がありません。廃止を検討し、結果を記録する", url)
+                yield DueItem(
+                    duties["dormancy"],
+                    f"dormancy:{acc.pk}:{acc.last_posted_at}",
+                    acc,
+                    acc.last_posted_at + timedelta(days=limit + DORMANCY_GRACE_DAYS),
+                    f"「{name}」は{to_wareki(acc.last_posted_at)}から更新がありません。廃止を検討し、結果を記録する",
+                    url,
+                )
         if running and acc.period_end and acc.period_end < today:
-            yield DueItem(duties["period_end"], f"period_end:{acc.pk}:{acc.period_end}", acc, acc.period_end + timedelta(days=NOTICE_DAYS),
-                          f"「{name}」は運用終了日（{to_wareki(acc.period_end)}）を過ぎています。廃止・停止の手続を始める", url)
+            yield DueItem(
+                duties["period_end"],
+                f"period_end:{acc.pk}:{acc.period_end}",
+                acc,
+                acc.period_end + timedelta(days=NOTICE_DAYS),
+                f"「{name}」は運用終了日（{to_wareki(acc.period_end)}）を過ぎています。廃止・停止の手続を始める",
+                url,
+            )
         if "daily_check" in duties and acc.status == Status.LISTED and is_business_day(today):
-            yield DueItem(duties["daily_check"], f"daily_check:{today}:{acc.pk}", acc, today,
-                          f"「{name}」の日常確認（{to_wareki(today)}）", url)
+            yield DueItem(
+                duties["daily_check"],
+                f"daily_check:{today}:{acc.pk}",
+                acc,
+                today,
+                f"「{name}」の日常確認（{to_wareki(today)}）",
+                url,
+            )
     if "post_report" in duties:
-        reports = PostHocReport.objects.unconfirmed().filter(draft__account__municipality=municipality).select_related("draft__account")
+        reports = (
+            PostHocReport.objects.unconfirmed()
+            .filter(draft__account__municipality=municipality)
+            .select_related("draft__account")
+        )
         for r in reports.order_by("pk"):
-            yield DueItem(duties["post_report"], f"post_report:{r.pk}", r.draft.account, r.due_at.date(),
-                          f"「{r.draft.account.display_name}」で事前承認の範囲で投稿された #{r.draft_id} の報告を確認する",
-                          reverse("posts:reports") + "?show=open")
+            yield DueItem(
+                duties["post_report"],
+                f"post_report:{r.pk}",
+                r.draft.account,
+                r.due_at.date(),
+                f"「{r.draft.account.display_name}」で事前承認の範囲で投稿された #{r.draft_id} の報告を確認する",
+                reverse("posts:reports") + "?show=open",
+            )
     if "campaign_precheck" in duties:
         subs = CampaignSubmission.objects.filter(
             precheck_status=PrecheckStatus.PENDING, campaign__account__municipality=municipality
         ).select_related("campaign__account")
         for s in subs.order_by("pk"):
-            yield DueItem(duties["campaign_precheck"], f"campaign_precheck:{s.pk}", s.campaign.account,
-                          s.submitted_at.date() + timedelta(days=PRECHECK_DAYS),
-                          f"「{s.campaign.name}」に第三者から届いた投稿案（提出{s.number}）を事前確認する",
-                          reverse("campaigns:precheck", args=[s.pk]))
+            yield DueItem(
+                duties["campaign_precheck"],
+                f"campaign_precheck:{s.pk}",
+                s.campaign.account,
+                s.submitted_at.date() + timedelta(days=PRECHECK_DAYS),
+                f"「{s.campaign.name}」に第三者から届いた投稿案（提出{s.number}）を事前確認する",
+                reverse("campaigns:precheck", args=[s.pk]),
+            )

@@ -69,7 +69,9 @@ def create_task(item: DueItem, municipality: Municipality, today: date) -> DutyT
                 due_on=item.due_on,
                 created_on=today,
             )
-            record_event(None, "duty.task.create", task, {}, snapshot(task, _TASK_FIELDS), municipality=municipality)
+            record_event(
+                None, "duty.task.create", task, {}, snapshot(task, _TASK_FIELDS), municipality=municipality
+            )
     except IntegrityError:
         return None
     return task
@@ -86,12 +88,28 @@ def notify_task(task: DutyTask, today: date) -> int:
         return 0
     url = task.url or reverse("duties:calendar")
     body = f"期限: {to_wareki(task.due_on)}" + (f"（根拠: {task.clause}）" if task.clause else "")
-    sent = len(notify(people, kind=f"duty.{task.duty}", title=task.title, body=body, url=url,
-                      municipality=task.municipality, key=f"duty:{task.pk}"))
+    sent = len(
+        notify(
+            people,
+            kind=f"duty.{task.duty}",
+            title=task.title,
+            body=body,
+            url=url,
+            municipality=task.municipality,
+            key=f"duty:{task.pk}",
+        )
+    )
     if task.due_on < today:
         sent += len(
-            notify(people, kind=f"duty.{task.duty}.overdue", title=f"【期限切れ】{task.title}", body=body, url=url,
-                   municipality=task.municipality, key=f"duty:{task.pk}:overdue")
+            notify(
+                people,
+                kind=f"duty.{task.duty}.overdue",
+                title=f"【期限切れ】{task.title}",
+                body=body,
+                url=url,
+                municipality=task.municipality,
+                key=f"duty:{task.pk}:overdue",
+            )
         )
     return sent
 
@@ -105,10 +123,15 @@ def _notify_daily(tasks: list[DutyTask], today: date) -> int:
     count = 0
     for user, mine in per_person.values():
         count += len(
-            notify([user], kind="duty.daily_check", title=f"本日の日常確認 {len(mine)}件（{to_wareki(today)}）",
-                   body="、".join(t.account.display_name for t in mine if t.account)[:500],
-                   url=reverse("duties:calendar") + "?mine=1", municipality=mine[0].municipality,
-                   key=f"daily_check:{today}")
+            notify(
+                [user],
+                kind="duty.daily_check",
+                title=f"本日の日常確認 {len(mine)}件（{to_wareki(today)}）",
+                body="、".join(t.account.display_name for t in mine if t.account)[:500],
+                url=reverse("duties:calendar") + "?mine=1",
+                municipality=mine[0].municipality,
+                key=f"daily_check:{today}",
+            )
         )
     return count
 
@@ -118,11 +141,13 @@ def run_city(municipality: Municipality, today: date, report: RunReport) -> None
     duties = duties_for(municipality, daily_checks=daily)
     items = list(due_items(municipality, today, daily_checks=daily))
     keys = {i.key for i in items}
-    existing = set(DutyTask.objects.filter(municipality=municipality, key__in=keys).values_list("key", flat=True))
-    derived = [code for code, d in duties.items() if not d.manual]
-    stale = DutyTask.objects.filter(municipality=municipality, status=TaskStatus.OPEN, duty__in=derived).exclude(
-        key__in=keys
+    existing = set(
+        DutyTask.objects.filter(municipality=municipality, key__in=keys).values_list("key", flat=True)
     )
+    derived = [code for code, d in duties.items() if not d.manual]
+    stale = DutyTask.objects.filter(
+        municipality=municipality, status=TaskStatus.OPEN, duty__in=derived
+    ).exclude(key__in=keys)
     if report.dry_run:
         report.created += [f"{municipality.name}: {i.title}" for i in items if i.key not in existing]
         report.resolved += [f"{municipality.name}: {t.title}" for t in stale]
@@ -136,11 +161,19 @@ def run_city(municipality: Municipality, today: date, report: RunReport) -> None
             if DutyTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
                 status=TaskStatus.RESOLVED, done_at=timezone.now(), note="記録により対応済みを確認"
             ):
-                record_event(None, "duty.task.resolve", task, {"status": TaskStatus.OPEN},
-                             {"status": TaskStatus.RESOLVED}, municipality=municipality)
+                record_event(
+                    None,
+                    "duty.task.resolve",
+                    task,
+                    {"status": TaskStatus.OPEN},
+                    {"status": TaskStatus.RESOLVED},
+                    municipality=municipality,
+                )
                 report.resolved.append(f"{municipality.name}: {task.title}")
     open_tasks = list(
-        DutyTask.objects.filter(municipality=municipality, status=TaskStatus.OPEN, due_on__lte=today + timedelta(days=31))
+        DutyTask.objects.filter(
+            municipality=municipality, status=TaskStatus.OPEN, due_on__lte=today + timedelta(days=31)
+        )
         .select_related("account__owning_unit", "account__municipality", "municipality")
         .order_by("pk")
     )

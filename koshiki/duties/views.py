@@ -99,7 +99,9 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     return act_and_redirect(
         request,
-        lambda: do_complete_task(request.user, task, outcome=data.get("outcome", ""), note=data.get("note", "")),
+        lambda: do_complete_task(
+            request.user, task, outcome=data.get("outcome", ""), note=data.get("note", "")
+        ),
         f"「{task.title}」を完了として記録しました",
         "duties:calendar",
     )

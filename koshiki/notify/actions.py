@@ -20,7 +20,9 @@ def do_mark_read(actor: Person, notification: Notification) -> Notification:
             return n
         n.read_at = timezone.now()
         n.save(update_fields=["read_at"])
-        record_event(actor, "notify.read", n, {"read_at": None}, {"read_at": n.read_at}, municipality=n.municipality)
+        record_event(
+            actor, "notify.read", n, {"read_at": None}, {"read_at": n.read_at}, municipality=n.municipality
+        )
     return n
 
 
@@ -28,7 +30,10 @@ def do_mark_all_read(actor: Person) -> int:
     """Mark every unread notification of the actor read; the number marked."""
     with transaction.atomic():
         ids = list(
-            Notification.objects.select_for_update().unread().filter(recipient=actor).values_list("pk", flat=True)
+            Notification.objects.select_for_update()
+            .unread()
+            .filter(recipient=actor)
+            .values_list("pk", flat=True)
         )
         if not ids:
             raise ActionError("未読の通知はありません")

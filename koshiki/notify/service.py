@@ -170,7 +170,9 @@ def deliver(mail_ids: Iterable[int] | None = None, *, now: datetime | None = Non
                 next_attempt_at=now + FIRST_RETRY * (2 ** (attempts - 1)),
                 last_error=f"{type(exc).__name__}: {exc}"[:1000],
             )
-            log.warning("mail %s to user %s failed (attempt %s): %s", mail_id, mail.recipient_id, attempts, exc)
+            log.warning(
+                "mail %s to user %s failed (attempt %s): %s", mail_id, mail.recipient_id, attempts, exc
+            )
         else:
             sent += 1
             OutboxMail.objects.filter(pk=mail_id).update(
@@ -197,7 +199,12 @@ def queue_digests(day: date) -> int:
         )
         if not items:
             continue
-        lines = [f"{_name(user)} 様", "", f"{to_wareki(day)}の時点で、あなたの対応を待っている事項が{len(items)}件あります。", ""]
+        lines = [
+            f"{_name(user)} 様",
+            "",
+            f"{to_wareki(day)}の時点で、あなたの対応を待っている事項が{len(items)}件あります。",
+            "",
+        ]
         for n in items:
             lines += [f"・{n.title}", f"  {_base_url()}{n.url}"]
         lines += [

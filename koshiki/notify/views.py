@@ -18,7 +18,9 @@ from koshiki.ui.outcome import act_and_redirect
 
 
 class DeliveryForm(forms.Form):
-    delivery = forms.ChoiceField(label="メールの受け取り方", choices=Delivery.choices, widget=forms.RadioSelect)
+    delivery = forms.ChoiceField(
+        label="メールの受け取り方", choices=Delivery.choices, widget=forms.RadioSelect
+    )
 
 
 @login_required
@@ -54,7 +56,9 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
-    return act_and_redirect(request, lambda: do_mark_all_read(request.user), "すべて既読にしました", "notify:inbox")
+    return act_and_redirect(
+        request, lambda: do_mark_all_read(request.user), "すべて既読にしました", "notify:inbox"
+    )
 
 
 @login_required

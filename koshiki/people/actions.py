@@ -173,8 +173,10 @@ def _affected_accounts(assignment: RoleAssignment, account: Account | None) -> l
         "owning_unit"
     )
     for acc in listed.distinct():
-        reached = assignment.role in CITY_ROLES or acc.pk in found or (
-            assignment.unit is not None and assignment.unit.contains(acc.owning_unit)
+        reached = (
+            assignment.role in CITY_ROLES
+            or acc.pk in found
+            or (assignment.unit is not None and assignment.unit.contains(acc.owning_unit))
         )
         if reached:
             found.setdefault(acc.pk, acc)

@@ -37,7 +37,11 @@ from koshiki.registry.models import Account
 
 HEADER = ["操作", "ログインID", "役割", "組織", "アカウント", "会社・団体名"]
 MAX_ROWS = 2000
-_ROLE_BY_NAME = {**{r.label: r.value for r in Role}, **{r.value: r.value for r in Role}, "所属長": Role.SECTION_HEAD.value}
+_ROLE_BY_NAME = {
+    **{r.label: r.value for r in Role},
+    **{r.value: r.value for r in Role},
+    "所属長": Role.SECTION_HEAD.value,
+}
 
 
 @dataclass
@@ -112,7 +116,9 @@ def _unit(municipality: Municipality, name: str) -> OrgUnit | None:
     if len(by_name) == 1:
         return by_name[0]
     if by_name:
-        raise ActionError(f"組織「{name}」が複数あります。上位組織から「総務局 広報課」のように書いてください")
+        raise ActionError(
+            f"組織「{name}」が複数あります。上位組織から「総務局 広報課」のように書いてください"
+        )
     raise ActionError(f"組織「{name}」が見つかりません")
 
 
@@ -143,10 +149,20 @@ def _run_row(actor: Person, municipality: Municipality, row: TransferRow) -> str
     account = _account(municipality, row.account)
     label = Role(role).label
     if row.op == "付与":
-        do_assign_role(user, role, actor=actor, municipality=municipality, unit=unit, account=account, company=row.company)
+        do_assign_role(
+            user,
+            role,
+            actor=actor,
+            municipality=municipality,
+            unit=unit,
+            account=account,
+            company=row.company,
+        )
         return f"{user.last_name} {user.first_name} に「{label}」を付与"
     held = RoleAssignment.objects.active().filter(municipality=municipality, user=user, role=role, unit=unit)
-    held = held.filter(account_scope__account=account) if account is not None else held.filter(for_account=False)
+    held = (
+        held.filter(account_scope__account=account) if account is not None else held.filter(for_account=False)
+    )
     assignment = held.first()
     if assignment is None:
         raise ActionError(f"{user.last_name} {user.first_name} は、その範囲の「{label}」を持っていません")
@@ -154,7 +170,9 @@ def _run_row(actor: Person, municipality: Municipality, row: TransferRow) -> str
     return f"{user.last_name} {user.first_name} の「{label}」を終了（名簿から外し、名簿の確認を依頼）"
 
 
-def do_personnel_change(actor: Person, municipality: Municipality, parsed: TransferResult, *, apply: bool) -> TransferResult:
+def do_personnel_change(
+    actor: Person, municipality: Municipality, parsed: TransferResult, *, apply: bool
+) -> TransferResult:
     """Run every row (ends first, then grants) in one transaction; commit only when ``apply`` and no row failed.
 
     Each row runs in its own savepoint so every broken row is reported at
@@ -178,8 +196,11 @@ def do_personnel_change(actor: Person, municipality: Municipality, parsed: Trans
                 "org.transfer.apply",
                 municipality,
                 {},
-                {"rows": len(parsed.rows), "ended": sum(r.op == "終了" for r in parsed.rows),
-                 "granted": sum(r.op == "付与" for r in parsed.rows)},
+                {
+                    "rows": len(parsed.rows),
+                    "ended": sum(r.op == "終了" for r in parsed.rows),
+                    "granted": sum(r.op == "付与" for r in parsed.rows),
+                },
             )
             parsed.applied = True
         else:

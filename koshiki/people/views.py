@@ -190,26 +190,39 @@ def transfers(request: HttpRequest) -> HttpResponse:
         else:
             data = request.POST.get("csv_text", "")
         parsed = read_csv(data)
-        csv_text = "" if parsed.error else "\n".join(
-            ",".join([r.op, r.username, r.role, r.unit, r.account, r.company]) for r in parsed.rows
+        csv_text = (
+            ""
+            if parsed.error
+            else "\n".join(
+                ",".join([r.op, r.username, r.role, r.unit, r.account, r.company]) for r in parsed.rows
+            )
         )
         apply = request.POST.get("apply") == "1"
         result = do_personnel_change(request.user, municipality, parsed, apply=apply)
         if result.applied:
-            messages.success(request, f"人事異動を反映しました（{len(result.rows)}行）。名簿の確認は職務の暦に表示されます。")
+            messages.success(
+                request,
+                f"人事異動を反映しました（{len(result.rows)}行）。名簿の確認は職務の暦に表示されます。",
+            )
             return redirect("org:overview")
         if apply and not result.ok:
             messages.error(request, "誤りのある行があるため、何も反映していません。")
     return render(
         request,
         "org/transfers.html",
-        {"result": result, "csv_text": ",".join(HEADER) + "\n" + csv_text if csv_text else "", "header": ",".join(HEADER)},
+        {
+            "result": result,
+            "csv_text": ",".join(HEADER) + "\n" + csv_text if csv_text else "",
+            "header": ",".join(HEADER),
+        },
     )
 
 
 @login_required
 def transfers_template(request: HttpRequest) -> HttpResponse:
     require(org_access.can_view_org(request.user), "組織と役割を閲覧できるのは所管課・所属長・監査担当です")
-    response = HttpResponse(("\ufeff" + template_csv()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        ("\ufeff" + template_csv()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="jinji-ido.csv"'
     return response

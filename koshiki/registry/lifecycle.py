@@ -392,8 +392,12 @@ def parse_procedures(data: Mapping[str, Any], *, profile_id: str, source: Any) -
     if unknown:
         raise c.fail(f"committee.{unknown[0]}", "不明な項目です（使える項目: name, quorum）")
     quorum = committee_t.get("quorum", "half")
-    if not (quorum in QUORUM_WORDS or (isinstance(quorum, int) and not isinstance(quorum, bool) and quorum >= 1)):
-        raise c.fail("committee.quorum", "half（半数以上）、majority（過半数）か1以上の人数で指定してください")
+    if not (
+        quorum in QUORUM_WORDS or (isinstance(quorum, int) and not isinstance(quorum, bool) and quorum >= 1)
+    ):
+        raise c.fail(
+            "committee.quorum", "half（半数以上）、majority（過半数）か1以上の人数で指定してください"
+        )
 
     documents: dict[str, Document] = {}
     for doc_id, spec in c.table(data, "documents", "documents").items():
@@ -441,7 +445,9 @@ def parse_procedures(data: Mapping[str, Any], *, profile_id: str, source: Any) -
             raise c.fail(f"lifecycle.steps[{i}].id", f"手順 id「{sid}」が重複しています")
     for i, s in enumerate(steps):
         if "committee_decision" in s.requires and not committee_t:
-            raise c.fail(f"lifecycle.steps[{i}].requires", "委員会の議決を求める手順には [committee] が必要です")
+            raise c.fail(
+                f"lifecycle.steps[{i}].requires", "委員会の議決を求める手順には [committee] が必要です"
+            )
 
     # Every state a step starts from must be reachable from the initial state.
     reachable = {initial}

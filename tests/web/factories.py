@@ -214,7 +214,11 @@ def committee_decides(city: City, account: Account, outcome: str = "approve", re
     for key in ("chair", "member"):
         committee_actions.do_vote(city.people[key], meeting, account, choice=outcome)
     return committee_actions.do_decide(
-        city.people["chair"], meeting, account, outcome=outcome, reasons=reasons or "審査の結果、適当と認める。"
+        city.people["chair"],
+        meeting,
+        account,
+        outcome=outcome,
+        reasons=reasons or "審査の結果、適当と認める。",
     )
 
 

@@ -6,94 +6,226 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0003_account_role'),
-        ('registry', '0002_account_role'),
+        ("org", "0003_account_role"),
+        ("registry", "0002_account_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='会議名')),
-                ('held_on', models.DateField(verbose_name='開催日')),
-                ('status', models.CharField(choices=[('open', '開催中'), ('closed', '終了（議事録確定）')], default='open', max_length=20, verbose_name='状態')),
-                ('member_count', models.PositiveIntegerField(verbose_name='委員の数（開催時）')),
-                ('quorum_required', models.PositiveIntegerField(verbose_name='定足数（人）')),
-                ('minutes', models.TextField(blank=True, verbose_name='議事録')),
-                ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='記録日時')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='終了日時')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.municipality')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='記録者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="会議名")),
+                ("held_on", models.DateField(verbose_name="開催日")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "開催中"), ("closed", "終了（議事録確定）")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("member_count", models.PositiveIntegerField(verbose_name="委員の数（開催時）")),
+                ("quorum_required", models.PositiveIntegerField(verbose_name="定足数（人）")),
+                ("minutes", models.TextField(blank=True, verbose_name="議事録")),
+                ("opened_at", models.DateTimeField(auto_now_add=True, verbose_name="記録日時")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="終了日時")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.municipality"
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="記録者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '委員会の会議',
-                'verbose_name_plural': '委員会の会議',
-                'ordering': ['-held_on', '-pk'],
+                "verbose_name": "委員会の会議",
+                "verbose_name_plural": "委員会の会議",
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('approve', '承認'), ('return', '差戻し')], max_length=20, verbose_name='議決')),
-                ('reasons', models.TextField(verbose_name='理由')),
-                ('present_count', models.PositiveIntegerField(verbose_name='出席委員数')),
-                ('quorum_required', models.PositiveIntegerField(verbose_name='定足数')),
-                ('approve_votes', models.PositiveIntegerField(verbose_name='賛成')),
-                ('return_votes', models.PositiveIntegerField(verbose_name='反対')),
-                ('abstain_votes', models.PositiveIntegerField(verbose_name='棄権')),
-                ('step_id', models.CharField(max_length=50, verbose_name='手順')),
-                ('decided_at', models.DateTimeField(verbose_name='議決日時')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='手続に反映した日時')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.account', verbose_name='申請')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='宣告した委員長')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='committees.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("approve", "承認"), ("return", "差戻し")],
+                        max_length=20,
+                        verbose_name="議決",
+                    ),
+                ),
+                ("reasons", models.TextField(verbose_name="理由")),
+                ("present_count", models.PositiveIntegerField(verbose_name="出席委員数")),
+                ("quorum_required", models.PositiveIntegerField(verbose_name="定足数")),
+                ("approve_votes", models.PositiveIntegerField(verbose_name="賛成")),
+                ("return_votes", models.PositiveIntegerField(verbose_name="反対")),
+                ("abstain_votes", models.PositiveIntegerField(verbose_name="棄権")),
+                ("step_id", models.CharField(max_length=50, verbose_name="手順")),
+                ("decided_at", models.DateTimeField(verbose_name="議決日時")),
+                (
+                    "applied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="手続に反映した日時"),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.account",
+                        verbose_name="申請",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="宣告した委員長",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="committees.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '委員会の議決',
-                'verbose_name_plural': '委員会の議決',
-                'ordering': ['-decided_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'account'), name='committee_one_decision_per_meeting')],
+                "verbose_name": "委員会の議決",
+                "verbose_name_plural": "委員会の議決",
+                "ordering": ["-decided_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("meeting", "account"), name="committee_one_decision_per_meeting"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_chair', models.BooleanField(default=False, verbose_name='委員長')),
-                ('present', models.BooleanField(default=False, verbose_name='出席')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='委員')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendance', to='committees.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_chair", models.BooleanField(default=False, verbose_name="委員長")),
+                ("present", models.BooleanField(default=False, verbose_name="出席")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="委員",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendance",
+                        to="committees.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '出席',
-                'verbose_name_plural': '出席',
-                'ordering': ['-is_chair', 'member__username'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'member'), name='committee_one_attendance')],
+                "verbose_name": "出席",
+                "verbose_name_plural": "出席",
+                "ordering": ["-is_chair", "member__username"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "member"), name="committee_one_attendance")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('choice', models.CharField(choices=[('approve', '賛成（承認）'), ('return', '反対（差戻し）'), ('abstain', '棄権')], max_length=20, verbose_name='表決')),
-                ('comment', models.TextField(blank=True, verbose_name='意見')),
-                ('voted_at', models.DateTimeField(verbose_name='表決日時')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.account', verbose_name='申請')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='votes', to='committees.meeting')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='委員')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[
+                            ("approve", "賛成（承認）"),
+                            ("return", "反対（差戻し）"),
+                            ("abstain", "棄権"),
+                        ],
+                        max_length=20,
+                        verbose_name="表決",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="意見")),
+                ("voted_at", models.DateTimeField(verbose_name="表決日時")),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.account",
+                        verbose_name="申請",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="votes",
+                        to="committees.meeting",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="委員",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '表決',
-                'verbose_name_plural': '表決',
-                'ordering': ['meeting', 'account', 'member__username'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'account', 'member'), name='committee_one_vote')],
+                "verbose_name": "表決",
+                "verbose_name_plural": "表決",
+                "ordering": ["meeting", "account", "member__username"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("meeting", "account", "member"), name="committee_one_vote"
+                    )
+                ],
             },
         ),
     ]

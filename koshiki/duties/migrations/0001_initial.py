@@ -6,72 +6,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0003_account_role'),
-        ('registry', '0002_account_role'),
+        ("org", "0003_account_role"),
+        ("registry", "0002_account_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DutyRun',
+            name="DutyRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('run_on', models.DateField(verbose_name='対象日')),
-                ('started_at', models.DateTimeField(verbose_name='開始日時')),
-                ('created', models.PositiveIntegerField(default=0, verbose_name='発生')),
-                ('resolved', models.PositiveIntegerField(default=0, verbose_name='解消')),
-                ('notified', models.PositiveIntegerField(default=0, verbose_name='通知')),
-                ('mails_sent', models.PositiveIntegerField(default=0, verbose_name='送信')),
-                ('mails_failed', models.PositiveIntegerField(default=0, verbose_name='送信失敗')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("run_on", models.DateField(verbose_name="対象日")),
+                ("started_at", models.DateTimeField(verbose_name="開始日時")),
+                ("created", models.PositiveIntegerField(default=0, verbose_name="発生")),
+                ("resolved", models.PositiveIntegerField(default=0, verbose_name="解消")),
+                ("notified", models.PositiveIntegerField(default=0, verbose_name="通知")),
+                ("mails_sent", models.PositiveIntegerField(default=0, verbose_name="送信")),
+                ("mails_failed", models.PositiveIntegerField(default=0, verbose_name="送信失敗")),
             ],
             options={
-                'verbose_name': '定期処理の実行',
-                'verbose_name_plural': '定期処理の実行',
-                'ordering': ['-started_at'],
+                "verbose_name": "定期処理の実行",
+                "verbose_name_plural": "定期処理の実行",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='DutySettings',
+            name="DutySettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_daily_checks', models.BooleanField(default=False, verbose_name='日常確認を記録する')),
-                ('municipality', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_daily_checks",
+                    models.BooleanField(default=False, verbose_name="日常確認を記録する"),
+                ),
+                (
+                    "municipality",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.municipality"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '職務の暦の設定',
-                'verbose_name_plural': '職務の暦の設定',
+                "verbose_name": "職務の暦の設定",
+                "verbose_name_plural": "職務の暦の設定",
             },
         ),
         migrations.CreateModel(
-            name='DutyTask',
+            name="DutyTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveIntegerField(db_index=True, verbose_name='年度')),
-                ('duty', models.CharField(max_length=40, verbose_name='職務')),
-                ('key', models.CharField(max_length=200, verbose_name='識別キー')),
-                ('title', models.CharField(max_length=300, verbose_name='内容')),
-                ('clause', models.CharField(blank=True, max_length=100, verbose_name='根拠')),
-                ('role', models.CharField(max_length=30, verbose_name='担当する役割')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='対応するページ')),
-                ('due_on', models.DateField(db_index=True, verbose_name='期限')),
-                ('status', models.CharField(choices=[('open', '未対応'), ('done', '完了'), ('resolved', '記録により解消')], db_index=True, default='open', max_length=20, verbose_name='状態')),
-                ('created_on', models.DateField(verbose_name='発生日')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='完了日時')),
-                ('outcome', models.CharField(blank=True, max_length=30, verbose_name='結果')),
-                ('note', models.TextField(blank=True, verbose_name='記録')),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.account', verbose_name='アカウント')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='完了した職員')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveIntegerField(db_index=True, verbose_name="年度")),
+                ("duty", models.CharField(max_length=40, verbose_name="職務")),
+                ("key", models.CharField(max_length=200, verbose_name="識別キー")),
+                ("title", models.CharField(max_length=300, verbose_name="内容")),
+                ("clause", models.CharField(blank=True, max_length=100, verbose_name="根拠")),
+                ("role", models.CharField(max_length=30, verbose_name="担当する役割")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="対応するページ")),
+                ("due_on", models.DateField(db_index=True, verbose_name="期限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "未対応"), ("done", "完了"), ("resolved", "記録により解消")],
+                        db_index=True,
+                        default="open",
+                        max_length=20,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("created_on", models.DateField(verbose_name="発生日")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="完了日時")),
+                ("outcome", models.CharField(blank=True, max_length=30, verbose_name="結果")),
+                ("note", models.TextField(blank=True, verbose_name="記録")),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.account",
+                        verbose_name="アカウント",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="完了した職員",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.municipality"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '職務',
-                'verbose_name_plural': '職務',
-                'ordering': ['due_on', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'key'), name='duties_one_task_per_key')],
+                "verbose_name": "職務",
+                "verbose_name_plural": "職務",
+                "ordering": ["due_on", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("municipality", "key"), name="duties_one_task_per_key")
+                ],
             },
         ),
     ]

@@ -6,79 +6,175 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0003_account_role'),
+        ("org", "0003_account_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=60, verbose_name='種類')),
-                ('title', models.CharField(max_length=200, verbose_name='件名')),
-                ('body', models.TextField(blank=True, verbose_name='本文')),
-                ('url', models.CharField(max_length=500, verbose_name='対応するページ')),
-                ('key', models.CharField(blank=True, default='', max_length=200, verbose_name='重複防止キー')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='通知日時')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='既読日時')),
-                ('digested_on', models.DateField(blank=True, null=True, verbose_name='まとめメールに含めた日')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.municipality')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='宛先')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60, verbose_name="種類")),
+                ("title", models.CharField(max_length=200, verbose_name="件名")),
+                ("body", models.TextField(blank=True, verbose_name="本文")),
+                ("url", models.CharField(max_length=500, verbose_name="対応するページ")),
+                (
+                    "key",
+                    models.CharField(blank=True, default="", max_length=200, verbose_name="重複防止キー"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="通知日時"),
+                ),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="既読日時")),
+                (
+                    "digested_on",
+                    models.DateField(blank=True, null=True, verbose_name="まとめメールに含めた日"),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.municipality",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="宛先",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知',
-                'verbose_name_plural': '通知',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "通知",
+                "verbose_name_plural": "通知",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OutboxMail',
+            name="OutboxMail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to', models.EmailField(max_length=254, verbose_name='宛先メールアドレス')),
-                ('subject', models.CharField(max_length=300, verbose_name='件名')),
-                ('body', models.TextField(verbose_name='本文')),
-                ('digest_on', models.DateField(blank=True, null=True, verbose_name='まとめメールの日付')),
-                ('status', models.CharField(choices=[('pending', '送信待ち'), ('sending', '送信中'), ('sent', '送信済み'), ('failed', '送信失敗（再送を打ち切り）')], db_index=True, default='pending', max_length=20, verbose_name='状態')),
-                ('attempts', models.PositiveIntegerField(default=0, verbose_name='送信の試行回数')),
-                ('next_attempt_at', models.DateTimeField(db_index=True, verbose_name='次の送信時刻')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='送信を始めた時刻')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='送信日時')),
-                ('last_error', models.TextField(blank=True, verbose_name='最後のエラー')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('notification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='mails', to='notify.notification')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='宛先')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("to", models.EmailField(max_length=254, verbose_name="宛先メールアドレス")),
+                ("subject", models.CharField(max_length=300, verbose_name="件名")),
+                ("body", models.TextField(verbose_name="本文")),
+                ("digest_on", models.DateField(blank=True, null=True, verbose_name="まとめメールの日付")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "送信待ち"),
+                            ("sending", "送信中"),
+                            ("sent", "送信済み"),
+                            ("failed", "送信失敗（再送を打ち切り）"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                        verbose_name="状態",
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="送信の試行回数")),
+                ("next_attempt_at", models.DateTimeField(db_index=True, verbose_name="次の送信時刻")),
+                ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="送信を始めた時刻")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="送信日時")),
+                ("last_error", models.TextField(blank=True, verbose_name="最後のエラー")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                (
+                    "notification",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mails",
+                        to="notify.notification",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="宛先",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '送信メール',
-                'verbose_name_plural': '送信メール',
-                'ordering': ['pk'],
+                "verbose_name": "送信メール",
+                "verbose_name_plural": "送信メール",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delivery', models.CharField(choices=[('immediate', 'その都度メールで受け取る'), ('digest', '1日1回まとめてメールで受け取る')], max_length=20, verbose_name='メールの受け取り方')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='変更日時')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notify_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "その都度メールで受け取る"),
+                            ("digest", "1日1回まとめてメールで受け取る"),
+                        ],
+                        max_length=20,
+                        verbose_name="メールの受け取り方",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="変更日時")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notify_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知の受け取り方',
-                'verbose_name_plural': '通知の受け取り方',
+                "verbose_name": "通知の受け取り方",
+                "verbose_name_plural": "通知の受け取り方",
             },
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('recipient', 'key'), name='notify_one_per_recipient_and_key'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("key", ""), _negated=True),
+                fields=("recipient", "key"),
+                name="notify_one_per_recipient_and_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outboxmail',
-            constraint=models.UniqueConstraint(condition=models.Q(('digest_on__isnull', False)), fields=('recipient', 'digest_on'), name='notify_one_digest_per_day'),
+            model_name="outboxmail",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("digest_on__isnull", False)),
+                fields=("recipient", "digest_on"),
+                name="notify_one_digest_per_day",
+            ),
         ),
     ]

@@ -237,7 +237,9 @@ def take_off_rosters(actor: Person | None, user: Person, accounts: list[Account]
     removed: list[RosterEntry] = []
     for account in accounts:
         acc = Account.objects.select_for_update(of=("self",)).get(pk=account.pk)
-        entries = RosterEntry.objects.select_for_update().filter(account=acc, user=user, removed_on__isnull=True)
+        entries = RosterEntry.objects.select_for_update().filter(
+            account=acc, user=user, removed_on__isnull=True
+        )
         for entry in entries:
             entry.removed_on = timezone.localdate()
             entry.save(update_fields=["removed_on"])

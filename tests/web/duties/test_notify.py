@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -77,9 +78,13 @@ def test_a_third_partys_draft_asks_the_city_for_its_precheck(django_capture_on_c
         poster_account="https://www.instagram.com/tabisuru_mika/",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        submission = campaign_actions.do_submit_campaign_draft(token, "#PR #京都市 紅葉の永観堂へ🍁", "旅するミカ")
+        submission = campaign_actions.do_submit_campaign_draft(
+            token, "#PR #京都市 紅葉の永観堂へ🍁", "旅するミカ"
+        )
     subjects = _to("kyoto-tanaka")
-    assert subjects == ["[Koshiki] 「秋の京都観光プロモーション」に第三者から投稿案が届きました（提出1）。事前確認してください"]
+    assert subjects == [
+        "[Koshiki] 「秋の京都観光プロモーション」に第三者から投稿案が届きました（提出1）。事前確認してください"
+    ]
     n = Notification.objects.get(recipient=city.head, kind="posts.campaign.precheck")
     assert n.url == reverse("campaigns:precheck", args=[submission.pk])
 
@@ -115,7 +120,11 @@ def test_a_failed_send_never_blocks_the_action_and_is_retried(django_capture_on_
     draft.refresh_from_db()
     assert draft.status == "submitted"
     pending = OutboxMail.objects.filter(recipient=city.head).get()
-    assert pending.status == MailStatus.PENDING and pending.attempts == 1 and "ConnectionRefused" in pending.last_error
+    assert (
+        pending.status == MailStatus.PENDING
+        and pending.attempts == 1
+        and "ConnectionRefused" in pending.last_error
+    )
     # Not yet due again: nothing is tried; once due, the relay is back and it goes out once.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert deliver() == (0, 0)
@@ -142,8 +151,6 @@ def test_digest_people_get_one_mail_a_day_and_read_marks_are_their_own(django_ca
     digest = [m for m in mail.outbox if "kyoto-tanaka" in m.to[0]]
     assert len(digest) == 1 and "対応待ち 1件" in digest[0].subject
     n = Notification.objects.get(recipient=city.head)
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         do_mark_read(city.operator, n)  # someone else's inbox
     do_mark_read(city.head, n)

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="処理する日（YYYY-MM-DD、既定は今日）")
-        parser.add_argument("--dry-run", action="store_true", help="作る職務と解消する職務を表示するだけで、何も書き込まない")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="作る職務と解消する職務を表示するだけで、何も書き込まない"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         raw = options.get("date")
