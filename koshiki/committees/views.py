@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -56,7 +56,10 @@ def _city(request: HttpRequest):  # noqa: ANN202
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
-    municipality = _city(request)
+    """The meeting by id, 404 unless the user sees their own city's meetings (an id reveals nothing)."""
+    municipality = municipality_of(request.user)
+    if not access.can_view_meetings(request.user, municipality):
+        raise Http404
     return get_object_or_404(Meeting.objects.select_related("municipality"), pk=pk, municipality=municipality)
 
 
