@@ -39,7 +39,7 @@ from koshiki.posts.checking import (
     text_hash,
 )
 from koshiki.posts.models import finding_key
-from koshiki.posts.notices import prechecker_told
+from koshiki.posts.notices import prechecker_told, submission_settled
 from koshiki.registry.models import Account
 
 MAX_CAMPAIGN_DAYS = 180
@@ -297,6 +297,7 @@ def do_precheck_campaign_submission(
                 ],
             },
         )
+        submission_settled(s)
     return s
 
 

@@ -16,6 +16,7 @@ from koshiki.duties.models import DutySettings, DutyTask, TaskStatus
 from koshiki.duties.runner import create_task, notify_task
 from koshiki.errors import ActionError, require
 from koshiki.fiscal import fiscal_year_label, fiscal_year_start
+from koshiki.notify.service import settle
 from koshiki.org.models import Municipality, RoleAssignment
 from koshiki.registry.models import Account
 
@@ -58,6 +59,7 @@ def do_complete_task(actor: Person, task: DutyTask, *, outcome: str = "", note: 
         t.status, t.outcome, t.note = TaskStatus.DONE, outcome, note
         t.done_at, t.done_by = timezone.now(), actor
         t.save(update_fields=["status", "outcome", "note", "done_at", "done_by"])
+        settle(f"duty:{t.pk}")
         record_event(
             actor,
             "duty.task.complete",

@@ -2,8 +2,8 @@
 
 Every duty is profile data, never ``if city == ...``:
 
-- ``roster_renewal``: ``[roster] renewal_month`` (安芸高田市7(7): 様式2号 every April),
-  due at the end of that month for every account in operation;
+- ``roster_renewal``: ``[roster] renewal_month`` where the rule ``account.roster_stale``
+  is on (安芸高田市7(7): 様式2号 every April), due at the end of that month;
 - ``annual_review``: the profile has an ``annual_review`` step (狛江市4(5)ア),
   due on 31 March; its outcome (継続・見直し・停止) is recorded on the task;
 - ``retained_check``: ``[closure] mode = "retain"`` (狛江市4(5)エ), due on the
@@ -107,17 +107,13 @@ def duties_for(municipality: Municipality, *, daily_checks: bool = False) -> dic
     def add(duty: Duty) -> None:
         out[duty.code] = duty
 
-    if procedures.roster_renewal_month:
-        step = next(iter(procedures.steps_of_kind("renew_roster")), None)
+    if procedures.roster_renewal_month and _rule_on(profile, "account.roster_stale"):
+        # The month is procedures data; whether the guideline asks for it at all is the rule's binding
+        # (a profile may inherit [roster] from ``standard`` without its guideline saying so).
         month = procedures.roster_renewal_month
+        clause = profile.bindings["account.roster_stale"].clause.ref
         add(
-            Duty(
-                "roster_renewal",
-                "運用者名簿の年次更新",
-                step.clause if step else "",
-                Role.SECTION_HEAD,
-                timing=f"毎年{month}月",
-            )
+            Duty("roster_renewal", "運用者名簿の年次更新", clause, Role.SECTION_HEAD, timing=f"毎年{month}月")
         )
     review = next(iter(procedures.steps_of_kind("annual_review")), None)
     if review is not None:

@@ -97,6 +97,7 @@ def notify_task(task: DutyTask, today: date) -> int:
             url=url,
             municipality=task.municipality,
             key=f"duty:{task.pk}",
+            topic=f"duty:{task.pk}",
         )
     )
     if task.due_on < today:
@@ -109,6 +110,7 @@ def notify_task(task: DutyTask, today: date) -> int:
                 url=url,
                 municipality=task.municipality,
                 key=f"duty:{task.pk}:overdue",
+                topic=f"duty:{task.pk}",
             )
         )
     return sent
@@ -185,15 +187,19 @@ def run_city(municipality: Municipality, today: date, report: RunReport) -> None
         report.notified += _notify_daily(daily_tasks, today)
 
 
-def run(today: date, *, dry_run: bool = False) -> RunReport:
-    """Run every city's duties for ``today``, then queue digests and send (or retry) mails."""
+def run(today: date, *, dry_run: bool = False, send: bool = True) -> RunReport:
+    """Run every city's duties for ``today``, then queue digests and send (or retry) mails.
+
+    ``send=False`` (the demo loader) leaves the outbox for the next run.
+    """
     report = RunReport(today, dry_run)
     for municipality in Municipality.objects.order_by("pk"):
         run_city(municipality, today, report)
     if dry_run:
         return report
-    report.digests = queue_digests(today)
-    report.sent, report.failed = deliver()
+    if send:
+        report.digests = queue_digests(today)
+        report.sent, report.failed = deliver()
     DutyRun.objects.create(
         run_on=today,
         started_at=timezone.now(),

@@ -40,7 +40,8 @@ class Preference(models.Model):
 
 class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
-        return self.filter(read_at__isnull=True)
+        """Waiting for the person: neither read nor settled by a later step."""
+        return self.filter(read_at__isnull=True, settled_at__isnull=True)
 
 
 class Notification(models.Model):
@@ -60,6 +61,10 @@ class Notification(models.Model):
     body = models.TextField("本文", blank=True)
     url = models.CharField("対応するページ", max_length=500)
     key = models.CharField("重複防止キー", max_length=200, blank=True, default="")
+    # What the notification is about ("account:12", "draft:7", "duty:3"): a later step on the same
+    # topic settles the earlier notifications, so the inbox shows only what still waits.
+    topic = models.CharField("対象", max_length=100, blank=True, default="", db_index=True)
+    settled_at = models.DateTimeField("後の手続で済んだ日時", null=True, blank=True)
     created_at = models.DateTimeField("通知日時", auto_now_add=True, db_index=True)
     read_at = models.DateTimeField("既読日時", null=True, blank=True)
     digested_on = models.DateField("まとめメールに含めた日", null=True, blank=True)

@@ -75,12 +75,17 @@ def notify(
     body: str = "",
     municipality: Any = None,
     key: str = "",
+    topic: str = "",
+    settles: bool = True,
     exclude: Person | None = None,
 ) -> list[Notification]:
     """Tell each recipient (once; never ``exclude``, the person acting) that something waits for them.
 
     ``key`` makes the call idempotent per recipient (a second call with the
-    same key notifies nobody again). Returns the notifications created.
+    same key notifies nobody again). ``topic`` names the record; unless
+    ``settles`` is False, the earlier open notifications about it are settled
+    first (the step they asked for has been taken). Returns the notifications
+    created.
     """
     seen: set[int] = set()
     people = []
@@ -98,6 +103,10 @@ def notify(
             Notification.objects.filter(recipient__in=people, key=key).values_list("recipient_id", flat=True)
         )
         people = [u for u in people if u.pk not in done]
+    if not people:
+        return []
+    if topic and settles:
+        settle(topic)
     created: list[Notification] = []
     mails: list[int] = []
     immediate = {
@@ -115,6 +124,7 @@ def notify(
                     body=body,
                     url=url,
                     key=key,
+                    topic=topic,
                 )
         except IntegrityError:
             continue
@@ -132,6 +142,13 @@ def notify(
     if mails:
         transaction.on_commit(lambda: deliver(mails), robust=True)
     return created
+
+
+def settle(topic: str) -> int:
+    """Mark the open notifications about ``topic`` as settled (a later step or the record did it)."""
+    return Notification.objects.filter(topic=topic, read_at__isnull=True, settled_at__isnull=True).update(
+        settled_at=timezone.now()
+    )
 
 
 def _claim(mail_id: int, now: datetime) -> bool:

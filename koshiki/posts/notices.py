@@ -14,10 +14,19 @@ from typing import Any
 from django.urls import reverse
 
 from koshiki.actors import Person
-from koshiki.notify.service import notify
+from koshiki.notify.service import notify, settle
 from koshiki.org.roles import Role
 from koshiki.posts.models import ApprovalRun, Draft, PostHocReport
 from koshiki.registry.access import people_holding
+
+
+def draft_settled(d: Draft) -> None:
+    """Nothing waits on the draft any more (recalled, withdrawn, report confirmed): settle its notifications."""
+    settle(f"draft:{d.pk}")
+
+
+def submission_settled(submission: Any) -> None:
+    settle(f"submission:{submission.pk}")
 
 
 def _draft_label(d: Draft) -> str:
@@ -26,6 +35,7 @@ def _draft_label(d: Draft) -> str:
 
 def approvers_told(actor: Person, d: Draft, run: ApprovalRun) -> None:
     """The run's current step waits: tell the holders of its role for the account (never the author)."""
+    draft_settled(d)
     role = run.current_role
     if role is None:
         return
@@ -37,22 +47,26 @@ def approvers_told(actor: Person, d: Draft, run: ApprovalRun) -> None:
         body=f"承認する段階: {Role(role).label}",
         url=reverse("posts:approval", args=[d.pk]),
         municipality=d.account.municipality,
+        topic=f"draft:{d.pk}",
         exclude=actor,
     )
 
 
 def author_told_approved(actor: Person, d: Draft) -> None:
+    draft_settled(d)
     notify(
         [d.author],
         kind="posts.approved",
         title=f"{_draft_label(d)}が承認されました。投稿したら記録してください",
         url=reverse("posts:draft", args=[d.pk]),
         municipality=d.account.municipality,
+        topic=f"draft:{d.pk}",
         exclude=actor,
     )
 
 
 def author_told_returned(actor: Person, d: Draft, comment: str) -> None:
+    draft_settled(d)
     notify(
         [d.author],
         kind="posts.return",
@@ -60,6 +74,7 @@ def author_told_returned(actor: Person, d: Draft, comment: str) -> None:
         body=f"コメント: {comment[:300]}",
         url=reverse("posts:draft", args=[d.pk]),
         municipality=d.account.municipality,
+        topic=f"draft:{d.pk}",
         exclude=actor,
     )
 
@@ -72,6 +87,7 @@ def section_head_told_report(actor: Person, report: PostHocReport) -> None:
         title=f"{_draft_label(d)}が事前承認の範囲で投稿されました。内容を確認してください",
         url=reverse("posts:reports") + "?show=open",
         municipality=d.account.municipality,
+        topic=f"draft:{d.pk}",
         exclude=actor,
     )
 
@@ -85,4 +101,5 @@ def prechecker_told(submission: Any, roles: tuple[str, ...]) -> None:
         title=f"「{submission.campaign.name}」に第三者から投稿案が届きました（提出{submission.number}）。事前確認してください",
         url=reverse("campaigns:precheck", args=[submission.pk]),
         municipality=account.municipality,
+        topic=f"submission:{submission.pk}",
     )

@@ -33,7 +33,7 @@ from koshiki.posts.models import (
     Draft,
     Revision,
 )
-from koshiki.posts.notices import approvers_told
+from koshiki.posts.notices import approvers_told, draft_settled
 from koshiki.posts.states import (
     EDITABLE,
     SUBMITTABLE,
@@ -184,6 +184,7 @@ def do_recall_submission(actor: Person, draft: Draft) -> Draft:
             {"status": DraftStatus.SUBMITTED},
             {"status": d.status, "run": run.pk},
         )
+        draft_settled(d)
     return d
 
 
@@ -207,4 +208,5 @@ def do_withdraw_draft(actor: Person, draft: Draft, reason: str = "") -> Draft:
             {"status": d.status},
             details={"reason": (reason or "").strip()},
         )
+        draft_settled(d)
     return d

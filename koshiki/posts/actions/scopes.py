@@ -32,7 +32,7 @@ from koshiki.posts.models import (
     Revision,
     SecondCheck,
 )
-from koshiki.posts.notices import section_head_told_report
+from koshiki.posts.notices import draft_settled, section_head_told_report
 from koshiki.posts.states import (
     SUBMITTABLE,
     SecondCheckResult,
@@ -262,4 +262,5 @@ def do_confirm_report(actor: Person, report: PostHocReport, comment: str = "") -
             {"confirmed": True},
             details={"draft": r.draft_id, "comment": r.comment, "was_overdue": overdue},
         )
+        draft_settled(r.draft)
     return r

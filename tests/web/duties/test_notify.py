@@ -174,3 +174,14 @@ def test_inbox_page_shows_unread_and_opens_the_page(django_capture_on_commit_cal
     other = Client()
     other.force_login(city.operator)
     assert other.post(reverse("notify:open", args=[n.pk])).status_code == 404
+
+
+def test_a_later_step_settles_the_earlier_notifications_so_the_inbox_shows_what_still_waits():
+    city = build_city("kyoto")
+    draft = post_actions.do_create_draft(city.operator, city.account, POST)
+    post_actions.do_submit(city.operator, draft)
+    assert Notification.objects.unread().filter(recipient=city.bureau_head).count() == 1
+    post_actions.do_approve(city.head, draft)  # one approval ends kyoto's chain
+    # The other section head's request is settled (someone approved); the author now has the next step.
+    assert not Notification.objects.unread().filter(recipient=city.bureau_head).exists()
+    assert Notification.objects.unread().filter(recipient=city.operator, kind="posts.approved").count() == 1
