@@ -141,7 +141,9 @@ def _run_row(actor: Person, municipality: Municipality, row: TransferRow) -> str
         raise ActionError("ログインIDを入力してください")
     user = get_user_model().objects.filter(username__iexact=row.username, is_active=True).first()
     if user is None:
-        raise ActionError(f"ログインID「{row.username}」の職員が見つかりません")
+        raise ActionError(
+            f"ログインID「{row.username}」の職員が見つかりません（新しい職員は先に「職員を追加する」で登録してください）"
+        )
     role = _ROLE_BY_NAME.get(row.role)
     if role is None:
         raise ActionError(f"役割「{row.role}」はありません")
