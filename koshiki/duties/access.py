@@ -50,3 +50,10 @@ def can_configure(user: Any, municipality: Municipality | None) -> bool:
     return municipality is not None and any(
         ra.role == Role.GOVERNANCE_OFFICE and ra.municipality_id == municipality.pk for ra in roles_of(user)
     )
+
+
+def my_open_tasks(user: Any, today: Any) -> tuple[int, int]:
+    """(open, overdue) counts of the tasks that are the user's own (for the home page)."""
+    tasks = tasks_visible_to(user).filter(status="open").select_related("account__owning_unit")
+    mine = [t for t in tasks if is_mine(user, t)]
+    return len(mine), sum(1 for t in mine if t.due_on < today)

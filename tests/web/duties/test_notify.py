@@ -185,3 +185,23 @@ def test_a_later_step_settles_the_earlier_notifications_so_the_inbox_shows_what_
     # The other section head's request is settled (someone approved); the author now has the next step.
     assert not Notification.objects.unread().filter(recipient=city.bureau_head).exists()
     assert Notification.objects.unread().filter(recipient=city.operator, kind="posts.approved").count() == 1
+
+
+def test_the_precheck_result_appears_on_the_third_partys_campaign_page():
+    city = build_city("kyoto")
+    _, token = campaign_actions.do_create_campaign(
+        city.operator,
+        city.account,
+        name="秋の京都観光プロモーション",
+        poster_name="旅するミカ",
+        poster_kind=PosterKind.INFLUENCER,
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    submission = campaign_actions.do_submit_campaign_draft(token, "紅葉の永観堂へ🍁", "旅するミカ")
+    campaign_actions.do_precheck_campaign_submission(
+        city.head, submission, accept=False, comment="冒頭に「#PR #京都市」を入れてください"
+    )
+    assert not Notification.objects.unread().filter(kind="posts.campaign.precheck").exists()
+    page = Client().get(reverse("campaigns:third_party", args=[token])).content.decode()
+    assert "提出した投稿案と市の確認結果" in page and "修正依頼" in page
+    assert "冒頭に「#PR #京都市」を入れてください" in page
