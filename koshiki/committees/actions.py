@@ -52,7 +52,7 @@ def agenda(meeting: Meeting) -> list[Account]:
 
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("municipality").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=meeting.pk)
 
 
 def _present_ids(present: Iterable[Any]) -> set[int]:

@@ -37,7 +37,11 @@ def do_complete_task(actor: Person, task: DutyTask, *, outcome: str = "", note: 
     require(access.can_complete(actor, task), "この職務を完了できるのは、担当する役割の職員です")
     note = (note or "").strip()
     with transaction.atomic():
-        t = DutyTask.objects.select_for_update().select_related("account", "municipality").get(pk=task.pk)
+        t = (
+            DutyTask.objects.select_for_update(of=("self",))
+            .select_related("account", "municipality")
+            .get(pk=task.pk)
+        )
         if t.status != TaskStatus.OPEN:
             raise ActionError(f"この職務は既に{t.get_status_display()}です")
         duty = _duty(t)
