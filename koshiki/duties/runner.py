@@ -27,6 +27,7 @@ from koshiki.audit.events import record_event, snapshot
 from koshiki.duties.definitions import DueItem, due_items, duties_for
 from koshiki.duties.models import DutyRun, DutySettings, DutyTask, TaskStatus
 from koshiki.fiscal import fiscal_year, to_wareki
+from koshiki.notify.models import MailStatus, OutboxMail
 from koshiki.notify.service import deliver, notify, queue_digests
 from koshiki.org.models import Municipality
 from koshiki.registry.access import people_holding
@@ -193,16 +194,19 @@ def run(today: date, *, dry_run: bool = False, send: bool = True) -> RunReport:
     ``send=False`` (the demo loader) leaves the outbox for the next run.
     """
     report = RunReport(today, dry_run)
+    started = timezone.now()
     for municipality in Municipality.objects.order_by("pk"):
         run_city(municipality, today, report)
     if dry_run:
         return report
     if send:
         report.digests = queue_digests(today)
-        report.sent, report.failed = deliver()
+        _, report.failed = deliver()
+        # Mails also leave right after each commit (notify's on_commit); count every one sent in this run.
+        report.sent = OutboxMail.objects.filter(status=MailStatus.SENT, sent_at__gte=started).count()
     DutyRun.objects.create(
         run_on=today,
-        started_at=timezone.now(),
+        started_at=started,
         created=len(report.created),
         resolved=len(report.resolved),
         notified=report.notified,
