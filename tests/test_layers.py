@@ -35,9 +35,20 @@ ROOT = Path(koshiki.__file__).parent
 FLOORS: list[set[str]] = [
     {"checker", "actors", "errors", "fiscal", "workdays", "ui"},
     {"org"},
-    {"audit"},
+    {"audit", "notify"},
     {"registry"},
-    {"posts", "campaigns", "api", "directory", "people", "comments", "incidents", "documents", "duties"},
+    {
+        "posts",
+        "campaigns",
+        "api",
+        "directory",
+        "people",
+        "comments",
+        "incidents",
+        "documents",
+        "duties",
+        "committees",
+    },
     {"home"},
     {"web"},
 ]

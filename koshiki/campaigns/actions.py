@@ -39,6 +39,7 @@ from koshiki.posts.checking import (
     text_hash,
 )
 from koshiki.posts.models import finding_key
+from koshiki.posts.notices import prechecker_told, submission_settled
 from koshiki.registry.models import Account
 
 MAX_CAMPAIGN_DAYS = 180
@@ -229,6 +230,7 @@ def do_submit_campaign_draft(token: str, text: str, submitter_name: str) -> Camp
             {"campaign": c.pk, "number": number, "sha256": submission.sha256, "findings": counts(findings)},
             details={"submitter": submission.submitter_name, "via": "提出リンク"},
         )
+        prechecker_told(submission, post_procedures_for(c.account).approval_chain)
     return submission
 
 
@@ -295,6 +297,7 @@ def do_precheck_campaign_submission(
                 ],
             },
         )
+        submission_settled(s)
     return s
 
 

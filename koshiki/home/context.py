@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from koshiki.audit import access as audit_access
+from koshiki.committees import access as committee_access
+from koshiki.notify.service import unread_count
 from koshiki.org import access as org_access
 
 
@@ -15,8 +17,12 @@ def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    municipality = org_access.municipality_of(user)
     return {
-        "site_municipality": org_access.municipality_of(user),
+        "site_municipality": municipality,
+        "nav_unread": unread_count(user),
+        "nav_can_committee": committee_access.can_view_meetings(user, municipality)
+        and bool(municipality and committee_access.has_committee(municipality)),
         "site_roles": sorted({ra.get_role_display() for ra in org_access.roles_of(user)}),
         "nav_can_apply": org_access.units_for_application(user).exists(),
         "nav_can_audit": audit_access.can_view_audit(user),

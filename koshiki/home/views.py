@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from koshiki.duties.access import my_open_tasks
 from koshiki.org import access as org_access
 from koshiki.posts.attention import posts_attention
 from koshiki.registry import access as registry_access
@@ -29,5 +31,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "has_roles": bool(org_access.roles_of(request.user)),
             "visible_count": registry_access.accounts_visible_to(request.user).count(),
             "posts": posts_attention(request.user),
+            "duties": my_open_tasks(request.user, timezone.localdate()),
         },
     )

@@ -16,12 +16,15 @@ from django.utils import timezone
 
 from koshiki.actors import Person
 from koshiki.audit.events import record_event, snapshot
+from koshiki.duties.actions import raise_roster_duty
 from koshiki.errors import ActionError, require
 from koshiki.org import access as org_access
 from koshiki.org.models import Municipality, OrgUnit, RoleAssignment, validate_profile_id
 from koshiki.org.roles import ACCOUNT_ROLES, CITY_ROLES, COMPANY_ROLES, UNIT_ROLES, Role
-from koshiki.registry.access import account_of, role_target
+from koshiki.registry.access import account_of, assignments_reaching, role_target
+from koshiki.registry.actions import take_off_rosters
 from koshiki.registry.models import Account, AccountRole
+from koshiki.registry.states import Status
 
 # What the trail records of an assignment; "account" (the registry's AccountRole) is added beside them.
 _ROLE_FIELDS = ("user", "role", "unit", "company", "municipality", "ended_at")
@@ -150,9 +153,46 @@ def do_assign_role(
     return assignment
 
 
+def _affected_accounts(assignment: RoleAssignment, account: Account | None) -> list[Account]:
+    """Accounts whose people change when the assignment ends: those the role ran, and any listing the person.
+
+    An operator's or section head's role reaches the accounts of its unit
+    subtree (or its one account); any role reaches the accounts whose roster
+    names the person. Closed and withdrawn accounts are left alone.
+    """
+    live = Account.objects.filter(municipality=assignment.municipality).exclude(
+        status__in=[Status.CLOSED, Status.WITHDRAWN]
+    )
+    found: dict[int, Account] = {}
+    if account is not None:
+        found[account.pk] = account
+    elif assignment.unit is not None and assignment.role in UNIT_ROLES:
+        for acc in live.filter(owning_unit__path__startswith=assignment.unit.path):
+            found[acc.pk] = acc
+    listed = live.filter(roster__user=assignment.user, roster__removed_on__isnull=True).select_related(
+        "owning_unit"
+    )
+    for acc in listed.distinct():
+        reached = (
+            assignment.role in CITY_ROLES
+            or acc.pk in found
+            or (assignment.unit is not None and assignment.unit.contains(acc.owning_unit))
+        )
+        if reached:
+            found.setdefault(acc.pk, acc)
+    return [found[pk] for pk in sorted(found)]
+
+
 def do_end_role(actor: Person, assignment: RoleAssignment) -> RoleAssignment:
-    """End a role assignment (kept for history; 人事異動)."""
-    target = role_target(assignment.unit, account_of(assignment))
+    """End a role assignment (kept for history; 人事異動), and let the rosters follow.
+
+    安芸高田市7(7) 「人事異動等に伴う公式アカウントの放置を防ぐため」: the person
+    leaves the operator roster of every account the role reached and where no
+    other role of theirs still reaches it, and the roster duty is raised for
+    each account whose people changed, in the same transaction.
+    """
+    account = account_of(assignment)
+    target = role_target(assignment.unit, account)
     require(
         org_access.can_assign_role(actor, assignment.municipality, assignment.role, target),
         "この役割を終了する権限がありません",
@@ -165,6 +205,16 @@ def do_end_role(actor: Person, assignment: RoleAssignment) -> RoleAssignment:
         locked.ended_at = timezone.now()
         locked.save(update_fields=["ended_at"])
         record_event(actor, "org.role.end", locked, before, snapshot(locked, ["ended_at"]))
+        org_access.forget_roles(locked.user)
+        affected = _affected_accounts(locked, account)
+        leaving = [
+            acc
+            for acc in affected
+            if not assignments_reaching(locked.user, acc, [Role.OPERATOR, Role.SECTION_HEAD])
+        ]
+        removed = take_off_rosters(actor, locked.user, leaving)
+        for acc in affected:
+            raise_roster_duty(acc, locked, [e.name for e in removed if e.account_id == acc.pk])
     org_access.forget_roles(locked.user)
     return locked
 

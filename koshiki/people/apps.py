@@ -14,4 +14,5 @@ class PeopleConfig(AppConfig):
         "org.person.create": "職員の登録",
         "org.role.assign": "役割の付与",
         "org.role.end": "役割の終了",
+        "org.transfer.apply": "人事異動の一括処理",
     }

@@ -12,4 +12,6 @@ urlpatterns = [
     path("people/add/", views.person_create, name="person_create"),
     path("roles/add/", views.role_assign, name="role_assign"),
     path("roles/<int:pk>/end/", views.role_end, name="role_end"),
+    path("transfers/", views.transfers, name="transfers"),
+    path("transfers/template.csv", views.transfers_template, name="transfers_template"),
 ]

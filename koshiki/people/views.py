@@ -16,6 +16,7 @@ from koshiki.org import access as org_access
 from koshiki.org.models import RoleAssignment
 from koshiki.people.actions import do_assign_role, do_create_person, do_create_unit, do_end_role
 from koshiki.people.forms import PersonForm, RoleForm, UnitForm
+from koshiki.people.transfers import HEADER, do_personnel_change, read_csv, template_csv
 from koshiki.registry import access as registry_access
 from koshiki.registry.access import role_target
 from koshiki.ui.outcome import act_and_redirect
@@ -170,3 +171,58 @@ def person_create(request: HttpRequest) -> HttpResponse:
         return f"職員「{person.last_name} {person.first_name}」を追加しました。"
 
     return _form_post(request, "person_form", form, run)
+
+
+@login_required
+def transfers(request: HttpRequest) -> HttpResponse:
+    """人事異動: upload the CSV, preview every row's outcome, then apply all rows at once (or none)."""
+    municipality = org_access.municipality_of(request.user)
+    require(
+        municipality is not None and org_access.can_manage_units(request.user, municipality),
+        "人事異動の一括処理ができるのは所管課です",
+    )
+    result = None
+    csv_text = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is not None:
+            data: bytes | str = upload.read(1_000_000)
+        else:
+            data = request.POST.get("csv_text", "")
+        parsed = read_csv(data)
+        csv_text = (
+            ""
+            if parsed.error
+            else "\n".join(
+                ",".join([r.op, r.username, r.role, r.unit, r.account, r.company]) for r in parsed.rows
+            )
+        )
+        apply = request.POST.get("apply") == "1"
+        result = do_personnel_change(request.user, municipality, parsed, apply=apply)
+        if result.applied:
+            messages.success(
+                request,
+                f"人事異動を反映しました（{len(result.rows)}行）。名簿の確認は職務の暦に表示されます。",
+            )
+            return redirect("org:overview")
+        if apply and not result.ok:
+            messages.error(request, "誤りのある行があるため、何も反映していません。")
+    return render(
+        request,
+        "org/transfers.html",
+        {
+            "result": result,
+            "csv_text": ",".join(HEADER) + "\n" + csv_text if csv_text else "",
+            "header": ",".join(HEADER),
+        },
+    )
+
+
+@login_required
+def transfers_template(request: HttpRequest) -> HttpResponse:
+    require(org_access.can_view_org(request.user), "組織と役割を閲覧できるのは所管課・所属長・監査担当です")
+    response = HttpResponse(
+        ("\ufeff" + template_csv()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="jinji-ido.csv"'
+    return response

@@ -128,6 +128,34 @@ def can_approve_device(user: Any, account: Account, procedures: Procedures) -> b
     return bool(assignments_reaching(user, account, procedures.device_approver_roles))
 
 
+def people_holding(account: Account, roles: Iterable[str]) -> list[Any]:
+    """The active people who hold one of ``roles`` for ``account`` (whom to tell that a step waits).
+
+    The reverse of ``assignments_reaching``: city-wide holders, holders for a unit
+    at or above the owning unit, and holders for the account itself (operator:
+    or its contractor / designated manager). Two queries.
+    """
+    wanted = set(roles)
+    if Role.OPERATOR in wanted:
+        wanted |= _OPERATOR_LIKE
+    for_this = set(AccountRole.objects.filter(account=account).values_list("assignment_id", flat=True))
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(municipality_id=account.municipality_id, role__in=sorted(wanted), user__is_active=True)
+        .select_related("user", "unit")
+        .order_by("user_id")
+    )
+    out: dict[int, Any] = {}
+    for ra in rows:
+        if (
+            ra.role in CITY_ROLES
+            or (ra.for_account and ra.pk in for_this)
+            or (not ra.for_account and ra.unit_id is not None and ra.unit.contains(account.owning_unit))
+        ):
+            out.setdefault(ra.user_id, ra.user)
+    return list(out.values())
+
+
 def role_target(unit: OrgUnit | None, account: Account | None) -> OrgUnit | None:
     """The unit a role assignment lands on: the account's owning unit, else the unit itself."""
     return account.owning_unit if account is not None else unit

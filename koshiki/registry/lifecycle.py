@@ -4,7 +4,10 @@
 
 - ``[office]``: the governance office (``name``, ``short_name``, ``head_title``,
   ``list_name``: what the public list of accounts is called);
-- ``[committee]`` (optional): the review committee's ``name``;
+- ``[committee]`` (optional): the review committee's ``name`` and ``quorum``
+  (``"half"``: 半数以上の出席, ``"majority"``: 過半数, or a number of members);
+  a step that ``requires = ["committee_decision"]`` runs only from a meeting's
+  decision taken with that quorum (``koshiki.committees``);
 - ``[documents.<id>]``: the forms (``number`` 「様式1」, ``name``);
 - ``[questions.<id>]``: questions a step must have answered (``text``,
   ``clause``), e.g. 狛江市4(2)ア(ア)-(ウ);
@@ -77,7 +80,11 @@ PRECONDITIONS: dict[str, str] = {
     "roster": "運用者名簿に1名以上登録されていること",
     "devices_approved": "利用端末が登録され、すべて承認されていること",
     "mfa": "多要素認証が設定されていること",
+    "committee_decision": "委員会の会議で定足数を満たして行った議決",
 }
+# Preconditions an app above the registry checks (``registry.hooks``); refused when none is installed.
+EXTERNAL_PRECONDITIONS = frozenset({"committee_decision"})
+QUORUM_WORDS = {"half": "委員の半数以上の出席", "majority": "委員の過半数の出席"}
 
 # What a step does besides moving the state.
 EFFECTS: dict[str, str] = {
@@ -108,6 +115,8 @@ _TOP_KEYS = {
     # Post procedures (approval chain, scopes, corrections, campaigns): read and
     # validated by koshiki.posts.procedures, not here.
     "posts",
+    # The duty calendar's city choices (daily checks): read by koshiki.duties.definitions.
+    "duties",
 }
 _STEP_KEYS = {
     "id",
@@ -217,6 +226,7 @@ class Procedures:
     policy_fields: tuple[str, ...]
     policy_required: tuple[str, ...]
     policy_text: Mapping[str, str] = field(default_factory=dict)
+    committee_quorum: str | int = "half"
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:
@@ -378,6 +388,16 @@ def parse_procedures(data: Mapping[str, Any], *, profile_id: str, source: Any) -
     )
     committee_t = c.table(data, "committee", "committee", required=False)
     committee_name = c.text(committee_t, "name", "committee.name") if committee_t else ""
+    unknown = sorted(set(committee_t) - {"name", "quorum"})
+    if unknown:
+        raise c.fail(f"committee.{unknown[0]}", "不明な項目です（使える項目: name, quorum）")
+    quorum = committee_t.get("quorum", "half")
+    if not (
+        quorum in QUORUM_WORDS or (isinstance(quorum, int) and not isinstance(quorum, bool) and quorum >= 1)
+    ):
+        raise c.fail(
+            "committee.quorum", "half（半数以上）、majority（過半数）か1以上の人数で指定してください"
+        )
 
     documents: dict[str, Document] = {}
     for doc_id, spec in c.table(data, "documents", "documents").items():
@@ -423,6 +443,11 @@ def parse_procedures(data: Mapping[str, Any], *, profile_id: str, source: Any) -
     for i, sid in enumerate(ids):
         if sid in ids[:i]:
             raise c.fail(f"lifecycle.steps[{i}].id", f"手順 id「{sid}」が重複しています")
+    for i, s in enumerate(steps):
+        if "committee_decision" in s.requires and not committee_t:
+            raise c.fail(
+                f"lifecycle.steps[{i}].requires", "委員会の議決を求める手順には [committee] が必要です"
+            )
 
     # Every state a step starts from must be reachable from the initial state.
     reachable = {initial}
@@ -512,6 +537,7 @@ def parse_procedures(data: Mapping[str, Any], *, profile_id: str, source: Any) -
         policy_fields=fields,
         policy_required=required,
         policy_text=policy_text,
+        committee_quorum=quorum,
     )
 
 

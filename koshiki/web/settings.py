@@ -79,12 +79,15 @@ INSTALLED_APPS = [
     "koshiki.ui",
     "koshiki.org",
     "koshiki.audit",
+    "koshiki.notify",
     "koshiki.registry",
     "koshiki.posts",
     "koshiki.campaigns",
     "koshiki.api",
     "koshiki.directory",
     "koshiki.people",
+    "koshiki.duties",
+    "koshiki.committees",
     "koshiki.home",
     "koshiki.web",
 ]
@@ -186,6 +189,25 @@ CONTENT_SECURITY_POLICY = (
 # bodies get the Japanese 400 page before any view reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# Mail (notifications): any SMTP host, e.g. the city's LGWAN relay. Without EMAIL_HOST the
+# console backend prints mails to the server log (the demo). koshiki.notify sends after commit
+# and retries from the outbox, so a slow or broken relay never blocks an action for long.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = 10
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "").strip() or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "koshiki@localhost")
+# The address mails link to (「次のページで確認してください」).
+KOSHIKI_BASE_URL = os.environ.get("KOSHIKI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,9 @@ urlpatterns = [
     path("posts/", include("koshiki.campaigns.urls")),
     path("org/", include("koshiki.people.urls")),
     path("audit/", include("koshiki.audit.urls")),
+    path("inbox/", include("koshiki.notify.urls")),
+    path("duties/", include("koshiki.duties.urls")),
+    path("committees/", include("koshiki.committees.urls")),
     # JSON API for other tools (token-authenticated) and the token page.
     path("api/", include("koshiki.api.urls")),
     # Public pages for citizens (no login): official-account list, open data, verify API.

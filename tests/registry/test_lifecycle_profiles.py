@@ -16,7 +16,7 @@ from koshiki.registry.lifecycle import load_procedures
 from koshiki.registry.models import Account, Device
 from koshiki.registry.states import Status
 from koshiki.workdays import is_business_day
-from tests.personas import account_in, make_city, new_account, step_kwargs
+from tests.personas import account_in, committee_decides, make_city, new_account, step_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,11 @@ def test_komae_submission_records_the_existing_account_criteria_and_the_committe
     assert acc.application.answers["submit"] == answers
     with pytest.raises(PermissionDenied):
         actions.do_approve(acc, actor=city.people["office"])
-    acc = actions.do_approve(acc, actor=city.people["member"])
+    # 4(2)ウ: the committee approves as a body; one member alone cannot.
+    with pytest.raises(ActionError, match="定足数を満たして議決"):
+        actions.do_approve(acc, actor=city.people["member"])
+    committee_decides(city, acc)
+    acc = Account.objects.get(pk=acc.pk)
     assert acc.status == Status.APPROVED and not acc.application.waived
 
 
@@ -240,7 +244,10 @@ def test_akitakata_goes_through_consultation_and_the_committee():
         actions.do_approve(acc, actor=city.people["head"])
     with pytest.raises(PermissionDenied):
         actions.do_approve(acc, actor=city.people["office"])
-    acc = actions.do_approve(acc, actor=city.people["member"])
+    with pytest.raises(ActionError, match="定足数を満たして議決"):
+        actions.do_approve(acc, actor=city.people["member"])
+    committee_decides(city, acc)
+    acc = Account.objects.get(pk=acc.pk)
     assert acc.status == Status.APPROVED
     with pytest.raises(ActionError, match="幹部会等"):
         actions.do_record_acquisition(acc, actor=city.people["operator"])

@@ -40,8 +40,11 @@ from koshiki.audit.events import record_event
 from koshiki.audit.models import AuditEvent
 from koshiki.campaigns import actions as campaign_actions
 from koshiki.campaigns.states import PosterKind
+from koshiki.committees.models import Meeting
+from koshiki.duties.models import DutyTask
 from koshiki.home.login import LOCK_FAILURES
 from koshiki.home.models import LoginFailure
+from koshiki.notify.models import Notification
 from koshiki.org.models import RoleAssignment
 from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role, do_create_unit
@@ -81,7 +84,15 @@ PUBLIC = {
     "static",
 }
 # A signed-in person's own session and credentials: open to every role, the auditor included.
-SELF_SERVICE = {"password_change", "api:token_create", "api:token_revoke"}
+SELF_SERVICE = {
+    "password_change",
+    "api:token_create",
+    "api:token_revoke",
+    "notify:inbox",
+    "notify:open",
+    "notify:read_all",
+    "notify:settings",
+}
 # A POST here changes governed records: refused to read-only roles and to outsiders.
 STATE_CHANGING = {
     "registry:application_new",
@@ -119,6 +130,14 @@ STATE_CHANGING = {
     "org:person_create",
     "org:role_assign",
     "org:role_end",
+    "org:transfers",
+    "duties:complete",
+    "duties:settings",
+    "committees:list",
+    "committees:attendance",
+    "committees:vote",
+    "committees:decide",
+    "committees:close",
 }
 # Pages that only show (a POST to them changes nothing; check_live is a POST for its body size).
 READ_ONLY = {
@@ -141,6 +160,10 @@ READ_ONLY = {
     "audit:list",
     "audit:export",
     "api:tokens",
+    "org:transfers_template",
+    "duties:calendar",
+    "committees:meeting",
+    "committees:minutes",
 }
 
 
@@ -219,6 +242,26 @@ def build_world() -> dict[str, Any]:
     submission = campaign_actions.do_submit_campaign_draft(token, GOOD_PR, "旅するミカ")
     api_token = do_create_api_token(operator, "ブラウザ拡張").token
     elsewhere = make_city("komae", name="よその市")
+    # Set-up rows (not state changes under test): a duty of unit a's account and a committee meeting.
+    task = DutyTask.objects.create(
+        municipality=city.municipality,
+        fiscal_year=2026,
+        duty="roster_update",
+        key=f"roster_update:test:{account.pk}",
+        account=account,
+        title="名簿の確認",
+        role=Role.SECTION_HEAD,
+        due_on=timezone.localdate(),
+        created_on=timezone.localdate(),
+    )
+    meeting = Meeting.objects.create(
+        municipality=city.municipality,
+        title="第1回 委員会",
+        held_on=timezone.localdate(),
+        member_count=2,
+        quorum_required=1,
+        opened_by=people["office"],
+    )
     return {
         "city": city,
         "people": {**people, "elsewhere_office": elsewhere.people["office"]},
@@ -234,6 +277,9 @@ def build_world() -> dict[str, Any]:
         "submission": submission,
         "role": RoleAssignment.objects.get(user=operator, role=Role.OPERATOR),
         "api_token": api_token,
+        "task": task,
+        "meeting": meeting,
+        "notification": Notification.objects.filter(recipient=head).first(),
     }
 
 
@@ -254,6 +300,10 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         "api:token_revoke": lambda: {"pk": w["api_token"].pk},
         "directory:policy": lambda: {"pk": account.pk},
         "static": lambda: {"path": "koshiki.css"},
+        "duties:complete": lambda: {"pk": w["task"].pk},
+        "notify:open": lambda: {"pk": w["notification"].pk},
+        "committees:vote": lambda: {"pk": w["meeting"].pk, "account_pk": account.pk},
+        "committees:decide": lambda: {"pk": w["meeting"].pk, "account_pk": account.pk},
     }
     if name in by_name:
         return by_name[name]()
@@ -272,6 +322,8 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         return {"pk": w["submission"].pk}
     if name.startswith("posts:"):
         return {"pk": w["draft"].pk}
+    if name.startswith("committees:"):
+        return {"pk": w["meeting"].pk}
     return {}
 
 

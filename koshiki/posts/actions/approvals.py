@@ -28,6 +28,7 @@ from koshiki.posts.models import (
     finding_key,
     finding_where,
 )
+from koshiki.posts.notices import approvers_told, author_told_approved, author_told_returned
 from koshiki.posts.states import (
     Decision,
     DraftStatus,
@@ -155,6 +156,10 @@ def do_approve(
             },
             details={"role": role, "comment": decision.comment, "waivers": waived},
         )
+        if d.status == DraftStatus.APPROVED:
+            author_told_approved(actor, d)
+        else:
+            approvers_told(actor, d, run)
     return decision
 
 
@@ -192,4 +197,5 @@ def do_return(
             {"status": d.status, "run": run.pk, "revision": run.revision.number},
             details={"role": role, "comment": comment},
         )
+        author_told_returned(actor, d, comment)
     return decision

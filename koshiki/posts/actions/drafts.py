@@ -33,6 +33,7 @@ from koshiki.posts.models import (
     Draft,
     Revision,
 )
+from koshiki.posts.notices import approvers_told, draft_settled
 from koshiki.posts.states import (
     EDITABLE,
     SUBMITTABLE,
@@ -161,6 +162,7 @@ def do_submit(actor: Person, draft: Draft) -> ApprovalRun:
                 "warnings": len(revision.warnings),
             },
         )
+        approvers_told(actor, d, run)
     return run
 
 
@@ -182,6 +184,7 @@ def do_recall_submission(actor: Person, draft: Draft) -> Draft:
             {"status": DraftStatus.SUBMITTED},
             {"status": d.status, "run": run.pk},
         )
+        draft_settled(d)
     return d
 
 
@@ -205,4 +208,5 @@ def do_withdraw_draft(actor: Person, draft: Draft, reason: str = "") -> Draft:
             {"status": d.status},
             details={"reason": (reason or "").strip()},
         )
+        draft_settled(d)
     return d

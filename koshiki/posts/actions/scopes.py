@@ -32,6 +32,7 @@ from koshiki.posts.models import (
     Revision,
     SecondCheck,
 )
+from koshiki.posts.notices import draft_settled, section_head_told_report
 from koshiki.posts.states import (
     SUBMITTABLE,
     SecondCheckResult,
@@ -236,6 +237,7 @@ def do_post_under_scope(
                 "due_at": report.due_at,
             },
         )
+        section_head_told_report(actor, report)
     return report
 
 
@@ -260,4 +262,5 @@ def do_confirm_report(actor: Person, report: PostHocReport, comment: str = "") -
             {"confirmed": True},
             details={"draft": r.draft_id, "comment": r.comment, "was_overdue": overdue},
         )
+        draft_settled(r.draft)
     return r

@@ -42,6 +42,7 @@ from koshiki.registry.actions.records import (
     do_update_account,
     do_update_security,
     initial_policy_values,
+    take_off_rosters,
 )
 from koshiki.registry.actions.steps import (
     KIND_ACTIONS,
@@ -106,4 +107,5 @@ __all__ = [
     "initial_policy_values",
     "policy_missing_fields",
     "procedures_for",
+    "take_off_rosters",
 ]

@@ -27,7 +27,9 @@ from koshiki.registry.actions.common import (
     _require_view,
     procedures_for,
 )
-from koshiki.registry.lifecycle import KINDS, PRECONDITIONS, Procedures, Step
+from koshiki.registry.actions.notices import notify_after_step
+from koshiki.registry.hooks import requirement_problem
+from koshiki.registry.lifecycle import EXTERNAL_PRECONDITIONS, KINDS, PRECONDITIONS, Procedures, Step
 from koshiki.registry.models import Account, Application, StepRecord
 from koshiki.registry.states import (
     POLICY_FIELDS,
@@ -101,7 +103,11 @@ def _check_requires(step: Step, acc: Account, procedures: Procedures) -> None:
         return ActionError(f"「{step.label}」の前に、{PRECONDITIONS[key]}が必要です{detail}")
 
     for key in step.requires:
-        if key == "policy":
+        if key in EXTERNAL_PRECONDITIONS:
+            problem = requirement_problem(key, acc, step)
+            if problem:
+                raise ActionError(problem)
+        elif key == "policy":
             missing = policy_missing_fields(acc, procedures)
             if acc.current_policy_id is None:
                 raise fail(key)
@@ -259,6 +265,7 @@ def _run_step(
                 **extra,
             },
         )
+        notify_after_step(actor, acc, step, procedures, application, reasons)
     return acc
 
 

@@ -227,6 +227,34 @@ def do_remove_roster_entry(actor: Person, entry: RosterEntry) -> RosterEntry:
     return locked
 
 
+def take_off_rosters(actor: Person | None, user: Person, accounts: list[Account]) -> list[RosterEntry]:
+    """Remove ``user`` from the operator rosters of ``accounts`` (rows stay, dated), one event per entry.
+
+    Not an action on its own: ``people.actions.do_end_role`` calls it inside
+    its transaction, after its own permission check (ending the role is what
+    takes the person off the roster). Locks each account first.
+    """
+    removed: list[RosterEntry] = []
+    for account in accounts:
+        acc = Account.objects.select_for_update(of=("self",)).get(pk=account.pk)
+        entries = RosterEntry.objects.select_for_update().filter(
+            account=acc, user=user, removed_on__isnull=True
+        )
+        for entry in entries:
+            entry.removed_on = timezone.localdate()
+            entry.save(update_fields=["removed_on"])
+            record_event(
+                actor,
+                "account.roster.remove",
+                acc,
+                {"roster": snapshot(entry, ["name", "duty"])},
+                {},
+                details={"reason": "役割の終了（人事異動）"},
+            )
+            removed.append(entry)
+    return removed
+
+
 def do_register_device(
     actor: Person, account: Account | int, *, name: str, ownership: str, asset_number: str = ""
 ) -> Device:

@@ -2,9 +2,12 @@
 
 Creates several departments, one person in every role, and accounts in every
 state of the kyoto lifecycle, each driven there through the real actions (so
-the audit trail holds their history). Idempotent: a second run changes
-nothing and prints the logins again. All of it is fictional; the password is
-for the demo only.
+the audit trail holds their history). A second, small town (さくら市, on
+the komae profile) has a committee with an application waiting for its
+meeting. The duty calendar is run once for today, so 「職務の暦」 and
+「対応待ち」 have content; mails of the set-up are marked unsent. Idempotent: a
+second run changes nothing and prints the logins again. All of it is
+fictional; the password is for the demo only.
 """
 
 from __future__ import annotations
@@ -17,15 +20,31 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.duties.models import DutySettings
+from koshiki.duties.runner import run as run_duties
 from koshiki.fiscal import fiscal_year_start
+from koshiki.notify.models import MailStatus, OutboxMail
 from koshiki.org.models import Municipality, OrgUnit
 from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role, do_create_municipality, do_create_unit
 from koshiki.registry import actions
 from koshiki.registry.models import Account, Device, RosterEntry
+from koshiki.workdays import is_business_day
 
 CITY = "みなと市"
 PROFILE = "kyoto"
+TOWN = "さくら市"  # the committee demo (komae profile: 行政情報化推進委員会)
+TOWN_PROFILE = "komae"
+# (username, family name, given name, role, unit name or None)
+TOWN_PEOPLE: list[tuple[str, str, str, str, str | None]] = [
+    ("sakura.tanto", "岡田", "結衣", Role.OPERATOR, "子育て支援課"),
+    ("sakura.kacho", "石川", "隆", Role.SECTION_HEAD, "子育て支援課"),
+    ("sakura.jimu", "前田", "晴美", Role.GOVERNANCE_OFFICE, None),
+    ("sakura.iincho", "藤田", "正人", Role.COMMITTEE_CHAIR, None),
+    ("sakura.iin1", "小川", "直子", Role.COMMITTEE_MEMBER, None),
+    ("sakura.iin2", "後藤", "健一", Role.COMMITTEE_MEMBER, None),
+    ("sakura.iin3", "長谷川", "聡", Role.COMMITTEE_MEMBER, None),
+]
 DEMO_PASSWORD = "demo-pass-2025"  # demo only: printed on purpose, never use for real accounts
 
 # (username, family name, given name, role, unit name or None, account key or None, company)
@@ -308,6 +327,20 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self._create()
+                self._create_town()
+                DutySettings.objects.create(
+                    municipality=Municipality.objects.get(name=CITY), record_daily_checks=True
+                )
+                # The previous business day's run too: the calendar shows daily checks left undone.
+                before = timezone.localdate() - timedelta(days=1)
+                while not is_business_day(before):
+                    before -= timedelta(days=1)
+                run_duties(before, send=False)
+                run_duties(timezone.localdate(), send=False)
+                # The set-up's own mails go nowhere: the demo starts with an empty outbox.
+                OutboxMail.objects.filter(status=MailStatus.PENDING).update(
+                    status=MailStatus.FAILED, last_error="デモデータの作成時のため送信していません"
+                )
             self.stdout.write(f"デモデータ「{CITY}」（{PROFILE} プロファイル）を作成しました。")
         self._print_logins()
 
@@ -366,6 +399,9 @@ class Command(BaseCommand):
                 "genre": genre,
                 **details,
             }
+            if key == "kanko_instagram":
+                # A campaign account whose 運用終了日 has passed: the duty calendar asks to close it.
+                values["period_end"] = today - timedelta(days=5)
             account = actions.do_create_application(op, units[unit_name], values)
             created[key] = account
             actions.do_add_roster_entry(
@@ -373,6 +409,7 @@ class Command(BaseCommand):
                 name=f"{op.last_name} {op.first_name}",
                 duty=RosterEntry.Duty.POSTER,
                 affiliation=unit_name,
+                user=op,
                 actor=op,
             )
             actions.do_add_roster_entry(
@@ -380,6 +417,7 @@ class Command(BaseCommand):
                 name=f"{head.last_name} {head.first_name}",
                 duty=RosterEntry.Duty.MANAGER,
                 affiliation=unit_name,
+                user=head,
                 actor=op,
             )
             device = actions.do_register_device(
@@ -434,6 +472,67 @@ class Command(BaseCommand):
                     actor=None,
                 )
 
+    def _create_town(self) -> None:
+        """さくら市: 子育て支援課's plan for a new account, submitted and waiting for the committee."""
+        User = get_user_model()
+        town = do_create_municipality(None, TOWN, TOWN_PROFILE, "https://www.city.sakura.example.jp/")
+        dept = do_create_unit(None, town, "福祉部", "department", bootstrap=True)
+        section = do_create_unit(None, town, "子育て支援課", "section", dept, bootstrap=True)
+        users: dict[str, Any] = {}
+        for username, family, given, role, unit in TOWN_PEOPLE:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "last_name": family,
+                    "first_name": given,
+                    "email": f"{username}@city.sakura.example.jp",
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            users[username] = user
+            do_assign_role(
+                user, role, municipality=town, unit=section if unit else None, bootstrap=True, actor=None
+            )
+        op, head = users["sakura.tanto"], users["sakura.kacho"]
+        account = actions.do_create_application(
+            op,
+            section,
+            {
+                "platform": "instagram",
+                "display_name": "さくら市子育て応援",
+                "handle": "sakura_kosodate",
+                "purpose": "子育て世帯に、健診・手当・イベントの情報を届ける。",
+                "audience": "市内の子育て世帯",
+                "content": "健診・予防接種の案内、手当の申請期限、子育てイベント",
+                "responsible_title": "子育て支援課長",
+                "reply_policy": "none",
+                "genre": "health",
+                "registration_email": "kosodate@city.sakura.example.jp",
+                "contact": "さくら市子育て支援課 電話 000-000-0000",
+                "period_start": fiscal_year_start(timezone.localdate()),
+            },
+        )
+        actions.do_add_roster_entry(
+            account, name=f"{op.last_name} {op.first_name}", duty=RosterEntry.Duty.POSTER, user=op, actor=op
+        )
+        procedures = actions.procedures_for(account)
+        step = procedures.step("submit")
+        actions.do_step(
+            account,
+            "submit",
+            actor=head,
+            documents=[d.id for d in step.documents],
+            answers={
+                "existing_a": "市公式Instagramは観光・イベント中心で、子育て情報は埋もれてしまう。",
+                "existing_b": "健診・手当の期限など、軽微でない情報を継続して発信する。",
+                "existing_c": "週2回程度で、市公式アカウントの発信を妨げない。",
+                "tone": "親しみやすく、ただし期限や金額は正確に書く。",
+                "approval_rule": "イベント告知は決裁不要、手当・健診の案内は課長決裁。",
+            },
+        )
+
     def _print_logins(self) -> None:
         User = get_user_model()
         self.stdout.write("")
@@ -450,6 +549,11 @@ class Command(BaseCommand):
                 else "市全体"
             )
             self.stdout.write(f"  {username:<16} {family} {given:<6} {Role(role).label}（{scope}）")
+        for username, family, given, role, unit in TOWN_PEOPLE:
+            if User.objects.filter(username=username).exists():
+                self.stdout.write(
+                    f"  {username:<16} {family} {given:<6} {Role(role).label}（{TOWN}・{unit or '市全体'}）"
+                )
         self.stdout.write("")
         self.stdout.write(
             "http://127.0.0.1:8000/ でログインしてください。公開一覧: http://127.0.0.1:8000/public/accounts/"
