@@ -81,3 +81,11 @@ def client_for():  # noqa: ANN201
         return client
 
     return make
+
+
+@pytest.fixture
+def mail_settings(settings):  # noqa: ANN001, ANN201
+    """Mails kept in memory and links built on the test city's address (duties, notify, rosters)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.KOSHIKI_BASE_URL = "https://koshiki.city.test.lg.jp"
+    return settings

@@ -338,3 +338,10 @@ def account_in(city: City, state: str, unit: str = "a", **overrides: Any) -> Acc
     """A new account driven through the profile's steps to ``state``."""
     account = new_account(city, unit, **overrides)
     return advance(city, account, path_to(city, state), unit)
+
+
+def give_mail_addresses() -> None:
+    """Every test person gets an address at the city's domain (the builders leave it empty)."""
+    for user in get_user_model().objects.all():
+        user.email = f"{user.username}@city.test.lg.jp"
+        user.save(update_fields=["email"])

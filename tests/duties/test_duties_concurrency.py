@@ -18,11 +18,10 @@ from koshiki.duties.models import DutyTask
 from koshiki.duties.runner import run
 from koshiki.notify.models import MailStatus, Notification, OutboxMail
 from koshiki.registry.models import Account
-from tests.web.factories import account_in, make_city
-
-from .conftest import give_mail_addresses
+from tests.personas import account_in, give_mail_addresses, make_city
 
 pytestmark = [
+    pytest.mark.usefixtures("mail_settings"),
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs PostgreSQL (real concurrent transactions)"

@@ -17,11 +17,9 @@ from koshiki.people.actions import do_assign_role, do_end_role
 from koshiki.people.transfers import do_personnel_change, read_csv
 from koshiki.registry import actions
 from koshiki.registry.models import RosterEntry
-from tests.web.factories import account_in, make_city, make_user
+from tests.personas import account_in, give_mail_addresses, make_city, make_user
 
-from .conftest import give_mail_addresses
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_settings")]
 
 
 def _rostered(city, account, key="operator"):

@@ -21,9 +21,9 @@ from koshiki.people.actions import do_assign_role
 from koshiki.registry import actions
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
-from tests.web.factories import account_in, make_city, make_user
+from tests.personas import account_in, make_city, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_settings")]
 
 
 def _committee_of_four(city):

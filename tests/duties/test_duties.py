@@ -20,11 +20,9 @@ from koshiki.errors import ActionError
 from koshiki.notify.models import Notification, OutboxMail
 from koshiki.registry import actions
 from koshiki.registry.models import Account
-from tests.web.factories import account_in, make_city
+from tests.personas import account_in, give_mail_addresses, make_city
 
-from .conftest import give_mail_addresses
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_settings")]
 
 
 def _kawasaki_with_old_password():

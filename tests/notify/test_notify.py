@@ -22,12 +22,16 @@ from koshiki.notify.models import Delivery, MailStatus, Notification, OutboxMail
 from koshiki.notify.service import deliver, queue_digests
 from koshiki.posts import actions as post_actions
 from koshiki.registry import actions
-from tests.web.factories import committee_decides, make_city, new_account, path_to, step_kwargs
-from tests.web.posts.conftest import build_city
+from tests.personas import (
+    committee_decides,
+    give_mail_addresses,
+    make_city,
+    new_account,
+    path_to,
+    step_kwargs,
+)
 
-from .conftest import give_mail_addresses
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_settings")]
 
 POST = "【お知らせ】11月3日（月・祝）に市民文化祭を開催します。詳しくは市ホームページをご覧ください。"
 
@@ -37,16 +41,16 @@ def _to(address_part: str) -> list[str]:
 
 
 def test_post_submission_approval_and_return_tell_the_next_person(django_capture_on_commit_callbacks):
-    city = build_city("kyoto")
+    city = make_city("kyoto", posting_accounts=True)
     give_mail_addresses()
     draft = post_actions.do_create_draft(city.operator, city.account, POST)
     with django_capture_on_commit_callbacks(execute=True):
         post_actions.do_submit(city.operator, draft)
     # 京都市4(1)イ(ウ)a: the section heads above the account are asked; never the author.
-    assert any("承認を依頼されました" in s for s in _to("kyoto-tanaka"))
-    assert any("承認を依頼されました" in s for s in _to("kyoto-suzuki"))
-    assert not _to("kyoto-yamada")
-    message = next(m for m in mail.outbox if "kyoto-tanaka" in m.to[0])
+    assert any("承認を依頼されました" in s for s in _to("kyo_head@"))
+    assert any("承認を依頼されました" in s for s in _to("kyo_bureau_head@"))
+    assert not _to("kyo_operator@")
+    message = next(m for m in mail.outbox if "kyo_head@" in m.to[0])
     assert message.body.startswith("田中 一郎 様")
     assert f"https://koshiki.city.test.lg.jp/posts/{draft.pk}/approval/" in message.body
     assert "市民文化祭" not in message.body and "市民文化祭" not in message.subject  # never the post's text
@@ -55,18 +59,18 @@ def test_post_submission_approval_and_return_tell_the_next_person(django_capture
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         post_actions.do_return(city.head, draft, "日付の曜日を確認してください。")
-    assert _to("kyoto-yamada") == [f"[Koshiki] 投稿案 #{draft.pk}（京都市広報）が差し戻されました"]
+    assert _to("kyo_operator@") == [f"[Koshiki] 投稿案 #{draft.pk}（京都市広報）が差し戻されました"]
 
     post_actions.do_edit_draft(city.operator, draft, POST + "（再掲）")
     post_actions.do_submit(city.operator, draft)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         post_actions.do_approve(city.head, draft)
-    assert any("承認されました" in s for s in _to("kyoto-yamada"))
+    assert any("承認されました" in s for s in _to("kyo_operator@"))
 
 
 def test_a_third_partys_draft_asks_the_city_for_its_precheck(django_capture_on_commit_callbacks):
-    city = build_city("kyoto")
+    city = make_city("kyoto", posting_accounts=True)
     give_mail_addresses()
     _, token = campaign_actions.do_create_campaign(
         city.operator,
@@ -81,7 +85,7 @@ def test_a_third_partys_draft_asks_the_city_for_its_precheck(django_capture_on_c
         submission = campaign_actions.do_submit_campaign_draft(
             token, "#PR #京都市 紅葉の永観堂へ🍁", "旅するミカ"
         )
-    subjects = _to("kyoto-tanaka")
+    subjects = _to("kyo_head@")
     assert subjects == [
         "[Koshiki] 「秋の京都観光プロモーション」に第三者から投稿案が届きました（提出1）。事前確認してください"
     ]
@@ -111,10 +115,10 @@ def test_application_steps_tell_the_office_the_committee_and_on_return_the_appli
 
 
 def test_a_failed_send_never_blocks_the_action_and_is_retried(django_capture_on_commit_callbacks, settings):
-    city = build_city("kyoto")
+    city = make_city("kyoto", posting_accounts=True)
     give_mail_addresses()
     draft = post_actions.do_create_draft(city.operator, city.account, POST)
-    settings.EMAIL_BACKEND = "tests.web.duties.broken_mail.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.notify.broken_mail.BrokenBackend"
     with django_capture_on_commit_callbacks(execute=True):
         post_actions.do_submit(city.operator, draft)  # no exception: the action stands
     draft.refresh_from_db()
@@ -136,19 +140,19 @@ def test_a_failed_send_never_blocks_the_action_and_is_retried(django_capture_on_
 
 
 def test_digest_people_get_one_mail_a_day_and_read_marks_are_their_own(django_capture_on_commit_callbacks):
-    city = build_city("kyoto")
+    city = make_city("kyoto", posting_accounts=True)
     give_mail_addresses()
     do_set_delivery(city.head, Delivery.DIGEST)
     draft = post_actions.do_create_draft(city.operator, city.account, POST)
     with django_capture_on_commit_callbacks(execute=True):
         post_actions.do_submit(city.operator, draft)
-    assert not _to("kyoto-tanaka")  # no immediate mail
+    assert not _to("kyo_head@")  # no immediate mail
     assert Notification.objects.filter(recipient=city.head).exists()  # but in the inbox
     today = timezone.localdate()
     assert queue_digests(today) == 1
     assert queue_digests(today) == 0  # once a day
     deliver()
-    digest = [m for m in mail.outbox if "kyoto-tanaka" in m.to[0]]
+    digest = [m for m in mail.outbox if "kyo_head@" in m.to[0]]
     assert len(digest) == 1 and "対応待ち 1件" in digest[0].subject
     n = Notification.objects.get(recipient=city.head)
     with pytest.raises(PermissionDenied):
@@ -157,7 +161,7 @@ def test_digest_people_get_one_mail_a_day_and_read_marks_are_their_own(django_ca
 
 
 def test_inbox_page_shows_unread_and_opens_the_page(django_capture_on_commit_callbacks):
-    city = build_city("kyoto")
+    city = make_city("kyoto", posting_accounts=True)
     draft = post_actions.do_create_draft(city.operator, city.account, POST)
     post_actions.do_submit(city.operator, draft)
     client = Client()
@@ -177,7 +181,7 @@ def test_inbox_page_shows_unread_and_opens_the_page(django_capture_on_commit_cal
 
 
 def test_a_later_step_settles_the_earlier_notifications_so_the_inbox_shows_what_still_waits():
-    city = build_city("kyoto")
+    city = make_city("kyoto", posting_accounts=True)
     draft = post_actions.do_create_draft(city.operator, city.account, POST)
     post_actions.do_submit(city.operator, draft)
     assert Notification.objects.unread().filter(recipient=city.bureau_head).count() == 1
@@ -188,7 +192,7 @@ def test_a_later_step_settles_the_earlier_notifications_so_the_inbox_shows_what_
 
 
 def test_the_precheck_result_appears_on_the_third_partys_campaign_page():
-    city = build_city("kyoto")
+    city = make_city("kyoto", posting_accounts=True)
     _, token = campaign_actions.do_create_campaign(
         city.operator,
         city.account,
