@@ -57,6 +57,12 @@ ACTION_LABELS: dict[str, str] = {
     "posts.campaign.precheck": "第三者の投稿案の事前確認",
     "posts.campaign.publish": "第三者の投稿の記録",
     "posts.campaign.recheck": "第三者の投稿の再確認",
+    # attachments (images and videos on drafts)
+    "posts.media.attach": "画像・動画の添付",
+    "posts.media.detach": "画像・動画の取り外し",
+    "posts.media.describe": "画像・動画の代替テキスト等の変更",
+    "posts.media.clean": "画像・動画の位置情報などの削除",
+    "posts.media.record": "画像・動画の権利・同意の記録",
     # api
     "api.token.create": "APIトークンの発行",
     "api.token.revoke": "APIトークンの失効",

@@ -154,8 +154,17 @@ def _new_revision(
     alts: list[str],
     urls: list[str],
     findings: list[dict[str, Any]],
+    media: list[Any] | None = None,
 ) -> Revision:
+    """Insert revision ``number``; its files are ``media`` (``attachments.media.Spec``), or the
+    current revision's when None, checked with the media rules and covered by the hash."""
+    from koshiki.attachments import media as attached
+
     profile_id = _profile_id(draft.account)
+    specs = attached.specs_of(draft.current_revision) if media is None else media
+    digest = attached.media_digest(draft.account.municipality, specs)
+    if specs:
+        findings = findings + attached.media_findings(profile_id, draft.account.municipality, specs)
     revision = Revision(
         draft=draft,
         number=number,
@@ -164,14 +173,21 @@ def _new_revision(
         links=urls,
         author=author,
         created_at=timezone.now(),
-        sha256=content_hash(text, alts, urls),
+        sha256=content_hash(text, alts, urls, digest),
         text_sha256=text_hash(text),
         profile_id=profile_id,
         checker_version=checker_version(profile_id),
         findings=findings,
     )
     revision.save(force_insert=True)
+    attached.attach(revision, specs)
     return revision
+
+
+def _media_digest_of(draft: Draft, revision: Revision) -> list[dict[str, Any]]:
+    from koshiki.attachments import media as attached
+
+    return attached.media_digest(draft.account.municipality, attached.specs_of(revision))
 
 
 def _revision_summary(revision: Revision) -> dict[str, Any]:
@@ -352,7 +368,9 @@ def do_edit_draft(
                 )
             raise ActionError(f"「{d.get_status_display()}」の投稿案は編集できません")
         current = d.current_revision
-        same = current is not None and current.sha256 == content_hash(text, alts, urls)
+        same = current is not None and current.sha256 == content_hash(
+            text, alts, urls, _media_digest_of(d, current)
+        )
         if same and current.checker_version == checker_version(_profile_id(d.account)):
             raise ActionError("前の版から変更がありません")
         revision = _new_revision(d, (current.number if current else 0) + 1, actor, text, alts, urls, findings)

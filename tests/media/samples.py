@@ -57,7 +57,9 @@ def exif_with_gps(im: Image.Image, *, orientation: int = 1) -> Image.Exif:
     return exif
 
 
-def jpeg(*, faces: int = 0, gps: bool = True, size: tuple[int, int] = (1600, 1200), orientation: int = 1) -> bytes:
+def jpeg(
+    *, faces: int = 0, gps: bool = True, size: tuple[int, int] = (1600, 1200), orientation: int = 1
+) -> bytes:
     """A JPEG photo, with EXIF GPS unless ``gps=False``."""
     im = scene(size, faces=faces)
     out = io.BytesIO()
