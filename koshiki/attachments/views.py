@@ -70,12 +70,14 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """One attached file of the current revision: facts, findings, alt text, rights and consent."""
     draft = _draft(request, pk)
+    editable = _editable(request, draft)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied("この投稿案は変更できません")
     revision = draft.current_revision
     rows = file_rows(draft, revision)
     if not 0 <= position < len(rows):
         raise Http404("添付ファイルが見つかりません")
     row = rows[position]
-    editable = _editable(request, draft)
     record = row["record"]
     describe = DescribeForm(
         request.POST if request.POST.get("action") == "describe" else None,
@@ -91,8 +93,6 @@ def detail(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied("この投稿案は変更できません")
         action = request.POST.get("action")
         try:
             if action == "describe" and describe.is_valid():

@@ -117,6 +117,8 @@ STATE_CHANGING = {
     "org:person_create",
     "org:role_assign",
     "org:role_end",
+    "attachments:add",
+    "attachments:detail",
 }
 # Pages that only show (a POST to them changes nothing; check_live is a POST for its body size).
 READ_ONLY = {
@@ -139,6 +141,10 @@ READ_ONLY = {
     "audit:list",
     "audit:export",
     "api:tokens",
+    "selfcheck:index",
+    "attachments:preview",
+    "attachments:original",
+    "attachments:consent",
 }
 
 
@@ -255,6 +261,9 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
     }
     if name in by_name:
         return by_name[name]()
+    if name.startswith("attachments:"):
+        extra = {"attachments:add": {}, "attachments:detail": {"position": 0}}
+        return {"pk": w["draft"].pk, **extra.get(name, {"attachment_id": 1})}
     if name.startswith("registry:"):
         return {"pk": account.pk}
     if name in ("posts:account", "posts:new", "posts:scopes"):
