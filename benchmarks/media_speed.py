@@ -31,7 +31,9 @@ def main() -> None:
         "PNG": samples.image("png", faces=2, size=size),
     }
     probe(files["JPEG"], "warm.jpg")  # load OpenCV and the cascade once, as a web worker has
-    print(f"| 12 MP {args.runs} runs | faces found | probe incl. faces p50 / max (ms) | face part p50 (ms) | clean p50 (ms) |")
+    print(
+        f"| 12 MP {args.runs} runs | faces found | probe incl. faces p50 / max (ms) | face part p50 (ms) | clean p50 (ms) |"
+    )
     print("|---|---:|---:|---:|---:|")
     for label, data in files.items():
         totals, faces_ms, cleans = [], [], []

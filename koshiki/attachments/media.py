@@ -169,8 +169,6 @@ def facts_for(spec: Spec, record: MediaRecord | None, today: Any = None) -> Medi
 
 def media_findings(profile_id: str, municipality: Any, specs: Sequence[Spec]) -> list[dict[str, Any]]:
     """Findings of every attached file (media rules, and text rules on its alt text), part ``media:i``."""
-    from koshiki.posts.checking import findings_json
-
     records = records_for(municipality, specs)
     out: list[dict[str, Any]] = []
     for i, spec in enumerate(specs):
@@ -179,6 +177,11 @@ def media_findings(profile_id: str, municipality: Any, specs: Sequence[Spec]) ->
         if spec.alt_text:
             out += findings_json(check(spec.alt_text, profile_id, {"author_kind": "official"}), part)
     return out
+
+
+def findings_json(findings: Iterable[Any], part: str) -> list[dict[str, Any]]:
+    """Findings as the JSON a revision stores, each with its ``part`` (as ``posts.checking`` does)."""
+    return [{**f.as_dict(), "part": part} for f in findings]
 
 
 def media_digest(municipality: Any, specs: Sequence[Spec]) -> list[dict[str, Any]]:

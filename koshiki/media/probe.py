@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from koshiki.checker.subjects import MediaFacts
 from koshiki.media import boxes
 
 # id -> (kind, MIME type, label shown to users)
@@ -131,10 +132,8 @@ class Probe:
         """Anything the cleaner would remove: location or identifying metadata."""
         return bool(self.location_tags or self.metadata_tags)
 
-    def facts(self, **recorded: Any) -> Any:
+    def facts(self, **recorded: Any) -> MediaFacts:
         """The checker's ``MediaFacts`` for this file, with what people recorded (rights, consent, alt text)."""
-        from koshiki.checker.subjects import MediaFacts
-
         return MediaFacts(
             kind=self.kind,
             name=self.name,

@@ -1,8 +1,8 @@
-"""URLs of the posts pages (staff, login required) and the third party's submission page (token)."""
+"""URLs of the posts pages (staff, login required) (campaigns: ``koshiki.campaigns.urls``)."""
 
 from django.urls import path
 
-from koshiki.posts import views
+from koshiki.posts import media_views, views
 
 app_name = "posts"
 
@@ -18,22 +18,16 @@ urlpatterns = [
     path("<int:pk>/recall/", views.recall, name="recall"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/approval/", views.approval, name="approval"),
+    # Images and videos of a draft; files go out only through these views (access-checked).
+    path("<int:pk>/media/add/", media_views.add, name="media_add"),
+    path("<int:pk>/media/<int:position>/", media_views.detail, name="media"),
+    path("<int:pk>/files/<int:attachment_id>/preview.jpg", media_views.preview_file, name="media_preview"),
+    path("<int:pk>/files/<int:attachment_id>/original", media_views.original_file, name="media_original"),
+    path("<int:pk>/files/<int:attachment_id>/consent", media_views.consent_document, name="media_consent"),
     path("<int:pk>/second-check/", views.second_check, name="second_check"),
     path("<int:pk>/scope-post/", views.scope_post, name="scope_post"),
     path("<int:pk>/publication/", views.publication, name="publication"),
     path("<int:pk>/correction/", views.correction, name="correction"),
     path("reports/", views.reports, name="reports"),
     path("reports/<int:pk>/confirm/", views.report_confirm, name="report_confirm"),
-    path("campaigns/", views.campaigns, name="campaigns"),
-    path("campaigns/new/", views.campaign_new, name="campaign_new"),
-    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
-    path("campaigns/<int:pk>/instruction.docx", views.campaign_instruction, name="campaign_instruction"),
-    path("campaigns/<int:pk>/link/", views.campaign_link, name="campaign_link"),
-    path("campaigns/<int:pk>/close/", views.campaign_close, name="campaign_close"),
-    path("campaigns/submissions/<int:pk>/precheck/", views.precheck, name="precheck"),
-    path(
-        "campaigns/submissions/<int:pk>/publication/", views.campaign_publication, name="campaign_publication"
-    ),
-    # The third party's page: no login; the token in the link is the credential.
-    path("submit/<str:token>/", views.third_party, name="third_party"),
 ]

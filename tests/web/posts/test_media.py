@@ -14,11 +14,11 @@ import pytest
 from django.core.files.storage import storages
 from django.utils import timezone
 
-from koshiki.attachments import actions as media_actions
 from koshiki.attachments.models import Attachment, MediaFile, MediaRecord
 from koshiki.audit.models import AuditEvent
 from koshiki.errors import ActionError
 from koshiki.posts import actions
+from koshiki.posts.actions import media as media_actions
 from koshiki.posts.models import finding_key
 from koshiki.posts.states import DraftStatus
 from tests.media import samples

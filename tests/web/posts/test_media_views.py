@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from koshiki.attachments import actions as media_actions
 from koshiki.posts import actions
+from koshiki.posts.actions import media as media_actions
 from tests.media import samples
 from tests.web.posts.conftest import build_city
 from tests.web.posts.test_media import TEXT, media_storage  # noqa: F401  (autouse storage fixture)
@@ -24,22 +24,22 @@ def test_upload_preview_and_clean_through_the_pages(kyoto):
     draft = actions.do_create_draft(kyoto.operator, kyoto.account, TEXT)
     client = login(kyoto.operator)
     upload = SimpleUploadedFile("IMG_0412.jpg", samples.jpeg(), content_type="image/jpeg")
-    response = client.post(reverse("attachments:add", args=[draft.pk]), {"files": [upload]})
+    response = client.post(reverse("posts:media_add", args=[draft.pk]), {"files": [upload]})
     assert response.status_code == 302
     page = client.get(reverse("posts:draft", args=[draft.pk])).content.decode()
     assert "位置情報あり" in page and "EXIF GPSLatitude" in page and "北緯35.0116" in page
     draft.refresh_from_db()
     att = draft.current_revision.attachments.get()
-    preview = client.get(reverse("attachments:preview", args=[draft.pk, att.pk]))
+    preview = client.get(reverse("posts:media_preview", args=[draft.pk, att.pk]))
     assert preview.status_code == 200 and preview["Content-Type"] == "image/jpeg"
     assert "no-store" in preview["Cache-Control"]
     assert b"".join(preview.streaming_content)[:3] == b"\xff\xd8\xff"
 
-    detail = client.get(reverse("attachments:detail", args=[draft.pk, 0])).content.decode()
+    detail = client.get(reverse("posts:media", args=[draft.pk, 0])).content.decode()
     assert "位置情報などを削除" in detail
-    cleaned = client.post(reverse("attachments:detail", args=[draft.pk, 0]), {"action": "clean"})
+    cleaned = client.post(reverse("posts:media", args=[draft.pk, 0]), {"action": "clean"})
     assert cleaned.status_code == 302
-    page = client.get(reverse("attachments:detail", args=[draft.pk, 0])).content.decode()
+    page = client.get(reverse("posts:media", args=[draft.pk, 0])).content.decode()
     assert "位置情報などを削除済み" in page
 
 
@@ -47,7 +47,7 @@ def test_files_are_not_visible_outside_the_draft(kyoto):
     draft = actions.do_create_draft(kyoto.operator, kyoto.account, TEXT)
     rev = media_actions.do_attach_media(kyoto.operator, draft, [("IMG_0412.jpg", samples.jpeg())])
     att = rev.attachments.get()
-    url = reverse("attachments:original", args=[draft.pk, att.pk])
+    url = reverse("posts:media_original", args=[draft.pk, att.pk])
     assert Client().get(url).status_code == 302  # to the login page
     other_city = build_city("komae")
     assert login(other_city.operator).get(url).status_code == 404
@@ -58,7 +58,7 @@ def test_a_wrong_upload_gives_a_japanese_message(kyoto):
     draft = actions.do_create_draft(kyoto.operator, kyoto.account, TEXT)
     client = login(kyoto.operator)
     upload = SimpleUploadedFile("IMG_0001.HEIC", samples.image("heic"), content_type="image/heic")
-    response = client.post(reverse("attachments:add", args=[draft.pk]), {"files": [upload]}, follow=True)
+    response = client.post(reverse("posts:media_add", args=[draft.pk]), {"files": [upload]}, follow=True)
     assert "X（旧Twitter）には HEIC のファイル「IMG_0001.HEIC」を投稿できません" in response.content.decode()
 
 
@@ -79,4 +79,4 @@ def test_the_approval_page_shows_each_file_with_findings_record_and_a_waiver_fie
 
 @pytest.mark.django_db
 def test_media_pages_need_login(client):
-    assert client.get(reverse("attachments:detail", args=[1, 0])).status_code == 302
+    assert client.get(reverse("posts:media", args=[1, 0])).status_code == 302
