@@ -24,7 +24,7 @@ from koshiki.attachments.models import Attachment, MediaFile, MediaRecord
 from koshiki.checker.engine import check, check_media
 from koshiki.checker.subjects import MediaFacts
 from koshiki.errors import ActionError
-from koshiki.media import MediaError, Probe, preview, probe
+from koshiki.media import MediaError, Probe, clean, preview, probe
 
 STORAGE_ALIAS = "koshiki_media"
 _EXT = {
@@ -116,6 +116,31 @@ def store(data: bytes, found: Probe, actor: Any, *, cleaned_from: MediaFile | No
         removed_tags=list(removed),
         created_by=actor,
     )
+
+
+def unsaved_file(found: Probe) -> MediaFile:
+    """A ``MediaFile`` for a probe that is not stored (a check that keeps nothing)."""
+    return MediaFile(
+        sha256=found.sha256, format=found.format, kind=found.kind, mime=found.mime, size=found.size,
+        width=found.width, height=found.height, duration=found.duration,
+        location_tags=list(found.location_tags), location_text=found.location_text,
+        metadata_tags=list(found.metadata_tags), faces=found.faces,
+    )  # fmt: skip
+
+
+def prepare_upload(data: bytes, name: str, *, strip: bool) -> tuple[str, bytes, Probe, tuple[str, ...]]:
+    """(name, bytes, probe, removed tags) of an upload, cleaned first when ``strip`` and it has metadata.
+
+    ``ActionError`` (Japanese) when the file cannot be read or cleaned.
+    """
+    found = read_upload(data, name)
+    if not (strip and found.has_metadata):
+        return name, data, found, ()
+    try:
+        cleaned = clean(data, name)
+    except MediaError as exc:
+        raise ActionError(f"「{name}」: {exc}") from exc
+    return cleaned.name, cleaned.data, read_upload(cleaned.data, cleaned.name), cleaned.removed
 
 
 def read_bytes(file: MediaFile) -> bytes:

@@ -82,7 +82,8 @@ class MediaFile(models.Model):
 
     @property
     def metadata_removed(self) -> bool:
-        return self.cleaned_from_id is not None
+        """Written by Koshiki's cleaner (from a stored original, or on a third party's upload)."""
+        return self.cleaned_from_id is not None or bool(self.removed_tags)
 
     @property
     def has_metadata(self) -> bool:

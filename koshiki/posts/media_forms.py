@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from koshiki.attachments.models import RIGHTS_LABELS, Consent
@@ -11,10 +13,24 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field: cleans to a list (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class UploadForm(forms.Form):
     """Several files at once (the input carries ``multiple``)."""
 
-    files = forms.FileField(
+    files = MultipleFileField(
         label="画像・動画ファイル（JPEG・PNG・WebP・HEIC・GIF・MP4・MOV）",
         widget=MultipleFileInput(attrs={"multiple": True, "accept": "image/*,video/mp4,video/quicktime"}),
         required=False,

@@ -147,6 +147,7 @@ READ_ONLY = {
     "posts:media_preview",
     "posts:media_original",
     "posts:media_consent",
+    "campaigns:file",
 }
 
 
@@ -279,6 +280,8 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         return {"pk": w["campaign"].pk}
     if name in ("campaigns:precheck", "campaigns:publication"):
         return {"pk": w["submission"].pk}
+    if name == "campaigns:file":
+        return {"pk": w["submission"].pk, "file_id": 1}
     if name.startswith("posts:"):
         return {"pk": w["draft"].pk}
     return {}
