@@ -6,6 +6,7 @@ import hashlib
 import io
 import subprocess
 import sys
+import time
 
 import pytest
 from PIL import Image
@@ -132,11 +133,18 @@ def test_faces_in_a_video_frame():
     assert probe(samples.video("mp4"), "scenery.mp4").faces == 0
 
 
-def test_face_detection_stays_under_200_ms_per_12_megapixel_jpeg():
+def test_reading_a_12_megapixel_jpeg_with_faces_costs_under_200_ms_of_cpu():
+    """Issue 11.2: ≤ 200 ms per 12 MP photo. Measured as this process's CPU time (all its threads),
+    which other programs on a shared machine do not inflate; wall time is in benchmarks/media_speed.py."""
     data = samples.jpeg(faces=2, size=(4000, 3000))
     probe(data)  # loads OpenCV and the cascade, as a web worker has at start
-    best = min(probe(data).face_ms for _ in range(5))
-    assert best <= 200, f"{best:.0f} ms"
+    costs = []
+    for _ in range(5):
+        began = time.process_time()
+        found = probe(data)
+        costs.append((time.process_time() - began) * 1000)
+    assert found.faces >= 1
+    assert min(costs) <= 200, f"{min(costs):.0f} ms"
 
 
 def test_facts_carry_location_to_the_rules_with_each_profiles_clause():
