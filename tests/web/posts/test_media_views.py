@@ -80,3 +80,17 @@ def test_the_approval_page_shows_each_file_with_findings_record_and_a_waiver_fie
 @pytest.mark.django_db
 def test_media_pages_need_login(client):
     assert client.get(reverse("posts:media", args=[1, 0])).status_code == 302
+
+
+def test_the_approval_page_says_when_files_changed_since_the_last_decision(kyoto):
+    draft = actions.do_create_draft(kyoto.operator, kyoto.account, TEXT)
+    media_actions.do_attach_media(kyoto.operator, draft, [("a.png", samples.image("png", gps=False))])
+    actions.do_submit(kyoto.operator, draft)
+    actions.do_return(kyoto.head, draft, "写真を差し替えてください")
+    media_actions.do_detach_media(kyoto.operator, draft, 0)
+    media_actions.do_attach_media(
+        kyoto.operator, draft, [("b.png", samples.image("png", gps=False, size=(640, 480)))]
+    )
+    actions.do_submit(kyoto.operator, draft)
+    page = login(kyoto.head).get(reverse("posts:approval", args=[draft.pk])).content.decode()
+    assert "添付の画像・動画が変更されています" in page and "b.png" in page
