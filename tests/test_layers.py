@@ -4,7 +4,7 @@ Read from the import statements themselves (``ast``), so a deferred import
 inside a function or under ``TYPE_CHECKING`` counts like any other. The
 floors, from the ground up:
 
-- ground: the checker (no Django at all) and the helpers every app may use:
+- ground: the checker (no Django at all) and the helpers every app may use: ``actors``,
   ``errors``, ``fiscal``, ``workdays``, ``ui`` (view helpers, form fields,
   template tags, base templates);
 - ``org``: municipalities, units, role assignments and role resolution;
@@ -33,7 +33,7 @@ import koshiki
 ROOT = Path(koshiki.__file__).parent
 
 FLOORS: list[set[str]] = [
-    {"checker", "media", "errors", "fiscal", "workdays", "ui"},
+    {"checker", "media", "actors", "errors", "fiscal", "workdays", "ui"},
     {"org"},
     {"audit"},
     {"registry"},

@@ -94,7 +94,7 @@ def make_city(profile: str = "kyoto", name: str | None = None) -> City:
     ]
     for key, role, unit in specs:
         user = make_user(f"{prefix}_{key}", family=key)
-        do_assign_role(None, user, role, municipality=municipality, unit=unit, bootstrap=True)
+        do_assign_role(user, role, municipality=municipality, unit=unit, bootstrap=True, actor=None)
         city.people[key] = user
     city.people["nobody"] = make_user(f"{prefix}_nobody", family="nobody")
     city.people["contractor"] = make_user(f"{prefix}_contractor", family="contractor")
@@ -132,7 +132,7 @@ def new_account(city: City, unit: str = "a", **overrides: Any) -> Account:
     account = actions.do_create_application(
         operator, city.units[unit], application_details(city, **overrides)
     )
-    actions.do_add_roster_entry(operator, account, name="試験 花子", duty=RosterEntry.Duty.POSTER)
+    actions.do_add_roster_entry(account, name="試験 花子", duty=RosterEntry.Duty.POSTER, actor=operator)
     device = actions.do_register_device(
         operator, account, name="貸与タブレット", ownership=Device.Ownership.CITY
     )
@@ -142,10 +142,10 @@ def new_account(city: City, unit: str = "a", **overrides: Any) -> Account:
     actions.do_update_security(operator, account, {"mfa_enabled": True})
     if PolicyKind.INTERNAL_RULE in procedures.policy_kinds:
         actions.do_revise_policy(
-            operator,
             account,
             values={"body": "担当者2名で運用し、投稿は所属長の承認を得る。"},
             kind=PolicyKind.INTERNAL_RULE,
+            actor=operator,
         )
     return Account.objects.get(pk=account.pk)
 
@@ -202,7 +202,9 @@ def main_account(city: City) -> Account:
 
 def advance(city: City, account: Account, steps: list[Step], unit: str = "a") -> Account:
     for step in steps:
-        actions.do_step(city.person_for(step, unit), account, step.id, **step_kwargs(city, step, account))
+        actions.do_step(
+            account, step.id, actor=city.person_for(step, unit), **step_kwargs(city, step, account)
+        )
     return Account.objects.get(pk=account.pk)
 
 

@@ -72,7 +72,7 @@ def test_two_section_heads_approving_at_once_exactly_one_wins(monkeypatch):
 
     def approve(head):
         return lambda: actions.do_approve(
-            head, account.pk, step_id="section_approve", documents=["unblock_request"]
+            account.pk, step_id="section_approve", documents=["unblock_request"], actor=head
         )
 
     results = _race(approve(city.people["head"]), approve(city.people["head2"]))

@@ -125,11 +125,11 @@ def test_choice_lists_never_offer_another_municipalitys_staff(city, client_for):
     assert response.status_code == 200 and "正しく選択してください" in response.content.decode()
     with pytest.raises(ActionError, match="別の自治体の職員"):
         do_assign_role(
-            city.people["office"],
             stranger,
             Role.OPERATOR,
             municipality=city.municipality,
             unit=city.units["a"],
+            actor=city.people["office"],
         )
     assert not RoleAssignment.objects.filter(user=stranger, municipality=city.municipality).exists()
 

@@ -200,13 +200,13 @@ def build_world() -> dict[str, Any]:
     account = account_in(city, "listed")
     other = account_in(city, "listed", unit="b")
     do_assign_role(
-        None,
         people["contractor"],
         Role.CONTRACTOR,
         municipality=city.municipality,
         account=other,
         company="株式会社よそ",
         bootstrap=True,
+        actor=None,
     )
     app = registry.do_link_app(operator, account, name="予約投稿ツール", purpose="予約投稿")
     posts.do_set_scopes(head, account, ["facts"])
@@ -511,7 +511,7 @@ def _xss_world() -> dict[str, Any]:
         reply_policy_text=PAYLOAD,
     )
     registry.do_add_roster_entry(
-        operator, account, name=PAYLOAD, duty=RosterEntry.Duty.POSTER, affiliation=PAYLOAD
+        account, name=PAYLOAD, duty=RosterEntry.Duty.POSTER, affiliation=PAYLOAD, actor=operator
     )
     registry.do_register_device(
         operator, account, name=PAYLOAD, ownership=Device.Ownership.CITY, asset_number=PAYLOAD
@@ -541,13 +541,13 @@ def _xss_world() -> dict[str, Any]:
     campaign_actions.do_precheck_campaign_submission(head, submission, accept=False, comment=PAYLOAD)
     do_create_api_token(operator, PAYLOAD)
     do_assign_role(
-        None,
         people["contractor"],
         Role.CONTRACTOR,
         municipality=city.municipality,
         account=account,
         company=PAYLOAD,
         bootstrap=True,
+        actor=None,
     )
     return {
         "city": city,

@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.attachments import media as m
 from koshiki.attachments.models import RIGHTS_LABELS, Consent, MediaFile, MediaRecord
 from koshiki.audit.events import record_event
@@ -60,7 +61,7 @@ def platform_problems(draft: Draft, specs: Sequence[m.Spec]) -> list[str]:
 
 
 def _media_revision(
-    actor: Any,
+    actor: Person,
     draft: Draft,
     change: Callable[[list[m.Spec]], list[m.Spec]],
     action: str,
@@ -106,7 +107,7 @@ def _at(specs: list[m.Spec], position: int) -> m.Spec:
     return specs[position]
 
 
-def do_attach_media(actor: Any, draft: Draft, uploads: Sequence[tuple[str, bytes]]) -> Revision:
+def do_attach_media(actor: Person, draft: Draft, uploads: Sequence[tuple[str, bytes]]) -> Revision:
     """Add uploaded files (name, bytes) to the draft as a new revision; platform limits apply."""
     _require_draft(actor, draft.account)
     if not uploads:
@@ -138,7 +139,7 @@ def do_attach_media(actor: Any, draft: Draft, uploads: Sequence[tuple[str, bytes
     )
 
 
-def do_detach_media(actor: Any, draft: Draft, position: int) -> Revision:
+def do_detach_media(actor: Person, draft: Draft, position: int) -> Revision:
     """Remove the file at ``position`` from the draft (a new revision without it)."""
 
     def change(specs: list[m.Spec]) -> list[m.Spec]:
@@ -149,7 +150,7 @@ def do_detach_media(actor: Any, draft: Draft, position: int) -> Revision:
 
 
 def do_describe_media(
-    actor: Any,
+    actor: Person,
     draft: Draft,
     position: int,
     *,
@@ -178,7 +179,7 @@ def do_describe_media(
     )
 
 
-def do_clean_media(actor: Any, draft: Draft, position: int) -> Revision:
+def do_clean_media(actor: Person, draft: Draft, position: int) -> Revision:
     """「位置情報などを削除」: replace the file with a copy without metadata, as a new revision.
 
     The copy has another SHA-256, so the revision needs approval like any
@@ -209,7 +210,7 @@ def do_clean_media(actor: Any, draft: Draft, position: int) -> Revision:
     return _media_revision(actor, draft, change, "posts.media.clean", info)
 
 
-def _copy_record(draft: Draft, from_sha: str, to_sha: str, actor: Any) -> None:
+def _copy_record(draft: Draft, from_sha: str, to_sha: str, actor: Person) -> None:
     city = draft.account.municipality
     source = MediaRecord.objects.filter(municipality=city, sha256=from_sha).first()
     if source is None or MediaRecord.objects.filter(municipality=city, sha256=to_sha).exists():
@@ -222,7 +223,7 @@ def _copy_record(draft: Draft, from_sha: str, to_sha: str, actor: Any) -> None:
 
 
 def do_record_media(
-    actor: Any,
+    actor: Person,
     draft: Draft,
     position: int,
     *,
@@ -297,7 +298,7 @@ def do_record_media(
     return _media_revision(actor, draft, lambda specs: specs, "posts.media.record", info, before_change=write)
 
 
-def _store_document(name: str, data: bytes, actor: Any) -> Any:
+def _store_document(name: str, data: bytes, actor: Person) -> Any:
     """A consent document: PDF, or an image/scan in a supported format; stored by SHA-256 like media."""
     if data.startswith(b"%PDF-"):
         sha = hashlib.sha256(data).hexdigest()
