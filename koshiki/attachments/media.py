@@ -143,6 +143,14 @@ def prepare_upload(data: bytes, name: str, *, strip: bool) -> tuple[str, bytes, 
     return cleaned.name, cleaned.data, read_upload(cleaned.data, cleaned.name), cleaned.removed
 
 
+def read_preview(file: MediaFile) -> bytes | None:
+    """The stored preview JPEG of ``file``, or None when none was made."""
+    if not file.preview_name:
+        return None
+    with storage().open(file.preview_name, "rb") as fh:
+        return fh.read()
+
+
 def read_bytes(file: MediaFile) -> bytes:
     with storage().open(file.storage_name, "rb") as fh:
         return fh.read()

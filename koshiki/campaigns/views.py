@@ -7,6 +7,7 @@ campaign is a 404.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from koshiki.campaigns.forms import (
 from koshiki.campaigns.models import Campaign, CampaignSubmission, SubmissionFile
 from koshiki.campaigns.states import PrecheckStatus
 from koshiki.errors import ActionError
+from koshiki.media import preview
 from koshiki.posts import actions as post_actions
 from koshiki.posts.checking import annotate, clean_parts, counts, marked_parts
 from koshiki.posts.forms import WhenMixin
@@ -287,6 +289,11 @@ def campaign_publication(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _data_uri(jpeg: bytes | None) -> str:
+    """A small preview inlined in the page (the third party has no login to fetch files with)."""
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii") if jpeg else ""
+
+
 def _uploads(request: HttpRequest) -> list[tuple[str, bytes]]:
     """The third party's files as (name, bytes); ``ActionError`` for one over the size cap."""
     out = []
@@ -336,6 +343,7 @@ def third_party(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(None, exc.message)
                 prepared = []
             findings += actions.check_campaign_files(campaign, prepared)
+            context["previews"] = [_data_uri(preview(data)) for _, data, _, _ in prepared]
             context.update(
                 {
                     "check_only": True,
@@ -360,6 +368,10 @@ def third_party(request: HttpRequest, token: str) -> HttpResponse:
             context.update(
                 {
                     "submitted": submission,
+                    "previews": [
+                        _data_uri(attached.read_preview(f.file))
+                        for f in submission.files.select_related("file")
+                    ],
                     "marked": marked_parts(submission.text, [], [], submission.findings),
                     "findings": annotate(submission.findings),
                     "counts": counts(submission.findings),

@@ -28,6 +28,7 @@ def test_third_party_photos_are_cleaned_checked_and_shown_to_the_city(kyoto):
     )
     html = page.content.decode()
     assert page.status_code == 200 and "提出しました" in html
+    assert 'src="data:image/jpeg;base64,' in html  # the poster sees what was sent, cleaned
     assert "media.consent" in html or "同意が記録されていません" in html
     sent = SubmissionFile.objects.select_related("file", "submission").get()
     assert sent.file.location_tags == [] and sent.file.metadata_removed
