@@ -169,3 +169,10 @@ def test_importing_the_checker_leaves_django_unloaded():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("0 "), out.stdout
+
+
+def test_every_app_has_its_own_test_folder():
+    tests = Path(__file__).parent
+    apps = {p.name for p in ROOT.iterdir() if (p / "apps.py").exists() and p.name != "ui"}
+    missing = sorted(app for app in apps if not any((tests / app).glob("test_*.py")))
+    assert not missing, f"no tests/<app>/test_*.py for {missing}"

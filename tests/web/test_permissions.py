@@ -14,7 +14,7 @@ from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.registry.states import Status
-from tests.web.factories import account_in, make_city, new_account
+from tests.personas import account_in, make_city, new_account
 
 ROLES = [
     "operator",

@@ -51,7 +51,7 @@ from koshiki.posts.states import SecondCheckResult
 from koshiki.registry import actions as registry
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.web.logfilters import RedactSecretsFilter
-from tests.web.factories import account_in, make_city, make_user
+from tests.personas import account_in, make_city, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -625,7 +625,7 @@ def test_a_login_error_shows_the_typed_user_name_escaped():
 def test_an_account_url_that_is_not_http_is_refused_by_the_action():
     city = make_city("kyoto", name="URL試験市")
     from koshiki.errors import ActionError
-    from tests.web.factories import application_details
+    from tests.personas import application_details
 
     for url in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>"):
         with pytest.raises(ActionError, match="https://"):

@@ -16,7 +16,7 @@ from koshiki.registry.lifecycle import load_procedures
 from koshiki.registry.models import Account, Device
 from koshiki.registry.states import Status
 from koshiki.workdays import is_business_day
-from tests.web.factories import account_in, make_city, new_account, step_kwargs
+from tests.personas import account_in, make_city, new_account, step_kwargs
 
 pytestmark = pytest.mark.django_db
 

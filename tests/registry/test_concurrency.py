@@ -20,7 +20,7 @@ from koshiki.errors import ActionError
 from koshiki.registry import actions
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
-from tests.web.factories import account_in, make_city, new_account
+from tests.personas import account_in, make_city, new_account
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

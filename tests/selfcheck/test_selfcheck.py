@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from koshiki.checker.profiles import available, load_profile
 from koshiki.selfcheck.private import check_private, private_use
-from tests.web.factories import make_city
+from tests.personas import make_city
 
 POST = (
     "来週の定例で決まる予定の駅前再開発、まだ非公表の素案だけど図書館が入るらしい。"

@@ -25,7 +25,7 @@ from koshiki.registry.models import (
     StepRecord,
 )
 from koshiki.registry.states import PolicyKind, Status
-from tests.web.factories import account_in, application_details, make_city, new_account
+from tests.personas import account_in, application_details, make_city, new_account
 
 
 def _events(action: str) -> int:
@@ -46,7 +46,7 @@ def test_an_application_creates_the_account_its_record_and_policy_version_1(city
     assert policy.version == 1 and policy.kind == PolicyKind.PUBLIC
     assert policy.unit_label == "総務局 広報課"
     # The profile's 注意事項 boilerplate is prefilled with the city's own name.
-    assert "試験市kyoto又は第三者の知的所有権" in policy.notes and "{municipality}" not in policy.notes
+    assert "京都市又は第三者の知的所有権" in policy.notes and "{municipality}" not in policy.notes
     assert policy.reply_policy.startswith("個別の回答は行いません")
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("seq")

@@ -10,9 +10,9 @@ from koshiki.campaigns import actions as campaign_actions
 from koshiki.campaigns.models import SubmissionFile
 from koshiki.errors import ActionError
 from koshiki.posts.models import finding_key
+from tests.campaigns.test_campaigns import GOOD, _campaign
 from tests.media import samples
-from tests.web.posts.test_campaigns import GOOD, _campaign
-from tests.web.posts.test_media import media_storage  # noqa: F401  (autouse storage fixture)
+from tests.posts.test_media import media_storage  # noqa: F401  (autouse storage fixture)
 
 
 def test_third_party_photos_are_cleaned_checked_and_shown_to_the_city(kyoto):

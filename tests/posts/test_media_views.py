@@ -10,8 +10,8 @@ from django.urls import reverse
 from koshiki.posts import actions
 from koshiki.posts.actions import media as media_actions
 from tests.media import samples
-from tests.web.posts.conftest import build_city
-from tests.web.posts.test_media import TEXT, media_storage  # noqa: F401  (autouse storage fixture)
+from tests.personas import make_city
+from tests.posts.test_media import TEXT, media_storage  # noqa: F401  (autouse storage fixture)
 
 
 def login(user) -> Client:
@@ -49,7 +49,7 @@ def test_files_are_not_visible_outside_the_draft(kyoto):
     att = rev.attachments.get()
     url = reverse("posts:media_original", args=[draft.pk, att.pk])
     assert Client().get(url).status_code == 302  # to the login page
-    other_city = build_city("komae")
+    other_city = make_city("komae", posting_accounts=True)
     assert login(other_city.operator).get(url).status_code == 404
     assert login(kyoto.head).get(url).status_code == 200
 
