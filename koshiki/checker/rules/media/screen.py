@@ -3,7 +3,7 @@
 ## 何を検出するか
 パソコンの画面、書類、職員証、ホワイトボードなどが写った画像・動画で、アップロードした
 人がそう記録した（`screen_marked`）もの、または検出器の確信度（`screen_score`）が
-しきい値以上のもの。しきい値は規則のオプション `threshold`（既定 0.8）で変えられます。
+しきい値以上のもの。しきい値はプロファイルで規則の設定 `threshold`（既定 0.8）として変えられます。
 
 公開している文書や市の公開ウェブページが写っているだけで、そう記録したもの
 （`screen_public`）は対象外です。
@@ -32,17 +32,32 @@ from collections.abc import Iterator
 
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
-from koshiki.checker.registry import rule
+from koshiki.checker.registry import Option, rule
 from koshiki.checker.subjects import MediaFacts
 
 DEFAULT_THRESHOLD = 0.8
 
 
-@rule("media.screen", title="写り込んだ画面・書類・職員証", severity="warning", subject="media")
+@rule(
+    "media.screen",
+    title="写り込んだ画面・書類・職員証",
+    severity="warning",
+    subject="media",
+    options=(
+        Option(
+            "threshold",
+            "number",
+            DEFAULT_THRESHOLD,
+            "検出器の確信度（screen_score）がこの値以上なら、記録がなくても指摘する",
+            minimum=0.01,
+            maximum=1,
+        ),
+    ),
+)
 def check(facts: MediaFacts, env: Env) -> Iterator[Hit]:
     if facts.screen_public:
         return
-    threshold = float(env.options.get("threshold", DEFAULT_THRESHOLD))
+    threshold = float(env.options["threshold"])
     detected = facts.screen_score is not None and facts.screen_score >= threshold
     if not (facts.screen_marked or detected):
         return
