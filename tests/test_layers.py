@@ -33,22 +33,24 @@ import koshiki
 ROOT = Path(koshiki.__file__).parent
 
 FLOORS: list[set[str]] = [
-    {"checker", "actors", "errors", "fiscal", "workdays", "ui"},
+    {"checker", "media", "actors", "errors", "fiscal", "workdays", "ui"},
     {"org"},
     {"audit", "notify"},
     {"registry"},
     {
+        "attachments",
         "posts",
         "campaigns",
         "api",
         "directory",
         "people",
+        "selfcheck",
         "comments",
         "incidents",
         "documents",
         "duties",
         "committees",
-    },
+    },  # fmt: skip
     {"home"},
     {"web"},
 ]

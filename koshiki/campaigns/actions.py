@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,13 +22,17 @@ from django.db.models import Max
 from django.utils import timezone
 
 from koshiki.actors import Person
+from koshiki.attachments import media as attached
 from koshiki.audit.events import record_event
 from koshiki.campaigns import access
-from koshiki.campaigns.models import Campaign, CampaignPublication, CampaignSubmission
+from koshiki.campaigns.models import Campaign, CampaignPublication, CampaignSubmission, SubmissionFile
 from koshiki.campaigns.states import CampaignStatus, PosterKind, PrecheckStatus
 from koshiki.checker import load_profile
 from koshiki.errors import ActionError
 from koshiki.fiscal import to_wareki
+from koshiki.media import Probe
+from koshiki.media.limits import limits_for
+from koshiki.media.limits import problems as media_problems
 from koshiki.posts.actions.common import _check_url, _parse_when, _profile_id, post_procedures_for
 from koshiki.posts.checking import (
     campaign_profile,
@@ -43,6 +47,9 @@ from koshiki.posts.notices import prechecker_told, submission_settled
 from koshiki.registry.models import Account
 
 MAX_CAMPAIGN_DAYS = 180
+
+
+MAX_FILES = 10
 
 
 def token_digest(token: str) -> str:
@@ -196,11 +203,47 @@ def check_campaign_text(campaign: Campaign, text: str) -> list[dict[str, Any]]:
     return check_parts(profile, text, paid_third_party=True, author_kind=campaign.poster_kind)
 
 
-def do_submit_campaign_draft(token: str, text: str, submitter_name: str) -> CampaignSubmission:
+def prepare_campaign_files(
+    campaign: Campaign, uploads: Sequence[tuple[str, bytes]], *, strip: bool = True
+) -> list[tuple[str, bytes, Probe, tuple[str, ...]]]:
+    """Read (and, with ``strip``, clean) a third party's files; refuse what breaks the platform's limits."""
+    if len(uploads) > MAX_FILES:
+        raise ActionError(f"一度に提出できるファイルは{MAX_FILES}個までです")
+    prepared = [attached.prepare_upload(data, name[:200] or "無題", strip=strip) for name, data in uploads]
+    account = campaign.account
+    limits = load_profile(_profile_id(account)).param("media_limits")
+    broken = media_problems(
+        limits_for(limits, account.platform), account.platform, [p for _, _, p, _ in prepared]
+    )
+    if broken:
+        raise ActionError("／".join(broken))
+    return prepared
+
+
+def check_campaign_files(
+    campaign: Campaign, prepared: Sequence[tuple[str, bytes, Probe, tuple[str, ...]]]
+) -> list[dict[str, Any]]:
+    """Findings of the files as the city will see them (part ``media:i``); nothing is stored."""
+    specs = [attached.Spec(attached.unsaved_file(p), name) for name, _, p, _ in prepared]
+    return attached.media_findings(_profile_id(campaign.account), campaign.account.municipality, specs)
+
+
+def do_submit_campaign_draft(
+    token: str,
+    text: str,
+    submitter_name: str,
+    files: Sequence[tuple[str, bytes]] = (),
+    *,
+    strip_metadata: bool = True,
+) -> CampaignSubmission:
     """A third party submits a draft through the campaign's link (no login; issue 4.7).
 
-    The draft is checked with ``paid_third_party`` on; the audit event names
-    the submitter as entered, with no user (the link is the credential).
+    The draft is checked with ``paid_third_party`` on; its images and videos
+    (issue 11.4) are read, cleaned of location and camera metadata unless the
+    poster unticks it, held to the platform's limits and checked with the media
+    rules, so the city's pre-check sees them as it sees a draft's files. The
+    audit event names the submitter as entered, with no user (the link is the
+    credential).
     """
     submitter_name = (submitter_name or "").strip()
     if not submitter_name:
@@ -208,6 +251,8 @@ def do_submit_campaign_draft(token: str, text: str, submitter_name: str) -> Camp
     body, _, _ = clean_parts(text, (), ())
     campaign = campaign_for_token(token)
     findings = check_campaign_text(campaign, body)
+    prepared = prepare_campaign_files(campaign, files, strip=strip_metadata)
+    findings += check_campaign_files(campaign, prepared)
     with transaction.atomic():
         c = campaign_for_token(token, lock=True)
         number = (c.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -222,13 +267,22 @@ def do_submit_campaign_draft(token: str, text: str, submitter_name: str) -> Camp
             checker_version=checker_version(_profile_id(c.account)),
             findings=findings,
         )
+        for i, (name, data, found, removed) in enumerate(prepared):
+            stored = attached.store(data, found, None, removed=removed)
+            SubmissionFile.objects.create(submission=submission, position=i, file=stored, name=name)
         record_event(
             None,
             "posts.campaign.submit",
             submission,
             {},
             {"campaign": c.pk, "number": number, "sha256": submission.sha256, "findings": counts(findings)},
-            details={"submitter": submission.submitter_name, "via": "提出リンク"},
+            details={
+                "submitter": submission.submitter_name,
+                "via": "提出リンク",
+                "files": [
+                    {"name": n, "sha256": p.sha256, "metadata_removed": list(r)} for n, _, p, r in prepared
+                ],
+            },
         )
         prechecker_told(submission, post_procedures_for(c.account).approval_chain)
     return submission

@@ -11,6 +11,7 @@ from django.utils import timezone
 from koshiki.campaigns.states import PosterKind
 from koshiki.posts.checking import MAX_TEXT
 from koshiki.posts.forms import TEXT_WIDGET, WhenMixin
+from koshiki.posts.media_forms import MultipleFileField, MultipleFileInput
 from koshiki.ui.forms import WarekiDateField
 
 
@@ -47,6 +48,16 @@ class LinkForm(forms.Form):
 class ThirdPartyForm(forms.Form):
     submitter_name = forms.CharField(label="お名前（会社名・アカウント名）", max_length=200)
     text = forms.CharField(label="投稿する本文", max_length=MAX_TEXT, strip=False, widget=TEXT_WIDGET)
+    files = MultipleFileField(
+        label="投稿する画像・動画（任意。JPEG・PNG・WebP・HEIC・GIF・MP4・MOV）",
+        required=False,
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": "image/*,video/mp4,video/quicktime"}),
+    )
+    strip_metadata = forms.BooleanField(
+        label="提出する前に、撮影場所（GPS）やカメラの情報をファイルから削除する",
+        required=False,
+        initial=True,
+    )
 
 
 class PrecheckForm(forms.Form):

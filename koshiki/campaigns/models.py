@@ -130,3 +130,23 @@ class CampaignPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} の投稿記録"
+
+
+class SubmissionFile(models.Model):
+    """An image or video sent with a third party's submission, checked like a draft's files (issue 11.4)."""
+
+    submission = models.ForeignKey(CampaignSubmission, on_delete=models.PROTECT, related_name="files")
+    position = models.PositiveSmallIntegerField("順番")
+    file = models.ForeignKey("attachments.MediaFile", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("ファイル名", max_length=200)
+
+    class Meta:
+        verbose_name = "提出された画像・動画"
+        verbose_name_plural = "提出された画像・動画"
+        ordering = ["submission", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "position"], name="campaigns_file_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} 添付{self.position + 1}「{self.name}」"

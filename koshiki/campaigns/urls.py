@@ -19,6 +19,9 @@ urlpatterns = [
     path("campaigns/<int:pk>/close/", views.campaign_close, name="close"),
     path("campaigns/submissions/<int:pk>/precheck/", views.precheck, name="precheck"),
     path("campaigns/submissions/<int:pk>/publication/", views.campaign_publication, name="publication"),
+    path(
+        "campaigns/submissions/<int:pk>/files/<int:file_id>/preview.jpg", views.submission_file, name="file"
+    ),
     # The third party's page: no login; the token in the link is the credential.
     path("submit/<str:token>/", views.third_party, name="third_party"),
 ]

@@ -7,19 +7,22 @@ campaign is a 404.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from koshiki.attachments import media as attached
 from koshiki.campaigns import access, actions
 from koshiki.campaigns.documents import DOCX_TYPE, build_instruction
 from koshiki.campaigns.forms import (
@@ -29,9 +32,10 @@ from koshiki.campaigns.forms import (
     PrecheckForm,
     ThirdPartyForm,
 )
-from koshiki.campaigns.models import Campaign, CampaignSubmission
+from koshiki.campaigns.models import Campaign, CampaignSubmission, SubmissionFile
 from koshiki.campaigns.states import PrecheckStatus
 from koshiki.errors import ActionError
+from koshiki.media import preview
 from koshiki.posts import actions as post_actions
 from koshiki.posts.checking import annotate, clean_parts, counts, marked_parts
 from koshiki.posts.forms import WhenMixin
@@ -115,11 +119,24 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     procedures = post_actions.post_procedures_for(campaign.account)
     can_precheck = access.can_precheck(request.user, campaign.account, procedures)
     submissions = []
-    for s in campaign.submissions.select_related("prechecked_by").order_by("-number"):
+    for s in (
+        campaign.submissions.select_related("prechecked_by")
+        .prefetch_related("files__file")
+        .order_by("-number")
+    ):
         pub = getattr(s, "publication", None) if s.precheck_status == PrecheckStatus.ACCEPTED else None
         submissions.append(
             {
                 "submission": s,
+                "files": [
+                    {
+                        "row": f,
+                        "findings": [
+                            x for x in annotate(s.findings) if x.get("part") == f"media:{f.position}"
+                        ],
+                    }
+                    for f in s.files.all()
+                ],
                 "marked": marked_parts(s.text, [], [], s.findings)["text"],
                 "findings": annotate(s.findings),
                 "counts": counts(s.findings),
@@ -217,6 +234,18 @@ def precheck(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def submission_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+    """The preview (JPEG) of a file sent with a submission, to staff who may see the campaign."""
+    submission = _submission(request, pk)
+    sent = get_object_or_404(SubmissionFile.objects.select_related("file"), pk=file_id, submission=submission)
+    if not sent.file.preview_name:
+        raise Http404("縮小画像がありません")
+    response = FileResponse(attached.storage().open(sent.file.preview_name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def campaign_publication(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission(request, pk)
     if not access.can_manage_campaign(request.user, submission.campaign.account):
@@ -260,6 +289,23 @@ def campaign_publication(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _data_uri(jpeg: bytes | None) -> str:
+    """A small preview inlined in the page (the third party has no login to fetch files with)."""
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii") if jpeg else ""
+
+
+def _uploads(request: HttpRequest) -> list[tuple[str, bytes]]:
+    """The third party's files as (name, bytes); ``ActionError`` for one over the size cap."""
+    out = []
+    for f in request.FILES.getlist("files"):
+        if f.size > settings.KOSHIKI_MEDIA_MAX_BYTES:
+            raise ActionError(
+                f"「{f.name}」は大きすぎます（{settings.KOSHIKI_MEDIA_MAX_BYTES // 1024 // 1024}MBまで）"
+            )
+        out.append((f.name, f.read()))
+    return out
+
+
 @never_cache
 def third_party(request: HttpRequest, token: str) -> HttpResponse:
     """The third party's page (no login): the rules, a form to submit a draft, and the checker's findings."""
@@ -270,7 +316,7 @@ def third_party(request: HttpRequest, token: str) -> HttpResponse:
         response["X-Robots-Tag"] = "noindex"
         return response
     procedures = post_actions.post_procedures_for(campaign.account)
-    form = ThirdPartyForm(request.POST or None)
+    form = ThirdPartyForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {
         "campaign": campaign,
         "procedures": procedures,
@@ -291,6 +337,15 @@ def third_party(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             findings = actions.check_campaign_text(campaign, body)
+            try:
+                prepared = actions.prepare_campaign_files(
+                    campaign, _uploads(request), strip=form.cleaned_data["strip_metadata"]
+                )
+            except ActionError as exc:
+                form.add_error(None, exc.message)
+                prepared = []
+            findings += actions.check_campaign_files(campaign, prepared)
+            context["previews"] = [_data_uri(preview(data)) for _, data, _, _ in prepared]
             context.update(
                 {
                     "check_only": True,
@@ -303,7 +358,11 @@ def third_party(request: HttpRequest, token: str) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         try:
             submission = actions.do_submit_campaign_draft(
-                token, form.cleaned_data["text"], form.cleaned_data["submitter_name"]
+                token,
+                form.cleaned_data["text"],
+                form.cleaned_data["submitter_name"],
+                _uploads(request),
+                strip_metadata=form.cleaned_data["strip_metadata"],
             )
         except ActionError as exc:
             form.add_error(None, exc.message)
@@ -311,6 +370,10 @@ def third_party(request: HttpRequest, token: str) -> HttpResponse:
             context.update(
                 {
                     "submitted": submission,
+                    "previews": [
+                        _data_uri(attached.read_preview(f.file))
+                        for f in submission.files.select_related("file")
+                    ],
                     "marked": marked_parts(submission.text, [], [], submission.findings),
                     "findings": annotate(submission.findings),
                     "counts": counts(submission.findings),

@@ -22,6 +22,11 @@ class PostsConfig(AppConfig):
         "posts.scopes.set": "事前承認の範囲の設定",
         "posts.report.confirm": "事後の報告の確認",
         "posts.correction.start": "訂正の開始",
+        "posts.media.attach": "画像・動画の添付",
+        "posts.media.detach": "画像・動画の取り外し",
+        "posts.media.describe": "画像・動画の代替テキスト等の変更",
+        "posts.media.clean": "画像・動画の位置情報などの削除",
+        "posts.media.record": "画像・動画の権利・同意の記録",
     }
     # Related rows each recorded object's ``str()`` reads, loaded with it by audit.labels.
     audit_related = {

@@ -93,13 +93,19 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(canonical_text(text).encode("utf-8")).hexdigest()
 
 
-def content_hash(text: str, alt_texts: Sequence[str], links: Sequence[str]) -> str:
-    """SHA-256 of the canonical JSON of a revision's content."""
-    payload = {
+def content_hash(text: str, alt_texts: Sequence[str], links: Sequence[str], media: Sequence[Any] = ()) -> str:
+    """SHA-256 of the canonical JSON of a revision's content.
+
+    ``media`` (``attachments.media.media_digest``) covers the attached files'
+    hashes, alt texts and records; a revision without files hashes as before.
+    """
+    payload: dict[str, Any] = {
         "text": canonical_text(text),
         "alt_texts": [canonical_text(a) for a in alt_texts],
         "links": [link.strip() for link in links],
     }
+    if media:
+        payload["media"] = list(media)
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

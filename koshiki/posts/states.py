@@ -58,7 +58,7 @@ class CorrectionHandling(TextChoices):
 
 # The parts of a draft the checker reads: the text, each image's alt text, each link.
 PART_TEXT = "text"
-PART_LABELS = {"text": "本文", "alt": "画像の代替テキスト", "link": "リンク"}
+PART_LABELS = {"text": "本文", "alt": "画像の代替テキスト", "link": "リンク", "media": "添付ファイル"}
 
 
 def part_label(part: str) -> str:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koshiki.posts import views
+from koshiki.posts import media_views, views
 
 app_name = "posts"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("<int:pk>/recall/", views.recall, name="recall"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/approval/", views.approval, name="approval"),
+    # Images and videos of a draft; files go out only through these views (access-checked).
+    path("<int:pk>/media/add/", media_views.add, name="media_add"),
+    path("<int:pk>/media/<int:position>/", media_views.detail, name="media"),
+    path("<int:pk>/files/<int:attachment_id>/preview.jpg", media_views.preview_file, name="media_preview"),
+    path("<int:pk>/files/<int:attachment_id>/original", media_views.original_file, name="media_original"),
+    path("<int:pk>/files/<int:attachment_id>/consent", media_views.consent_document, name="media_consent"),
     path("<int:pk>/second-check/", views.second_check, name="second_check"),
     path("<int:pk>/scope-post/", views.scope_post, name="scope_post"),
     path("<int:pk>/publication/", views.publication, name="publication"),

@@ -430,6 +430,10 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "posts/approval.html", context)
 
 
+def _file_list(revision: Revision) -> list[tuple[str, str]]:
+    return list(revision.attachments.order_by("position").values_list("file__sha256", "alt_text"))
+
+
 def _changes_since_last_decision(draft: Draft, run: ApprovalRun) -> dict[str, Any]:
     """What changed since the revision an approver last returned or approved (shown on the approval page)."""
     previous = (
@@ -447,6 +451,7 @@ def _changes_since_last_decision(draft: Draft, run: ApprovalRun) -> dict[str, An
         "previous_run": previous,
         "changes": diff_html(old.text, new.text) if old.text_sha256 != new.text_sha256 else None,
         "other_parts_changed": (old.alt_texts, old.links) != (new.alt_texts, new.links),
+        "files_changed": _file_list(old) != _file_list(new),
     }
 
 

@@ -20,6 +20,7 @@ Nothing here reaches the network: the app runs offline (LGWAN / 三層分離).
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "koshiki.audit",
     "koshiki.notify",
     "koshiki.registry",
+    "koshiki.attachments",
     "koshiki.posts",
     "koshiki.campaigns",
     "koshiki.api",
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "koshiki.people",
     "koshiki.duties",
     "koshiki.committees",
+    "koshiki.selfcheck",
     "koshiki.home",
     "koshiki.web",
 ]
@@ -163,6 +166,27 @@ LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+
+# Images and videos attached to drafts (koshiki.attachments): a storage of their own, never
+# served as static or media files; every byte goes out through a view that checks access.
+# KOSHIKI_MEDIA_STORAGE names another Django storage backend (a city's own file server,
+# an S3-compatible store inside LGWAN); its OPTIONS come from KOSHIKI_MEDIA_STORAGE_OPTIONS (JSON).
+MEDIA_STORAGE_DIR = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "koshiki_media": {
+        "BACKEND": os.environ.get("KOSHIKI_MEDIA_STORAGE") or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": (
+            json.loads(os.environ["KOSHIKI_MEDIA_STORAGE_OPTIONS"])
+            if os.environ.get("KOSHIKI_MEDIA_STORAGE_OPTIONS")
+            else {"location": str(MEDIA_STORAGE_DIR)}
+        ),
+    },
+}
+# Uploads above 2.5 MB spool to a temporary file; no attached file may exceed this size.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+KOSHIKI_MEDIA_MAX_BYTES = int(os.environ.get("KOSHIKI_MEDIA_MAX_MB") or 512) * 1024 * 1024
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

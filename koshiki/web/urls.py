@@ -26,6 +26,8 @@ urlpatterns = [
     path("committees/", include("koshiki.committees.urls")),
     # JSON API for other tools (token-authenticated) and the token page.
     path("api/", include("koshiki.api.urls")),
+    # Any staff member: check a private post before posting it (nothing stored).
+    path("selfcheck/", include("koshiki.selfcheck.urls")),
     # Public pages for citizens (no login): official-account list, open data, verify API.
     path("public/", include("koshiki.directory.urls")),
 ]

@@ -138,6 +138,8 @@ STATE_CHANGING = {
     "committees:vote",
     "committees:decide",
     "committees:close",
+    "posts:media_add",
+    "posts:media",
 }
 # Pages that only show (a POST to them changes nothing; check_live is a POST for its body size).
 READ_ONLY = {
@@ -164,6 +166,11 @@ READ_ONLY = {
     "duties:calendar",
     "committees:meeting",
     "committees:minutes",
+    "selfcheck:index",
+    "posts:media_preview",
+    "posts:media_original",
+    "posts:media_consent",
+    "campaigns:file",
 }
 
 
@@ -307,6 +314,9 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
     }
     if name in by_name:
         return by_name[name]()
+    if name.startswith("posts:media"):
+        extra = {"posts:media_add": {}, "posts:media": {"position": 0}}
+        return {"pk": w["draft"].pk, **extra.get(name, {"attachment_id": 1})}
     if name.startswith("registry:"):
         return {"pk": account.pk}
     if name in ("posts:account", "posts:new", "posts:scopes"):
@@ -320,6 +330,8 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         return {"pk": w["campaign"].pk}
     if name in ("campaigns:precheck", "campaigns:publication"):
         return {"pk": w["submission"].pk}
+    if name == "campaigns:file":
+        return {"pk": w["submission"].pk, "file_id": 1}
     if name.startswith("posts:"):
         return {"pk": w["draft"].pk}
     if name.startswith("committees:"):

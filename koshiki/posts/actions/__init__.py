@@ -12,7 +12,7 @@ deadline, correction handling, campaign rules) is the ``[posts]`` table of the
 profile's procedures (``posts.procedures``); nothing here branches on the city.
 
 The modules: ``drafts`` (create, edit, submit, recall, withdraw), ``approvals``
-(the chain's decisions), ``scopes`` (pre-approved scopes, second check,
+(the chain's decisions), ``media`` (images and videos), ``scopes`` (pre-approved scopes, second check,
 post-hoc report), ``publications`` and ``corrections``; ``common`` holds the
 shared guards. Everything public is re-exported here, so callers keep writing
 ``from koshiki.posts import actions; actions.do_submit(...)``. Paid
@@ -43,6 +43,13 @@ from koshiki.posts.actions.drafts import (
     do_submit,
     do_withdraw_draft,
 )
+from koshiki.posts.actions.media import (
+    do_attach_media,
+    do_clean_media,
+    do_describe_media,
+    do_detach_media,
+    do_record_media,
+)
 from koshiki.posts.actions.publications import (
     do_record_publication,
 )
@@ -59,6 +66,11 @@ __all__ = [
     "check_draft_content",
     "correction_template",
     "do_approve",
+    "do_attach_media",
+    "do_clean_media",
+    "do_describe_media",
+    "do_detach_media",
+    "do_record_media",
     "do_confirm_report",
     "do_create_draft",
     "do_edit_draft",

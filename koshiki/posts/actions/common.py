@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from koshiki.actors import Person
+from koshiki.attachments import media as attached
 from koshiki.errors import ActionError, require
 from koshiki.fiscal import to_wareki
 from koshiki.posts import access
@@ -114,8 +115,18 @@ def _new_revision(
     alts: list[str],
     urls: list[str],
     findings: list[dict[str, Any]],
+    media: list[attached.Spec] | None = None,
 ) -> Revision:
+    """Insert revision ``number``; its files are ``media``, or the current revision's when None.
+
+    The files are checked with the media rules (findings of part ``media:i``)
+    and covered by the content hash, so an approval covers exactly them.
+    """
     profile_id = _profile_id(draft.account)
+    specs = attached.specs_of(draft.current_revision) if media is None else media
+    city = draft.account.municipality
+    if specs:
+        findings = findings + attached.media_findings(profile_id, city, specs)
     revision = Revision(
         draft=draft,
         number=number,
@@ -124,14 +135,20 @@ def _new_revision(
         links=urls,
         author=author,
         created_at=timezone.now(),
-        sha256=content_hash(text, alts, urls),
+        sha256=content_hash(text, alts, urls, attached.media_digest(city, specs)),
         text_sha256=text_hash(text),
         profile_id=profile_id,
         checker_version=checker_version(profile_id),
         findings=findings,
     )
     revision.save(force_insert=True)
+    attached.attach(revision, specs)
     return revision
+
+
+def _media_digest_of(draft: Draft, revision: Revision | None) -> list[dict[str, Any]]:
+    """The media part of ``revision``'s content hash (empty without files)."""
+    return attached.media_digest(draft.account.municipality, attached.specs_of(revision))
 
 
 def _revision_summary(revision: Revision) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from koshiki.errors import ActionError
 from koshiki.posts.actions.approvals import _active_run, _end_run
 from koshiki.posts.actions.common import (
     _lock_draft,
+    _media_digest_of,
     _new_revision,
     _profile_id,
     _refuse_errors,
@@ -99,7 +100,9 @@ def do_edit_draft(
                 )
             raise ActionError(f"「{d.get_status_display()}」の投稿案は編集できません")
         current = d.current_revision
-        same = current is not None and current.sha256 == content_hash(text, alts, urls)
+        same = current is not None and current.sha256 == content_hash(
+            text, alts, urls, _media_digest_of(d, current)
+        )
         if same and current.checker_version == checker_version(_profile_id(d.account)):
             raise ActionError("前の版から変更がありません")
         revision = _new_revision(d, (current.number if current else 0) + 1, actor, text, alts, urls, findings)
