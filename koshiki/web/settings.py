@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "koshiki.directory",
     "koshiki.posts",
     "koshiki.api",
+    "koshiki.documents",
 ]
 
 MIDDLEWARE = [
