@@ -7,6 +7,10 @@ context (``docx_context``). PDF: drawn by reportlab from the same
 License v1.0, ``fonts/LICENSE-IPAexfont.txt``), subset-embedded, so the
 file reads the same on any machine. A city template changes the DOCX only.
 
+Both outputs are deterministic: the same data on the same date gives the
+same bytes, so the SHA-256 recorded when a step files a form matches the
+copy downloaded from the step page before it.
+
 Cost, measured on the reference machine: a DOCX ≈ 30 ms, a PDF ≈ 20 ms
 (the first PDF of a process ≈ 150 ms while the font is parsed once).
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -84,7 +89,19 @@ def render_docx(form: FilledForm, template: Path | None = None) -> bytes:
     doc.render(docx_context(form), autoescape=True)
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _fixed_zip_times(buf.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same .docx with every zip entry dated 1980-01-01, so equal content gives an equal SHA-256."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
 
 
 @lru_cache(maxsize=1)
@@ -182,6 +199,7 @@ def render_pdf(form: FilledForm) -> bytes:
         author=form.values.get("municipality", ""),
         subject=form.name,
         creator="Koshiki",
+        invariant=True,  # no creation time or random id: the same form gives the same SHA-256
     )
     doc.build(story)
     return buf.getvalue()

@@ -596,8 +596,9 @@ def _run_step(
     documents: Iterable[str] = (),
     inputs: Mapping[str, Any] | None = None,
     apply: Callable[[Account, Step, Procedures], dict[str, Any]] | None = None,
+    form_copy: Any = None,
 ) -> Account:
-    """Run one lifecycle step in one transaction: lock, guard state and role, apply, audit."""
+    """Run one lifecycle step in one transaction: lock, guard state and role, apply, file its forms, audit."""
     answers = {k: str(v).strip() for k, v in (answers or {}).items()}
     documents = list(documents)
     inputs = dict(inputs or {})
@@ -622,6 +623,10 @@ def _run_step(
         acc.save()
         if application is not None:
             _update_application(actor, application, step, reasons, answers, documents)
+        # The step's forms as filed (PDF/DOCX from the registry now, plus any signed copy), with SHA-256s.
+        from koshiki.documents.steps import file_step_forms
+
+        extra = {**extra, **file_step_forms(actor, acc, step, form_copy)}
         b, a = _diff(before, snapshot(acc, _TRACKED))
         record_event(
             actor,

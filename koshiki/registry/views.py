@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from koshiki.audit.models import AuditEvent
+from koshiki.documents.steps import upload_from_request
 from koshiki.errors import ActionError
 from koshiki.org import access
 from koshiki.org.models import OrgUnit
@@ -319,7 +320,8 @@ def step_perform(request: HttpRequest, pk: int, step_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.KIND_ACTIONS[step.kind](request.user, account.pk, **form.action_kwargs())
+            copy = upload_from_request(request)
+            actions.KIND_ACTIONS[step.kind](request.user, account.pk, form_copy=copy, **form.action_kwargs())
         except ActionError as exc:
             _fail(request, form, exc)
         else:

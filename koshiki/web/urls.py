@@ -17,6 +17,7 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/", include("koshiki.registry.urls")),
     path("posts/", include("koshiki.posts.urls")),
+    path("documents/", include("koshiki.documents.urls")),
     path("org/", include("koshiki.org.urls")),
     path("audit/", include("koshiki.audit.urls")),
     # JSON API for other tools (token-authenticated) and the token page.
