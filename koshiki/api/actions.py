@@ -1,6 +1,6 @@
 """Issuing and revoking API tokens (each one transaction with its audit event).
 
-A user manages only their own tokens (``org.access.can_manage_api_token``).
+A user manages only their own tokens (``api.access.can_manage_api_token``).
 The audit event names the token by id, name and prefix; neither the secret nor
 its digest ever enters the trail.
 """
@@ -15,11 +15,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.api import access
 from koshiki.api.models import ApiToken
 from koshiki.api.tokens import PREFIX_LENGTH, digest, new_secret
 from koshiki.audit.events import record_event, snapshot
-from koshiki.errors import ActionError
-from koshiki.org import access
+from koshiki.errors import ActionError, require
 
 MAX_ACTIVE_TOKENS = 10
 _AUDIT_FIELDS = ("user", "name", "prefix", "created_at", "expires_at", "revoked_at")
@@ -39,7 +39,7 @@ def do_create_api_token(actor: Any, name: str, expires_at: datetime | None = Non
     Locks the actor's user row so two concurrent requests cannot both pass the
     limit of ``MAX_ACTIVE_TOKENS`` usable tokens.
     """
-    access.require(access.can_manage_api_tokens(actor), "APIトークンを発行するにはログインしてください")
+    require(access.can_manage_api_tokens(actor), "APIトークンを発行するにはログインしてください")
     name = " ".join((name or "").split())
     if not name:
         raise ActionError("トークンの名前（使う道具や用途）を入力してください")
@@ -70,7 +70,7 @@ def do_create_api_token(actor: Any, name: str, expires_at: datetime | None = Non
 
 def do_revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
     """Revoke one of ``actor``'s own tokens; it stops working at once and stays listed."""
-    access.require(access.can_manage_api_token(actor, token), "自分のAPIトークン以外は失効できません")
+    require(access.can_manage_api_token(actor, token), "自分のAPIトークン以外は失効できません")
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().get(pk=token.pk)
         if locked.revoked_at is not None:

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from koshiki.web.forms import WarekiDateField
+from koshiki.ui.forms import WarekiDateField
 
 
 class TokenForm(forms.Form):

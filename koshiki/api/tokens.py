@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from koshiki.api.access import can_manage_api_tokens
 from koshiki.api.models import ApiToken
-from koshiki.org.access import can_manage_api_tokens
 
 TOKEN_PREFIX = "ksk_"
 PREFIX_LENGTH = len(TOKEN_PREFIX) + 8  # shown in lists; 48 of the 256 random bits

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from koshiki.api import access
 from koshiki.api.actions import do_create_api_token, do_revoke_api_token
 from koshiki.api.forms import TokenForm
 from koshiki.api.openapi import ERROR_CODES, MAX_BODY_BYTES, openapi_document
@@ -26,8 +27,8 @@ from koshiki.checker.engine import check as run_check
 from koshiki.checker.findings import report_dict
 from koshiki.checker.profiles import available, load_profile
 from koshiki.errors import ActionError
-from koshiki.org import access
-from koshiki.web.outcome import act_and_redirect
+from koshiki.org import access as org_access
+from koshiki.ui.outcome import act_and_redirect
 
 _REQUEST_KEYS = ("text", "profile", "context")
 
@@ -74,7 +75,7 @@ def check(request: HttpRequest) -> JsonResponse:
         payload = _parse_body(request)
         text, profile_id, context = _parse_payload(payload)
         if profile_id is None:
-            municipality = access.municipality_of(token.user)
+            municipality = org_access.municipality_of(token.user)
             profile_id = municipality.profile_id if municipality is not None else DEFAULT_PROFILE
         profile = load_profile(profile_id)
     except ApiError as exc:

@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from koshiki.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from koshiki.org.access import municipality_of
 
 
 def _jsonable(value: Any) -> Any:
@@ -108,8 +109,6 @@ def municipality_id_of(obj: Any, actor: Any = None) -> int | None:
             break
         obj = getattr(obj, link)
     if actor is not None and getattr(actor, "pk", None):
-        from koshiki.org.access import municipality_of  # org imports this module
-
         municipality = municipality_of(actor)
         return municipality.pk if municipality is not None else None
     return None

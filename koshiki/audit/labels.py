@@ -1,95 +1,60 @@
 """Japanese names for the audit trail: action codes and the objects events point at.
 
-One mapping for every action code the actions record (``record_event(actor, "<code>", ...)``
-in ``koshiki/*/actions.py`` and the login lock in ``koshiki/web/login.py``). The lifecycle
-steps record ``account.<kind>``; their names come from ``registry.lifecycle.KINDS`` so a new
-step kind is named in one place. An unknown code is shown as the code itself.
+Each app names its own codes: its ``AppConfig`` carries ``audit_actions``
+({code: 名称}), ``audit_related`` ({object type: related rows its name
+reads}) and, where ``str()`` is not the name, ``audit_namers`` ({object
+type: function}); this module collects them from the installed apps, so the audit app
+imports no app above it (Decidim's per-module log presenters). Object types
+are named by their model's ``verbose_name``. An unknown code is shown as the
+code itself.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from koshiki.audit.events import actor_label
-from koshiki.registry.lifecycle import KINDS
 
-ACTION_LABELS: dict[str, str] = {
-    # org
-    "org.municipality.create": "自治体の登録",
-    "org.unit.create": "組織の追加",
-    "org.person.create": "職員の登録",
-    "org.role.assign": "役割の付与",
-    "org.role.end": "役割の終了",
-    # registry (besides the lifecycle steps below)
-    "account.create": "開設申請の作成",
-    "account.update": "アカウント情報の更新",
-    "account.security": "セキュリティ情報の更新",
-    "account.roster.add": "運用者名簿への追加",
-    "account.roster.remove": "運用者名簿からの削除",
-    "account.device.add": "利用端末の登録",
-    "account.device.approve": "利用端末の承認",
-    "account.device.retire": "利用端末の廃止",
-    "account.app.link": "連携アプリの登録",
-    "account.app.revoke": "連携アプリの解除",
-    # posts
-    "posts.draft.create": "投稿案の作成",
-    "posts.draft.edit": "投稿案の編集",
-    "posts.draft.submit": "投稿案の承認依頼",
-    "posts.draft.approve": "投稿案の承認",
-    "posts.draft.return": "投稿案の差戻し",
-    "posts.draft.recall": "承認依頼の引戻し",
-    "posts.draft.withdraw": "投稿案の取下げ",
-    "posts.draft.second_check": "複数の職員による確認",
-    "posts.draft.post_under_scope": "事前承認の範囲での投稿",
-    "posts.draft.publish": "投稿の記録",
-    "posts.scopes.set": "事前承認の範囲の設定",
-    "posts.report.confirm": "事後の報告の確認",
-    "posts.correction.start": "訂正の開始",
-    "posts.campaign.create": "第三者への発信依頼の登録",
-    "posts.campaign.reissue_link": "提出用リンクの再発行",
-    "posts.campaign.close": "第三者への発信依頼の終了",
-    "posts.campaign.submit": "第三者からの投稿案の提出",
-    "posts.campaign.precheck": "第三者の投稿案の事前確認",
-    "posts.campaign.publish": "第三者の投稿の記録",
-    "posts.campaign.recheck": "第三者の投稿の再確認",
-    # api
-    "api.token.create": "APIトークンの発行",
-    "api.token.revoke": "APIトークンの失効",
-    # web
-    "auth.login.lock": "ログインの一時停止",
-    # lifecycle steps (registry.actions._run_step records "account.<kind>")
-    **{f"account.{kind}": label for kind, label in KINDS.items()},
-}
+
+def _collected(attribute: str) -> dict[str, Any]:
+    """The union of one ``AppConfig`` attribute over the installed apps (read once per call)."""
+    merged: dict[str, Any] = {}
+    for config in apps.get_app_configs():
+        merged.update(getattr(config, attribute, None) or {})
+    return merged
+
+
+@cache
+def action_labels() -> dict[str, str]:
+    """{action code: Japanese name} for every code the installed apps record (built once)."""
+    return _collected("audit_actions")
+
+
+@cache
+def _select_related() -> dict[str, tuple[str, ...]]:
+    return _collected("audit_related")
 
 
 def action_label(code: str) -> str:
     """The Japanese name of an action code, or the code itself when unknown."""
-    return ACTION_LABELS.get(code, code)
+    return action_labels().get(code, code)
 
 
-# Related rows each object's ``str()`` reads, loaded with it so naming costs no extra query.
-_SELECT_RELATED: dict[str, tuple[str, ...]] = {
-    "org.roleassignment": ("user", "unit", "account", "municipality"),
-    "posts.revision": ("draft",),
-    "posts.approvalrun": ("draft", "revision"),
-    "posts.approvaldecision": ("approver",),
-    "posts.secondcheck": ("draft", "revision"),
-    "posts.posthocreport": ("draft",),
-    "posts.publication": ("draft",),
-    "posts.campaignsubmission": ("campaign",),
-    "posts.campaignpublication": ("submission__campaign",),
-    "registry.application": ("account",),
-    "registry.operationpolicy": ("account",),
-    "registry.changenotice": ("account",),
-}
+@cache
+def _namers() -> dict[str, Any]:
+    return _collected("audit_namers")
 
 
-def _name(obj: Any) -> str:
+def _name(obj: Any, object_type: str) -> str:
+    namer = _namers().get(object_type)
+    if namer is not None:
+        return str(namer(obj))
     if hasattr(obj, "get_username"):  # a user: full name and login, as the trail names actors
         return actor_label(obj)
     return str(obj)
@@ -118,9 +83,9 @@ def object_names(events: Iterable[Any]) -> dict[tuple[str, str], str]:
                 continue
         if not ids:
             continue
-        qs = model._default_manager.select_related(*_SELECT_RELATED.get(object_type, ()))
+        qs = model._default_manager.select_related(*_select_related().get(object_type, ()))
         for pk, obj in qs.in_bulk(ids).items():
-            names[(object_type, str(pk))] = _name(obj)
+            names[(object_type, str(pk))] = _name(obj, object_type)
     return names
 
 

@@ -17,10 +17,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from koshiki.audit import access
 from koshiki.audit.labels import action_label, object_names, object_type_label
 from koshiki.audit.models import AuditEvent
-from koshiki.org import access
-from koshiki.web.forms import WarekiDateField
+from koshiki.errors import require
+from koshiki.ui.forms import WarekiDateField
 
 
 class AuditFilterForm(forms.Form):
@@ -41,7 +42,7 @@ class AuditFilterForm(forms.Form):
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
-    access.require(access.can_view_audit(request.user), "監査証跡を閲覧できるのは監査担当です")
+    require(access.can_view_audit(request.user), "監査証跡を閲覧できるのは監査担当です")
     form = AuditFilterForm(request.GET or None)
     qs = access.audit_events_visible_to(request.user)
     if form.is_valid():

@@ -8,7 +8,7 @@ export (``duties``) builds its own ``Sheet`` and calls the same function.
 
 ``registry_sheet`` and ``roster_sheet`` read the registry (two queries plus
 one per 1,000 rows); both take the queryset the caller may see
-(``org.access.accounts_visible_to``), so an export never shows more than the
+(``registry.access.accounts_visible_to``), so an export never shows more than the
 pages do.
 """
 
@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from koshiki.fiscal import to_wareki
+from koshiki.registry.models import RosterEntry
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # 和暦 in Japanese Excel (令和8年4月1日); other spreadsheet programs show the date in their own format.
@@ -191,8 +192,6 @@ ROSTER_COLUMNS = (
 
 def roster_sheet(accounts: QuerySet[Any], on: date | None = None, *, include_removed: bool = False) -> Sheet:
     """The operator roster of each account (運用管理者・情報発信者確認名簿), one row per person."""
-    from koshiki.registry.models import RosterEntry
-
     on = on or timezone.localdate()
     entries = RosterEntry.objects.filter(account__in=accounts).select_related(
         "account", "account__owning_unit", "account__municipality"

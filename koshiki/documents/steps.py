@@ -1,16 +1,18 @@
 """Forms at lifecycle steps: generate the step's forms, keep them with any uploaded copy, report their digests.
 
-``file_step_forms`` is called by the registry's step runner inside its
-transaction, after the step's changes are applied: for every form the step
-submits (``documents``) or issues (``issues``) it renders the PDF and the
-DOCX from the registry at that moment, stores them as ``FormCopy`` rows, and
-returns the digests for the step's own audit event. An uploaded signed or
-scanned copy (``FormUpload``) is checked and stored the same way. Cost: two
+``file_step_forms`` is this app's ``step_filers`` entry (``apps.py``): the
+registry's step runner calls it inside the step's transaction, after the
+step's changes are applied. For every form the step submits (``documents``)
+or issues (``issues``) it renders the PDF and the DOCX from the registry at
+that moment, stores them as ``FormCopy`` rows, and returns the digests for
+the step's own audit event. Signed or scanned copies sent with the step
+(file inputs ``form_copy:<form id>``) are checked and stored the same way. Cost: two
 renders per form (≈ 50 ms) and one insert per file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
@@ -29,6 +31,9 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 UPLOAD_TYPES = {"pdf", "jpg", "jpeg", "png", "tif", "tiff", "docx"}
 
 
+UPLOAD_PREFIX = "form_copy:"  # the step page's file inputs are named form_copy:<form id>
+
+
 @dataclass(frozen=True)
 class FormUpload:
     """A signed or scanned copy of one of the step's forms, as uploaded."""
@@ -38,14 +43,16 @@ class FormUpload:
     content: bytes
 
 
-def upload_from_request(request: Any) -> FormUpload | None:
-    """The ``form_copy`` file and its ``form_copy_form`` from a step's POST, or None; size checked first."""
-    upload = request.FILES.get("form_copy")
-    if upload is None:
-        return None
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ActionError("写しのファイルは10MB以下にしてください")
-    return FormUpload(request.POST.get("form_copy_form", ""), upload.name, upload.read())
+def uploads_from(attachments: Mapping[str, Any]) -> list[FormUpload]:
+    """The ``form_copy:<form id>`` files among a step's attachments; size checked before reading."""
+    uploads = []
+    for name, upload in attachments.items():
+        if not name.startswith(UPLOAD_PREFIX) or upload is None:
+            continue
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ActionError("写しのファイルは10MB以下にしてください")
+        uploads.append(FormUpload(name[len(UPLOAD_PREFIX) :], upload.name, upload.read()))
+    return uploads
 
 
 def step_form_ids(step: Any) -> list[str]:
@@ -107,15 +114,16 @@ def _store(
     }
 
 
-def file_step_forms(actor: Any, account: Any, step: Any, upload: FormUpload | None = None) -> dict[str, Any]:
+def file_step_forms(actor: Any, account: Any, step: Any, attachments: Mapping[str, Any]) -> dict[str, Any]:
     """Generate and keep the step's forms (and an uploaded copy); ``{"forms": [...]}`` for the audit event.
 
     Must run inside the step's transaction. Refuses an upload for a form the
     step does not ask for, of another type, or empty, with a Japanese message.
     """
     form_ids = step_form_ids(step)
+    uploads = uploads_from(attachments)
     if not form_ids:
-        if upload is not None:
+        if uploads:
             raise ActionError("この手続には提出する様式がありません")
         return {}
     catalog = load_catalog(account.municipality.profile_id)
@@ -139,9 +147,9 @@ def file_step_forms(actor: Any, account: Any, step: Any, upload: FormUpload | No
                     data,
                 )
             )
-    if upload is not None:
+    for upload in uploads:
         if upload.form_id not in form_ids:
-            raise ActionError("写しがどの様式のものかを選んでください")
+            raise ActionError("この手続の様式ではない写しです")
         ext = PurePath(upload.filename).suffix.lower().lstrip(".")
         if ext not in UPLOAD_TYPES:
             raise ActionError("写しは PDF・画像（JPEG/PNG/TIFF）・Word（.docx）のファイルにしてください")

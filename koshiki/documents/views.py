@@ -1,7 +1,7 @@
 """Downloads: an account's forms filled now (DOCX/PDF), its filed copies, and the Excel exports.
 
 Every view reads only (GET, no state change); the base queryset is
-``org.access.accounts_visible_to`` so another unit's account is 404.
+``registry.access.accounts_visible_to`` so another unit's account is 404.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from koshiki.documents.models import FormCopy
 from koshiki.documents.render import CONTENT_TYPES, render
 from koshiki.documents.steps import filled_for_account
 from koshiki.fiscal import to_wareki
-from koshiki.org import access
+from koshiki.registry import access
 from koshiki.registry.models import Account
 
 

@@ -1,4 +1,8 @@
-"""Organisation and people: the municipality, its unit tree, roles, and access.
+"""Organisation: the municipality, its unit tree, role assignments, and role resolution.
 
-``access.py`` is the one module that decides who sees or changes what.
+The floor above the ground: it imports no other app. ``access.py`` resolves
+who holds which role where; who may see or change an object lives in the
+object's own app (``registry.access``, ``posts.access``, ...). Changes to the
+organisation are ``koshiki.people``'s actions (they are audited, and the
+trail sits one floor up).
 """

@@ -7,3 +7,7 @@ class OrgConfig(AppConfig):
     name = "koshiki.org"
     label = "org"
     verbose_name = "組織"
+    # Related rows each recorded object's ``str()`` reads, loaded with it by audit.labels.
+    audit_related = {
+        "org.roleassignment": ("user", "unit", "municipality"),
+    }

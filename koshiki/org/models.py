@@ -98,7 +98,9 @@ class RoleAssignment(models.Model):
     """A person holds a role for a unit (and below), for one account, or city-wide.
 
     Contractors and designated managers hold their role for one account, with
-    their company's name. Ended assignments are kept (``ended_at``) for history.
+    their company's name; the account is named by ``registry.AccountRole``
+    (written in the same transaction by ``people.actions.do_assign_role``).
+    Ended assignments are kept (``ended_at``) for history.
     """
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="role_assignments")
@@ -117,14 +119,9 @@ class RoleAssignment(models.Model):
         on_delete=models.PROTECT,
         related_name="role_assignments",
     )
-    account = models.ForeignKey(
-        "registry.Account",
-        verbose_name="アカウント",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="role_assignments",
-    )
+    # Held for one account only: which account is the registry's record
+    # (``registry.AccountRole``), so this app needs nothing above it.
+    for_account = models.BooleanField("アカウント単位", default=False)
     company = models.CharField("会社・団体名", max_length=200, blank=True)
     created_at = models.DateTimeField("付与日時", auto_now_add=True)
     ended_at = models.DateTimeField("終了日時", null=True, blank=True)
@@ -137,7 +134,7 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(role__in=sorted(r.value for r in COMPANY_ROLES))
-                | (Q(account__isnull=False) & ~Q(company="")),
+                | (Q(for_account=True) & ~Q(company="")),
                 name="org_role_company_needs_account_and_company",
                 violation_error_message="委託業者・指定管理者には担当するアカウントと会社・団体名が必要です。",
             ),
@@ -148,19 +145,20 @@ class RoleAssignment(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(role__in=sorted(r.value for r in CITY_ROLES))
-                | (Q(unit__isnull=True) & Q(account__isnull=True)),
+                | (Q(unit__isnull=True) & Q(for_account=False)),
                 name="org_role_city_wide_has_no_scope",
                 violation_error_message="自治体全体の役割には組織やアカウントを指定しません。",
             ),
             models.CheckConstraint(
-                condition=~Q(role=Role.OPERATOR) | Q(unit__isnull=False) | Q(account__isnull=False),
+                condition=~Q(role=Role.OPERATOR) | Q(unit__isnull=False) | Q(for_account=True),
                 name="org_role_operator_needs_scope",
                 violation_error_message="担当者には組織かアカウントを指定してください。",
             ),
         ]
 
     def __str__(self) -> str:
-        scope = self.account or self.unit or self.municipality
+        # The account's name is the registry's (``registry.AccountRole.__str__`` names it).
+        scope = "アカウント単位" if self.for_account else (self.unit or self.municipality)
         return f"{self.user} / {self.get_role_display()} / {scope}"
 
     @property

@@ -1,2 +1,2 @@
-"""Posts: drafts with live guideline checks, approval, pre-approved scopes, publication records,
-corrections and paid third-party campaigns (issue 4)."""
+"""Posts: drafts with live guideline checks, approval, pre-approved scopes, publication records
+and corrections (issue 4); paid third-party campaigns are ``koshiki.campaigns``."""

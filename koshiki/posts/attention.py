@@ -2,7 +2,7 @@
 
 Shared by the posts index and the home page (「対応が必要なこと」), so a section
 head sees the drafts waiting for approval as soon as they sign in. Read-only;
-a handful of queries, each filtered by ``access.accounts_visible_to``.
+a handful of queries, each filtered by ``registry_access.accounts_visible_to``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from koshiki.org import access
+from koshiki.posts import access
 from koshiki.posts.models import ApprovalRun, Draft, PostHocReport, Publication
 from koshiki.posts.states import DraftStatus, RunStatus
+from koshiki.registry import access as registry_access
 
 MISMATCH_DAYS = 30
 
@@ -24,7 +25,7 @@ def drafts_to_decide(user: Any) -> list[Draft]:
     """Submitted drafts whose current step the user may decide (never their own)."""
     out = []
     runs = ApprovalRun.objects.filter(
-        status=RunStatus.IN_PROGRESS, draft__account__in=access.accounts_visible_to(user)
+        status=RunStatus.IN_PROGRESS, draft__account__in=registry_access.accounts_visible_to(user)
     ).select_related(
         "draft__account__municipality", "draft__account__owning_unit", "draft__author", "revision"
     )
@@ -40,7 +41,7 @@ def reports_to_confirm(user: Any) -> list[PostHocReport]:
     """Unconfirmed post-hoc reports the user (a section head of the account) may confirm."""
     reports = (
         PostHocReport.objects.unconfirmed()
-        .filter(draft__account__in=access.accounts_visible_to(user))
+        .filter(draft__account__in=registry_access.accounts_visible_to(user))
         .select_related("draft__account__owning_unit", "scope", "reported_by")
     )
     return [r for r in reports if access.can_set_post_scopes(user, r.draft.account)]
@@ -51,7 +52,9 @@ def mismatched_publications(user: Any) -> list[Publication]:
     since = timezone.now() - timedelta(days=MISMATCH_DAYS)
     qs = (
         Publication.objects.filter(
-            matches=False, recorded_at__gte=since, draft__account__in=access.accounts_visible_to(user)
+            matches=False,
+            recorded_at__gte=since,
+            draft__account__in=registry_access.accounts_visible_to(user),
         )
         .select_related("draft__account__municipality", "draft__account__owning_unit", "recorded_by")
         .order_by("-recorded_at")
@@ -81,7 +84,7 @@ def posts_attention(user: Any) -> PostsAttention:
     """The user's posts to-do list: decide, confirm, look at mismatches, fix returned drafts, record posts."""
     own = Draft.objects.filter(
         author=user,
-        account__in=access.accounts_visible_to(user),
+        account__in=registry_access.accounts_visible_to(user),
         status__in=[DraftStatus.RETURNED, DraftStatus.APPROVED],
     ).select_related("account", "current_revision")
     own = list(own[:100])

@@ -41,6 +41,7 @@ from typing import Any
 
 from koshiki.checker.profiles import PROFILE_DIR, ProfileError, load_profile
 from koshiki.org.roles import STEP_ROLES, Role
+from koshiki.posts.hours import parse_operating_hours
 
 HANDLINGS: dict[str, str] = {
     "correct": "誤りを認めて訂正を投稿する（元の投稿は削除しない）",
@@ -242,14 +243,11 @@ def parse_post_procedures(data: Any, *, profile_id: str, path: Path | str) -> Po
         raise fail("holidays_closed", "true か false で指定してください")
 
     office_hours = text(data, "office_hours", "office_hours")
-    if office_hours:
-        from koshiki.posts.hours import parse_operating_hours
-
-        if parse_operating_hours(office_hours) is None:
-            raise fail(
-                "office_hours",
-                f"運用時間として読めません（例:「月曜日から金曜日までの8時45分から17時30分まで」）: {office_hours}",
-            )
+    if office_hours and parse_operating_hours(office_hours) is None:
+        raise fail(
+            "office_hours",
+            f"運用時間として読めません（例:「月曜日から金曜日までの8時45分から17時30分まで」）: {office_hours}",
+        )
 
     raw_scopes = data.get("scopes", [])
     if not isinstance(raw_scopes, list):

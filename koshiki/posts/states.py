@@ -56,24 +56,6 @@ class CorrectionHandling(TextChoices):
     FIX_AND_APOLOGISE = "fix_and_apologise", "問題となった部分を修正し、謝罪する"
 
 
-class PosterKind(TextChoices):
-    """Who publishes a paid campaign post (京都市6: 委託事業者等; インフルエンサー)."""
-
-    CONTRACTOR = "contractor", "委託事業者"
-    INFLUENCER = "influencer", "インフルエンサー"
-
-
-class CampaignStatus(TextChoices):
-    ACTIVE = "active", "実施中"
-    CLOSED = "closed", "終了"
-
-
-class PrecheckStatus(TextChoices):
-    PENDING = "pending", "確認待ち"
-    ACCEPTED = "accepted", "確認済み（投稿可）"
-    RETURNED = "returned", "修正依頼"
-
-
 # The parts of a draft the checker reads: the text, each image's alt text, each link.
 PART_TEXT = "text"
 PART_LABELS = {"text": "本文", "alt": "画像の代替テキスト", "link": "リンク"}

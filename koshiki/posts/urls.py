@@ -1,4 +1,4 @@
-"""URLs of the posts pages (staff, login required) and the third party's submission page (token)."""
+"""URLs of the posts pages (staff, login required) (campaigns: ``koshiki.campaigns.urls``)."""
 
 from django.urls import path
 
@@ -24,16 +24,4 @@ urlpatterns = [
     path("<int:pk>/correction/", views.correction, name="correction"),
     path("reports/", views.reports, name="reports"),
     path("reports/<int:pk>/confirm/", views.report_confirm, name="report_confirm"),
-    path("campaigns/", views.campaigns, name="campaigns"),
-    path("campaigns/new/", views.campaign_new, name="campaign_new"),
-    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
-    path("campaigns/<int:pk>/instruction.docx", views.campaign_instruction, name="campaign_instruction"),
-    path("campaigns/<int:pk>/link/", views.campaign_link, name="campaign_link"),
-    path("campaigns/<int:pk>/close/", views.campaign_close, name="campaign_close"),
-    path("campaigns/submissions/<int:pk>/precheck/", views.precheck, name="precheck"),
-    path(
-        "campaigns/submissions/<int:pk>/publication/", views.campaign_publication, name="campaign_publication"
-    ),
-    # The third party's page: no login; the token in the link is the credential.
-    path("submit/<str:token>/", views.third_party, name="third_party"),
 ]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from koshiki.checker import Finding, Severity, check_subject
 from koshiki.checker.subjects import AccountRecord
 from koshiki.checker.subjects import Device as DeviceRecord
-from koshiki.org import access
+from koshiki.registry import access
 from koshiki.registry.lifecycle import Step, load_procedures
 from koshiki.registry.models import Account, Device
 from koshiki.registry.states import APPLICATION_STATES, FINAL_STATES, ReplyPolicy, Status

@@ -6,13 +6,12 @@ from typing import Any
 
 from django import forms
 
-from koshiki.org import access
-from koshiki.org.forms import PersonChoiceField
+from koshiki.org import access as org_access
 from koshiki.org.models import OrgUnit
 from koshiki.registry.lifecycle import Procedures, Step
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.registry.states import POLICY_FIELDS, Genre, OperatorKind, Platform, PolicyKind, Status
-from koshiki.web.forms import NullBooleanJaField, WarekiDateField
+from koshiki.ui.forms import NullBooleanJaField, PersonChoiceField, WarekiDateField
 
 _TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -294,7 +293,7 @@ class StepForm(forms.Form):
             self.fields["responsible_user"] = PersonChoiceField(
                 label="責任者（職員）",
                 required=False,
-                queryset=access.people_of(account.municipality),
+                queryset=org_access.people_of(account.municipality),
             )
         if "redirect_followers" in step.effects:
             self.fields["redirect_to"] = forms.ModelChoiceField(

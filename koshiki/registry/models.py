@@ -6,13 +6,14 @@ read-only helpers only (no signals, no ``save()`` touching other rows).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from koshiki.org.models import Municipality, OrgUnit
+from koshiki.org.models import Municipality, OrgUnit, RoleAssignment
 from koshiki.registry.states import (
     EXISTING_STATES,
     Genre,
@@ -371,3 +372,39 @@ class ChangeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account.display_name} {self.title}"
+
+
+class AccountRole(models.Model):
+    """The account a role assignment is held for (担当者 of one account, 委託業者, 指定管理者).
+
+    One row per account-scoped ``org.RoleAssignment`` (``for_account``), written
+    with it in one transaction; kept here so the organisation app, one floor
+    down, needs no foreign key to accounts.
+    """
+
+    assignment = models.OneToOneField(
+        RoleAssignment, primary_key=True, on_delete=models.PROTECT, related_name="account_scope"
+    )
+    account = models.ForeignKey(
+        Account, verbose_name="アカウント", on_delete=models.PROTECT, related_name="role_assignments"
+    )
+
+    class Meta:
+        verbose_name = "アカウント単位の役割"
+        verbose_name_plural = "アカウント単位の役割"
+
+    def __str__(self) -> str:
+        return f"{self.assignment.user} / {self.assignment.get_role_display()} / {self.account}"
+
+
+def assignment_name(assignment: RoleAssignment) -> str:
+    """「koho.tanto / 担当者 / 市広報X」: a role assignment named with the account it is held for.
+
+    The audit trail names ``org.roleassignment`` objects with this (registered by
+    ``RegistryConfig``); reads ``account_scope__account`` when loaded with it.
+    """
+    scope: Any = assignment.unit or assignment.municipality
+    if assignment.for_account:
+        with suppress(AccountRole.DoesNotExist):
+            scope = assignment.account_scope.account  # one query unless loaded with it
+    return f"{assignment.user} / {assignment.get_role_display()} / {scope}"

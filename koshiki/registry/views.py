@@ -20,11 +20,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from koshiki.audit.models import AuditEvent
-from koshiki.documents.steps import upload_from_request
-from koshiki.errors import ActionError
-from koshiki.org import access
+from koshiki.errors import ActionError, require
+from koshiki.org import access as org_access
 from koshiki.org.models import OrgUnit
-from koshiki.registry import actions
+from koshiki.registry import access, actions
 from koshiki.registry.attention import account_findings, attention_items
 from koshiki.registry.forms import (
     AccountDetailsForm,
@@ -40,7 +39,7 @@ from koshiki.registry.forms import (
 from koshiki.registry.lifecycle import KINDS, Procedures, Step, load_procedures
 from koshiki.registry.models import Account, Device, OperationPolicy, RosterEntry, ThirdPartyApp
 from koshiki.registry.states import EDITABLE_STATES, POLICY_FIELDS, PolicyKind
-from koshiki.web.outcome import act_and_redirect
+from koshiki.ui.outcome import act_and_redirect
 
 # Steps with a page of their own (the generic step page redirects there).
 _OWN_PAGE = {"revise_policy": "registry:policy_edit", "file_change": "registry:change_notice"}
@@ -154,7 +153,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def application_new(request: HttpRequest) -> HttpResponse:
     """Start an application for a new official account (運用ポリシーの第1版も作られる)."""
-    units = access.units_for_application(request.user)
+    units = org_access.units_for_application(request.user)
     first = units.select_related("municipality").first()
     if first is None:
         raise PermissionDenied("新規申請ができるのは、組織に所属する担当者・所属長です")
@@ -181,7 +180,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the application's details while it is still with the section."""
     account = _account(request, pk)
-    access.require(access.can_edit_account(request.user, account), "このアカウントを編集する権限がありません")
+    require(access.can_edit_account(request.user, account), "このアカウントを編集する権限がありません")
     procedures = load_procedures(account.municipality.profile_id)
     if account.status not in EDITABLE_STATES:
         return render(
@@ -320,8 +319,11 @@ def step_perform(request: HttpRequest, pk: int, step_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            copy = upload_from_request(request)
-            actions.KIND_ACTIONS[step.kind](request.user, account.pk, form_copy=copy, **form.action_kwargs())
+            # Files sent with the step (a signed copy of a form) go to the apps that file forms.
+            attachments = dict(request.FILES.items())
+            actions.KIND_ACTIONS[step.kind](
+                request.user, account.pk, attachments=attachments, **form.action_kwargs()
+            )
         except ActionError as exc:
             _fail(request, form, exc)
         else:
@@ -362,7 +364,7 @@ def security(request: HttpRequest, pk: int) -> HttpResponse:
     """Security facts, roster, devices and third-party apps of one account."""
     account = _account(request, pk)
     procedures = load_procedures(account.municipality.profile_id)
-    access.require(
+    require(
         access.can_edit_security(request.user, account)
         or access.can_approve_device(request.user, account, procedures),
         "このアカウントのセキュリティ情報を記録する権限がありません",
@@ -374,7 +376,7 @@ def _security_post(
     request: HttpRequest, account: Account, form_name: str, form: Any, run: Any, done: str, *, allowed: bool
 ) -> HttpResponse:
     # Refuse before reading the form: a role without the right gets a 403, never the page.
-    access.require(allowed, "このアカウントのセキュリティ情報を記録する権限がありません")
+    require(allowed, "このアカウントのセキュリティ情報を記録する権限がありません")
     if form.is_valid():
         try:
             run(form)

@@ -1,1 +1,1 @@
-"""The Django project: settings, URLs, base templates and shared view helpers."""
+"""The Django project: settings, URL wiring, WSGI and middleware only (helpers live in ``koshiki.ui``)."""

@@ -1,4 +1,4 @@
-"""App config for the web project (base templates, static files, template tags)."""
+"""App config for the project package: settings, URL wiring, WSGI (and the history of its old table)."""
 
 from django.apps import AppConfig
 
@@ -7,13 +7,3 @@ class WebConfig(AppConfig):
     name = "koshiki.web"
     label = "web"
     verbose_name = "Koshiki"
-
-    def ready(self) -> None:
-        from django.core.validators import ProhibitNullCharactersValidator
-
-        # Django's Japanese catalogue renders "Null characters are not allowed." as
-        # 「何か文字を入力してください。」, which tells the user nothing; every form field
-        # (CharField adds this validator) gets a message that states the problem.
-        ProhibitNullCharactersValidator.message = (
-            "ヌル文字（\\x00）は入力できません。貼り付けた文字を確認してください。"
-        )

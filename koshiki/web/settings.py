@@ -75,14 +75,19 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "koshiki.web",
-    "koshiki.audit",
+    # Floors from the ground up (tests/test_layers.py checks that no import runs up them).
+    "koshiki.ui",
     "koshiki.org",
+    "koshiki.audit",
     "koshiki.registry",
-    "koshiki.directory",
     "koshiki.posts",
+    "koshiki.campaigns",
     "koshiki.api",
+    "koshiki.directory",
+    "koshiki.people",
     "koshiki.documents",
+    "koshiki.home",
+    "koshiki.web",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "koshiki.web.context.site",
+                "koshiki.home.context.site",
             ],
         },
     },

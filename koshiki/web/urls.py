@@ -1,12 +1,12 @@
-"""Koshiki's URLs: staff pages (login required), auth, and static files."""
+"""Koshiki's URLs: staff pages (login required), auth, and static files; wiring only."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
-from koshiki.web import views
-from koshiki.web.login import LockoutAuthenticationForm
+from koshiki.home import views
+from koshiki.home.login import LockoutAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,8 +17,10 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/", include("koshiki.registry.urls")),
     path("posts/", include("koshiki.posts.urls")),
+    # Campaigns live under /posts/ too, so their paths and the submission links handed out stay.
+    path("posts/", include("koshiki.campaigns.urls")),
     path("documents/", include("koshiki.documents.urls")),
-    path("org/", include("koshiki.org.urls")),
+    path("org/", include("koshiki.people.urls")),
     path("audit/", include("koshiki.audit.urls")),
     # JSON API for other tools (token-authenticated) and the token page.
     path("api/", include("koshiki.api.urls")),

@@ -14,9 +14,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from koshiki.org.actions import do_assign_role, do_create_municipality, do_create_unit
 from koshiki.org.models import Municipality, OrgUnit
 from koshiki.org.roles import Role
+from koshiki.people.actions import do_assign_role, do_create_municipality, do_create_unit
 from koshiki.registry import actions
 from koshiki.registry.lifecycle import Step, load_procedures
 from koshiki.registry.models import Account, Device, RosterEntry

@@ -11,9 +11,9 @@ from django.utils import timezone
 from koshiki.audit.events import verify_chain
 from koshiki.audit.models import AuditEvent
 from koshiki.errors import ActionError
-from koshiki.org.actions import do_assign_role, do_create_unit, do_end_role
 from koshiki.org.models import RoleAssignment
 from koshiki.org.roles import Role
+from koshiki.people.actions import do_assign_role, do_create_unit, do_end_role
 from koshiki.registry import actions
 from koshiki.registry.models import (
     Account,
@@ -230,7 +230,8 @@ def test_a_failed_action_stores_nothing(city, monkeypatch):
         raise RuntimeError("audit store unavailable")
 
     # The audit append is the last write of every action: when it fails, the change goes too.
-    monkeypatch.setattr(actions, "record_event", broken)
+    for module in (actions.records, actions.engine):  # every module of the package that appends
+        monkeypatch.setattr(module, "record_event", broken)
     with pytest.raises(RuntimeError):
         actions.do_approve(
             city.people["head"], account, step_id="section_approve", documents=["unblock_request"]

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from koshiki.audit.events import verify_chain
+from koshiki.home.management.commands.load_demo import DEMO_PASSWORD
 from koshiki.org.models import Municipality, RoleAssignment
 from koshiki.org.roles import Role
 from koshiki.registry.lifecycle import load_procedures
-from koshiki.registry.management.commands.load_demo import DEMO_PASSWORD
 from koshiki.registry.models import Account, RosterEntry
 
 pytestmark = pytest.mark.django_db

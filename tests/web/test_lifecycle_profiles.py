@@ -195,8 +195,8 @@ def test_ishinomaki_lists_only_accounts_with_multi_factor_authentication():
 
 
 def test_ishinomaki_contractor_operates_its_own_account():
-    from koshiki.org.actions import do_assign_role
     from koshiki.org.roles import Role
+    from koshiki.people.actions import do_assign_role
 
     city = make_city("ishinomaki")
     account = account_in(city, "listed", operator_kind="contractor", operator_company="株式会社いしのまき")

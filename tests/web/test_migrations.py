@@ -82,3 +82,35 @@ def test_migrate_builds_an_empty_postgresql_database():
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_account_role_survives_the_move_of_its_account_to_the_registry():
+    """A contractor's role held for an account before ``registry.AccountRole`` existed keeps its account."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("org", "0002_initial"), ("registry", "0001_initial")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    try:
+        city = old.get_model("org", "Municipality").objects.create(name="移行市", profile_id="kyoto")
+        unit = old.get_model("org", "OrgUnit").objects.create(
+            municipality=city, kind="section", name="広報課", path="/1/"
+        )
+        user = old.get_model("auth", "User").objects.create(username="itaku_migration")
+        account = old.get_model("registry", "Account").objects.create(
+            municipality=city, owning_unit=unit, platform="x", handle="iko_koho", display_name="移行市広報"
+        )
+        role = old.get_model("org", "RoleAssignment").objects.create(
+            municipality=city, user=user, role="contractor", account=account, company="株式会社移行"
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    from koshiki.org.models import RoleAssignment
+    from koshiki.registry.models import AccountRole
+
+    moved = RoleAssignment.objects.get(pk=role.pk)
+    assert moved.for_account and moved.company == "株式会社移行"
+    assert AccountRole.objects.get(assignment=moved).account_id == account.pk

@@ -12,9 +12,9 @@ from django.core.management.base import CommandError
 
 from koshiki.audit.models import AuditEvent
 from koshiki.errors import ActionError
-from koshiki.org.actions import do_assign_role, do_create_person
 from koshiki.org.models import RoleAssignment
 from koshiki.org.roles import Role
+from koshiki.people.actions import do_assign_role, do_create_person
 from tests.web.factories import account_in, make_city
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from koshiki.org.actions import do_assign_role
 from koshiki.org.roles import Role
+from koshiki.people.actions import do_assign_role
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.registry.states import Status
 from tests.web.factories import account_in, make_city, new_account

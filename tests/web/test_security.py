@@ -38,17 +38,19 @@ from koshiki.api.actions import do_create_api_token
 from koshiki.api.models import ApiToken
 from koshiki.audit.events import record_event
 from koshiki.audit.models import AuditEvent
-from koshiki.org.actions import do_assign_role, do_create_unit
+from koshiki.campaigns import actions as campaign_actions
+from koshiki.campaigns.states import PosterKind
+from koshiki.home.login import LOCK_FAILURES
+from koshiki.home.models import LoginFailure
 from koshiki.org.models import RoleAssignment
 from koshiki.org.roles import Role
+from koshiki.people.actions import do_assign_role, do_create_unit
 from koshiki.posts import actions as posts
 from koshiki.posts.checking import mark_spans
-from koshiki.posts.states import PosterKind, SecondCheckResult
+from koshiki.posts.states import SecondCheckResult
 from koshiki.registry import actions as registry
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.web.logfilters import RedactSecretsFilter
-from koshiki.web.login import LOCK_FAILURES
-from koshiki.web.models import LoginFailure
 from tests.web.factories import account_in, make_city, make_user
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +72,7 @@ PUBLIC = {
     "logout",
     "api:check",
     "api:openapi",
-    "posts:third_party",
+    "campaigns:third_party",
     "directory:accounts",
     "directory:policy",
     "directory:accounts_json",
@@ -108,11 +110,11 @@ STATE_CHANGING = {
     "posts:publication",
     "posts:correction",
     "posts:report_confirm",
-    "posts:campaign_new",
-    "posts:campaign_link",
-    "posts:campaign_close",
-    "posts:precheck",
-    "posts:campaign_publication",
+    "campaigns:new",
+    "campaigns:link",
+    "campaigns:close",
+    "campaigns:precheck",
+    "campaigns:publication",
     "org:unit_create",
     "org:person_create",
     "org:role_assign",
@@ -132,9 +134,9 @@ READ_ONLY = {
     "posts:check_live",
     "posts:account",
     "posts:reports",
-    "posts:campaigns",
-    "posts:campaign",
-    "posts:campaign_instruction",
+    "campaigns:list",
+    "campaigns:detail",
+    "campaigns:instruction",
     "org:overview",
     "audit:list",
     "audit:export",
@@ -210,7 +212,7 @@ def build_world() -> dict[str, Any]:
     scoped = posts.do_create_draft(operator, account, FACT2)
     posts.do_record_second_check(head2, scoped, SecondCheckResult.CONFIRMED, "確認しました")
     report = posts.do_post_under_scope(operator, scoped, "facts", url="https://x.com/koho/status/1")
-    campaign, token = posts.do_create_campaign(
+    campaign, token = campaign_actions.do_create_campaign(
         operator,
         account,
         name="秋の観光プロモーション",
@@ -218,7 +220,7 @@ def build_world() -> dict[str, Any]:
         poster_kind=PosterKind.INFLUENCER,
         expires_at=timezone.now() + timedelta(days=30),
     )
-    submission = posts.do_submit_campaign_draft(token, GOOD_PR, "旅するミカ")
+    submission = campaign_actions.do_submit_campaign_draft(token, GOOD_PR, "旅するミカ")
     api_token = do_create_api_token(operator, "ブラウザ拡張").token
     elsewhere = make_city("komae", name="よその市")
     return {
@@ -257,7 +259,7 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         "registry:device_retire": lambda: {"pk": account.pk, "device_pk": w["device"].pk},
         "registry:app_revoke": lambda: {"pk": account.pk, "app_pk": w["app"].pk},
         "posts:report_confirm": lambda: {"pk": w["report"].pk},
-        "posts:third_party": lambda: {"token": w["token"]},
+        "campaigns:third_party": lambda: {"token": w["token"]},
         "org:role_end": lambda: {"pk": w["role"].pk},
         "api:token_revoke": lambda: {"pk": w["api_token"].pk},
         "directory:policy": lambda: {"pk": account.pk},
@@ -273,13 +275,13 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
     if name in ("posts:account", "posts:new", "posts:scopes"):
         return {"account_id": account.pk}
     if name in (
-        "posts:campaign",
-        "posts:campaign_instruction",
-        "posts:campaign_link",
-        "posts:campaign_close",
+        "campaigns:detail",
+        "campaigns:instruction",
+        "campaigns:link",
+        "campaigns:close",
     ):
         return {"pk": w["campaign"].pk}
-    if name in ("posts:precheck", "posts:campaign_publication"):
+    if name in ("campaigns:precheck", "campaigns:publication"):
         return {"pk": w["submission"].pk}
     if name.startswith("posts:"):
         return {"pk": w["draft"].pk}
@@ -527,7 +529,7 @@ def _xss_world() -> dict[str, Any]:
     )
     posts.do_confirm_report(head, report, PAYLOAD)
     correction = posts.do_start_correction(operator, scoped, PAYLOAD, text=f"【訂正】{PAYLOAD}")
-    campaign, token = posts.do_create_campaign(
+    campaign, token = campaign_actions.do_create_campaign(
         operator,
         account,
         name=PAYLOAD,
@@ -536,8 +538,8 @@ def _xss_world() -> dict[str, Any]:
         poster_account=PAYLOAD,
         expires_at=timezone.now() + timedelta(days=30),
     )
-    submission = posts.do_submit_campaign_draft(token, f"#PR #京都市 {PAYLOAD}", PAYLOAD)
-    posts.do_precheck_campaign_submission(head, submission, accept=False, comment=PAYLOAD)
+    submission = campaign_actions.do_submit_campaign_draft(token, f"#PR #京都市 {PAYLOAD}", PAYLOAD)
+    campaign_actions.do_precheck_campaign_submission(head, submission, accept=False, comment=PAYLOAD)
     do_create_api_token(operator, PAYLOAD)
     do_assign_role(
         None,
@@ -852,7 +854,7 @@ def test_a_campaign_token_in_a_request_path_never_reaches_the_log():
     stream = io.StringIO()
     old = handlers[0].setStream(stream)
     try:
-        posts.do_close_campaign(w["people"]["operator"], w["campaign"])
+        campaign_actions.do_close_campaign(w["people"]["operator"], w["campaign"])
         assert Client().get(f"/posts/submit/{w['token']}/").status_code == 404  # logged as Not Found
     finally:
         handlers[0].setStream(old)

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 
 from koshiki.org.models import Municipality, OrgUnit, RoleAssignment
 from koshiki.org.roles import Role
-from koshiki.registry.models import Account
+from koshiki.registry.models import Account, AccountRole
 from koshiki.registry.states import Status
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -77,9 +77,16 @@ def _user(username: str, last: str, first: str) -> Any:
 def _role(
     municipality: Municipality, user: Any, role: str, *, unit=None, account=None, company: str = ""
 ) -> None:
-    RoleAssignment.objects.create(
-        municipality=municipality, user=user, role=role, unit=unit, account=account, company=company
+    assignment = RoleAssignment.objects.create(
+        municipality=municipality,
+        user=user,
+        role=role,
+        unit=unit,
+        for_account=account is not None,
+        company=company,
     )
+    if account is not None:
+        AccountRole.objects.create(assignment=assignment, account=account)
 
 
 def build_city(profile_id: str) -> City:

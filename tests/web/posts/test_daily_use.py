@@ -13,11 +13,14 @@ from django.utils import timezone
 from docx import Document
 from docx.shared import Mm
 
+from koshiki.campaigns import actions as campaign_actions
+from koshiki.campaigns.models import CampaignSubmission
+from koshiki.campaigns.states import PosterKind
 from koshiki.errors import ActionError
 from koshiki.posts import actions
 from koshiki.posts.diff import diff_html
-from koshiki.posts.models import CampaignSubmission, Draft
-from koshiki.posts.states import DraftStatus, PosterKind
+from koshiki.posts.models import Draft
+from koshiki.posts.states import DraftStatus
 from koshiki.registry.states import Status
 
 from .conftest import WORKDAY_NOON
@@ -226,7 +229,7 @@ def test_the_scope_must_be_chosen_when_several_are_approved(kyoto):
 
 
 def _campaign(city):
-    return actions.do_create_campaign(
+    return campaign_actions.do_create_campaign(
         city.operator,
         city.account,
         name="秋の観光プロモーション",
@@ -242,7 +245,7 @@ def test_the_instruction_names_the_city_using_koshiki_and_is_a4(kyoto):
     kyoto.municipality.save(update_fields=["name"])
     campaign, _ = _campaign(kyoto)
     assert campaign.subject == "みなと市"
-    response = login(kyoto.operator).get(reverse("posts:campaign_instruction", args=[campaign.pk]))
+    response = login(kyoto.operator).get(reverse("campaigns:instruction", args=[campaign.pk]))
     doc = Document(io.BytesIO(response.content))
     section = doc.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
@@ -258,14 +261,14 @@ def test_the_third_party_can_check_before_submitting(kyoto):
     _, token = _campaign(kyoto)
     client = Client()
     response = client.post(
-        reverse("posts:third_party", args=[token]),
+        reverse("campaigns:third_party", args=[token]),
         {"submitter_name": "旅するミカ", "text": "紅葉がきれいでした #紅葉 #PR #京都市", "action": "check"},
     )
     html = response.content.decode()
     assert "まだ提出していません" in html and "promo" in html
     assert not CampaignSubmission.objects.exists()
     client.post(
-        reverse("posts:third_party", args=[token]),
+        reverse("campaigns:third_party", args=[token]),
         {"submitter_name": "旅するミカ", "text": "#PR #京都市 紅葉がきれいでした #紅葉", "action": "submit"},
     )
     assert CampaignSubmission.objects.count() == 1
@@ -274,9 +277,9 @@ def test_the_third_party_can_check_before_submitting(kyoto):
 def test_a_flagged_campaign_post_can_be_rechecked_after_the_fix(kyoto):
     _, token = _campaign(kyoto)
     good = "#PR #京都市 紅葉がきれいでした #紅葉"
-    submission = actions.do_submit_campaign_draft(token, good, "旅するミカ")
-    actions.do_precheck_campaign_submission(kyoto.head, submission, accept=True)
-    actions.do_record_campaign_publication(
+    submission = campaign_actions.do_submit_campaign_draft(token, good, "旅するミカ")
+    campaign_actions.do_precheck_campaign_submission(kyoto.head, submission, accept=True)
+    campaign_actions.do_record_campaign_publication(
         kyoto.operator,
         submission,
         url="https://www.instagram.com/p/C1/",
@@ -284,8 +287,8 @@ def test_a_flagged_campaign_post_can_be_rechecked_after_the_fix(kyoto):
         published_at=WORKDAY_NOON,
     )
     client = login(kyoto.operator)
-    detail = client.get(reverse("posts:campaign", args=[submission.campaign_id])).content.decode()
-    url = reverse("posts:campaign_publication", args=[submission.pk])
+    detail = client.get(reverse("campaigns:detail", args=[submission.campaign_id])).content.decode()
+    url = reverse("campaigns:publication", args=[submission.pk])
     assert url in detail and "発信者が直した投稿を再チェックする" in detail
     page = client.get(url).content.decode()
     assert "https://www.instagram.com/p/C1/" in page
@@ -306,6 +309,6 @@ def test_a_flagged_campaign_post_can_be_rechecked_after_the_fix(kyoto):
 
 def test_a_submission_not_accepted_has_no_publication_page(kyoto):
     _, token = _campaign(kyoto)
-    submission = actions.do_submit_campaign_draft(token, "#PR #京都市 紅葉", "旅するミカ")
-    response = login(kyoto.operator).get(reverse("posts:campaign_publication", args=[submission.pk]))
+    submission = campaign_actions.do_submit_campaign_draft(token, "#PR #京都市 紅葉", "旅するミカ")
+    response = login(kyoto.operator).get(reverse("campaigns:publication", args=[submission.pk]))
     assert response.status_code == 302

@@ -205,7 +205,8 @@ def test_a_two_step_chain_is_decided_in_order(kyoto, monkeypatch):
     procedures = dataclasses.replace(
         actions.post_procedures_for(kyoto.account), approval_chain=("section_head", "governance_office")
     )
-    monkeypatch.setattr(actions, "post_procedures_for", lambda account: procedures)
+    for module in (actions.common, actions.drafts, actions.approvals):  # each module that reads them
+        monkeypatch.setattr(module, "post_procedures_for", lambda account: procedures)
     draft = actions.do_create_draft(kyoto.operator, kyoto.account, "市民プールは7月1日にオープンします。")
     run = actions.do_submit(kyoto.operator, draft)
     assert run.chain == ["section_head", "governance_office"]

@@ -10,9 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from koshiki.campaigns import actions as campaign_actions
+from koshiki.campaigns.states import PosterKind
 from koshiki.posts import actions
 from koshiki.posts.models import Draft, finding_key
-from koshiki.posts.states import DraftStatus, PosterKind
+from koshiki.posts.states import DraftStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +303,7 @@ def test_every_page_renders_for_the_people_who_use_it(kyoto):
     )
     submitted = actions.do_create_draft(kyoto.operator, kyoto.account, "図書館は月曜休館です。")
     actions.do_submit(kyoto.operator, submitted)
-    campaign, _ = actions.do_create_campaign(
+    campaign, _ = campaign_actions.do_create_campaign(
         kyoto.operator,
         kyoto.account,
         name="秋の京都",
@@ -321,11 +323,11 @@ def test_every_page_renders_for_the_people_who_use_it(kyoto):
         (head, reverse("posts:approval", args=[submitted.pk])),
         (head, reverse("posts:scopes", args=[kyoto.account.pk])),
         (head, reverse("posts:reports") + "?show=all"),
-        (operator, reverse("posts:campaigns")),
-        (operator, reverse("posts:campaign_new")),
-        (operator, reverse("posts:campaign", args=[campaign.pk])),
+        (operator, reverse("campaigns:list")),
+        (operator, reverse("campaigns:new")),
+        (operator, reverse("campaigns:detail", args=[campaign.pk])),
         (auditor, reverse("posts:draft", args=[submitted.pk])),
-        (auditor, reverse("posts:campaigns")),
+        (auditor, reverse("campaigns:list")),
     ]
     for client, url in pages:
         response = client.get(url)

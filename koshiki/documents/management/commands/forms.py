@@ -31,6 +31,7 @@ from koshiki.documents.facts import demo_facts, facts_from_account
 from koshiki.documents.fill import fill
 from koshiki.documents.render import FORMATS, render, sha256_hex
 from koshiki.fiscal import parse_wareki
+from koshiki.registry.models import Account
 
 USAGE = (
     "使い方: manage.py forms list [--profile ID] / manage.py forms render --profile ID --form FORM_ID "
@@ -151,8 +152,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{path}\t{sha256_hex(data)}")
 
     def _account(self, raw: str, profile_id: str) -> Any:
-        from koshiki.registry.models import Account
-
         if not raw.isdigit():
             raise BadInput(f"--account にはアカウントの番号（数字）を指定してください: {raw}")
         try:

@@ -1,0 +1,323 @@
+"""Campaign pages for staff and the third party's submission page (no login; the token is the credential).
+
+Views parse forms and call ``campaigns.actions``; they decide nothing. Staff
+pages start from ``access.campaigns_visible_to(user)``: another unit's
+campaign is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from koshiki.campaigns import access, actions
+from koshiki.campaigns.documents import DOCX_TYPE, build_instruction
+from koshiki.campaigns.forms import (
+    CampaignForm,
+    CampaignPublicationForm,
+    LinkForm,
+    PrecheckForm,
+    ThirdPartyForm,
+)
+from koshiki.campaigns.models import Campaign, CampaignSubmission
+from koshiki.campaigns.states import PrecheckStatus
+from koshiki.errors import ActionError
+from koshiki.posts import actions as post_actions
+from koshiki.posts.checking import annotate, clean_parts, counts, marked_parts
+from koshiki.posts.forms import WhenMixin
+from koshiki.posts.models import finding_key
+from koshiki.registry import access as registry_access
+from koshiki.registry.models import Account
+from koshiki.ui.outcome import act_and_redirect
+
+
+def _campaigns(request: HttpRequest) -> Any:
+    return access.campaigns_visible_to(request.user).select_related(
+        "account__municipality", "account__owning_unit", "created_by"
+    )
+
+
+def _campaign_accounts(request: HttpRequest) -> Any:
+    ids = [
+        a.pk
+        for a in registry_access.accounts_visible_to(request.user).select_related(
+            "municipality", "owning_unit"
+        )
+        if a.status in post_actions.POSTABLE_STATES
+        and access.can_manage_campaign(request.user, a)
+        and post_actions.post_procedures_for(a).campaign.enabled
+    ]
+    return Account.objects.filter(pk__in=ids)
+
+
+@login_required
+def campaigns(request: HttpRequest) -> HttpResponse:
+    items = _campaigns(request).annotate(
+        pending=Count("submissions", filter=Q(submissions__precheck_status=PrecheckStatus.PENDING))
+    )
+    return render(
+        request,
+        "campaigns/campaigns.html",
+        {"campaigns": items, "can_create": _campaign_accounts(request).exists()},
+    )
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    accounts = _campaign_accounts(request)
+    if not accounts.exists():
+        raise PermissionDenied("第三者への発信依頼を登録できるアカウントがありません")
+    form = CampaignForm(request.POST or None, accounts=accounts)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign, token = actions.do_create_campaign(
+                request.user,
+                form.cleaned_data["account"],
+                name=form.cleaned_data["name"],
+                poster_name=form.cleaned_data["poster_name"],
+                poster_kind=form.cleaned_data["poster_kind"],
+                poster_account=form.cleaned_data["poster_account"],
+                subject=form.cleaned_data["subject"],
+                expires_at=form.expires_at(),
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _show_link(request, campaign, token)
+    return render(request, "campaigns/campaign_new.html", {"form": form})
+
+
+def _show_link(request: HttpRequest, campaign: Campaign, token: str) -> HttpResponse:
+    """The link is shown once, in this response only (only its hash is stored)."""
+    link = request.build_absolute_uri(reverse("campaigns:third_party", args=[token]))
+    response = render(request, "campaigns/campaign_link.html", {"campaign": campaign, "link": link})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _campaign(request: HttpRequest, pk: int) -> Campaign:
+    return get_object_or_404(_campaigns(request), pk=pk)
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    procedures = post_actions.post_procedures_for(campaign.account)
+    can_precheck = access.can_precheck(request.user, campaign.account, procedures)
+    submissions = []
+    for s in campaign.submissions.select_related("prechecked_by").order_by("-number"):
+        pub = getattr(s, "publication", None) if s.precheck_status == PrecheckStatus.ACCEPTED else None
+        submissions.append(
+            {
+                "submission": s,
+                "marked": marked_parts(s.text, [], [], s.findings)["text"],
+                "findings": annotate(s.findings),
+                "counts": counts(s.findings),
+                "form": PrecheckForm(warnings=s.warnings, prefix=f"s{s.pk}"),
+                "publication": pub,
+                "pub_findings": annotate(pub.findings) if pub else [],
+                "pub_marked": marked_parts(pub.text, [], [], pub.findings)["text"] if pub else "",
+            }
+        )
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "procedures": procedures,
+            "submissions": submissions,
+            "can_manage": access.can_manage_campaign(request.user, campaign.account),
+            "can_precheck": can_precheck,
+            "link_form": LinkForm(),
+            "examples": procedures.campaign.filled(procedures.campaign.correct_examples, campaign.subject),
+        },
+    )
+
+
+@login_required
+def campaign_instruction(request: HttpRequest, pk: int) -> HttpResponse:
+    """The written instruction (.docx) with the profile's disclosure rules and the deadline."""
+    campaign = _campaign(request, pk)
+    procedures = post_actions.post_procedures_for(campaign.account)
+    response = HttpResponse(build_instruction(campaign, procedures), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="instruction-{campaign.pk}.docx"'
+    return response
+
+
+@login_required
+@require_POST
+def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    access.require_manage(request.user, campaign.account)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "有効期限の日付が読めません。")
+        return redirect("campaigns:detail", campaign.pk)
+    try:
+        token = actions.do_reissue_campaign_token(request.user, campaign, form.expires_at())
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("campaigns:detail", campaign.pk)
+    campaign.refresh_from_db()
+    return _show_link(request, campaign, token)
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    return act_and_redirect(
+        request,
+        lambda: actions.do_close_campaign(request.user, campaign),
+        "依頼を終了しました。提出用リンクは使えなくなりました。",
+        "campaigns:detail",
+        campaign.pk,
+    )
+
+
+def _submission(request: HttpRequest, pk: int) -> CampaignSubmission:
+    qs = access.submissions_visible_to(request.user)
+    return get_object_or_404(qs.select_related("campaign__account__municipality"), pk=pk)
+
+
+@login_required
+@require_POST
+def precheck(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(request, pk)
+    account = submission.campaign.account
+    procedures = post_actions.post_procedures_for(account)
+    access.require_precheck(request.user, account, procedures)
+    form = PrecheckForm(request.POST, warnings=submission.warnings, prefix=f"s{submission.pk}")
+    if not form.is_valid():
+        messages.error(request, "入力が正しくありません。")
+        return redirect("campaigns:detail", submission.campaign_id)
+    return act_and_redirect(
+        request,
+        lambda: actions.do_precheck_campaign_submission(
+            request.user,
+            submission,
+            accept=form.cleaned_data["decision"] == "accept",
+            comment=form.cleaned_data["comment"],
+            waivers=form.waivers(finding_key),
+        ),
+        "事前確認の結果を記録しました。発信者に連絡してください。",
+        "campaigns:detail",
+        submission.campaign_id,
+    )
+
+
+@login_required
+def campaign_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _submission(request, pk)
+    if not access.can_manage_campaign(request.user, submission.campaign.account):
+        raise PermissionDenied("投稿を記録できるのは、担当アカウントの担当者と所属長です")
+    if submission.precheck_status != PrecheckStatus.ACCEPTED:
+        messages.error(request, "事前確認で投稿を認めた投稿案についてだけ、投稿を記録できます。")
+        return redirect("campaigns:detail", submission.campaign_id)
+    existing = getattr(submission, "publication", None)
+    initial = WhenMixin.now_initial()
+    if existing is not None:
+        # Re-check after the poster fixed the post: same post, same time; the fixed text is pasted again.
+        when = timezone.localtime(existing.published_at)
+        initial = {"url": existing.url, "published_on": when.date(), "published_time": when.strftime("%H:%M")}
+    form = CampaignPublicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pub = actions.do_record_campaign_publication(
+                request.user,
+                submission,
+                url=form.cleaned_data["url"],
+                text=form.cleaned_data["text"],
+                published_at=form.published_at(),
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if not pub.disclosure_ok:
+                messages.error(
+                    request,
+                    "投稿された本文の明示（#PR など）に問題があります。発信者に修正を依頼してください。",
+                )
+            elif not pub.matches:
+                messages.warning(request, "投稿された本文が事前確認した本文と一致しません。")
+            else:
+                messages.success(request, "投稿を記録しました。明示に問題はありません。")
+            return redirect("campaigns:detail", submission.campaign_id)
+    return render(
+        request,
+        "campaigns/campaign_publication.html",
+        {"submission": submission, "campaign": submission.campaign, "form": form, "existing": existing},
+    )
+
+
+@never_cache
+def third_party(request: HttpRequest, token: str) -> HttpResponse:
+    """The third party's page (no login): the rules, a form to submit a draft, and the checker's findings."""
+    try:
+        campaign = actions.campaign_for_token(token)
+    except ActionError as exc:
+        response = render(request, "campaigns/third_party_invalid.html", {"message": exc.message}, status=404)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+    procedures = post_actions.post_procedures_for(campaign.account)
+    form = ThirdPartyForm(request.POST or None)
+    context: dict[str, Any] = {
+        "campaign": campaign,
+        "procedures": procedures,
+        "rules": procedures.campaign.filled(procedures.campaign.rules, campaign.subject),
+        "correct": procedures.campaign.filled(procedures.campaign.correct_examples, campaign.subject),
+        "incorrect": procedures.campaign.filled(procedures.campaign.incorrect_examples, campaign.subject),
+        "sentences": procedures.campaign.filled(procedures.campaign.sentence_examples, campaign.subject),
+        "form": form,
+    }
+    if request.method == "POST" and request.POST.get("action") == "check" and form.is_valid():
+        # 「チェックする」: the same check as a submission, nothing stored, so the poster
+        # can fix the disclosure before the city sees the draft.
+        try:
+            body, _, _ = clean_parts(form.cleaned_data["text"], (), ())
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            findings = actions.check_campaign_text(campaign, body)
+            context.update(
+                {
+                    "check_only": True,
+                    "marked": marked_parts(body, [], [], findings),
+                    "findings": annotate(findings),
+                    "counts": counts(findings),
+                    "checked": True,
+                }
+            )
+    elif request.method == "POST" and form.is_valid():
+        try:
+            submission = actions.do_submit_campaign_draft(
+                token, form.cleaned_data["text"], form.cleaned_data["submitter_name"]
+            )
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            context.update(
+                {
+                    "submitted": submission,
+                    "marked": marked_parts(submission.text, [], [], submission.findings),
+                    "findings": annotate(submission.findings),
+                    "counts": counts(submission.findings),
+                    "checked": True,
+                    "form": ThirdPartyForm(
+                        initial={"submitter_name": submission.submitter_name, "text": submission.text}
+                    ),
+                }
+            )
+    response = render(request, "campaigns/third_party.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,33 @@
+"""The home page: what needs the signed-in user's attention."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from koshiki.org import access as org_access
+from koshiki.posts.attention import posts_attention
+from koshiki.registry import access as registry_access
+from koshiki.registry.attention import attention_items
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Steps waiting for the user, stopped accounts due a check, accounts with rule findings, posts to handle."""
+    items = attention_items(request.user)
+    waiting = [(item.account, step) for item in items for step in item.waiting_steps]
+    checks = [item for item in items if item.check_due]
+    flagged = [item for item in items if item.findings]
+    return render(
+        request,
+        "home.html",
+        {
+            "waiting": waiting,
+            "checks": checks,
+            "flagged": flagged,
+            "has_roles": bool(org_access.roles_of(request.user)),
+            "visible_count": registry_access.accounts_visible_to(request.user).count(),
+            "posts": posts_attention(request.user),
+        },
+    )

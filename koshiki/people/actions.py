@@ -1,0 +1,231 @@
+"""Every change to the organisation: municipalities, units, role assignments (audited).
+
+Each action checks permission through ``org.access``, runs in one transaction
+and appends an audit event in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from koshiki.audit.events import record_event, snapshot
+from koshiki.errors import ActionError, require
+from koshiki.org import access as org_access
+from koshiki.org.models import Municipality, OrgUnit, RoleAssignment, validate_profile_id
+from koshiki.org.roles import ACCOUNT_ROLES, CITY_ROLES, COMPANY_ROLES, UNIT_ROLES, Role
+from koshiki.registry.access import account_of, role_target
+from koshiki.registry.models import AccountRole
+
+# What the trail records of an assignment; "account" (the registry's AccountRole) is added beside them.
+_ROLE_FIELDS = ("user", "role", "unit", "company", "municipality", "ended_at")
+
+
+def do_create_municipality(actor: Any, name: str, profile_id: str, website: str = "") -> Municipality:
+    """Create a municipality on a profile (set-up and demo only; no role can do it from the UI)."""
+    try:
+        validate_profile_id(profile_id)
+    except ValidationError as exc:
+        raise ActionError(exc.messages[0]) from None
+    with transaction.atomic():
+        if Municipality.objects.filter(name=name).exists():
+            raise ActionError(f"自治体「{name}」は既に登録されています")
+        municipality = Municipality.objects.create(name=name, profile_id=profile_id, website=website)
+        record_event(
+            actor,
+            "org.municipality.create",
+            municipality,
+            {},
+            snapshot(municipality, ["name", "profile_id", "website"]),
+        )
+    return municipality
+
+
+def do_create_unit(
+    actor: Any,
+    municipality: Municipality,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None = None,
+    *,
+    bootstrap: bool = False,
+) -> OrgUnit:
+    """Add a unit to the tree (governance office); sets its materialised ``path``.
+
+    ``bootstrap`` skips the permission check for set-up commands (load_demo),
+    which have no user with a role yet.
+    """
+    if not bootstrap:
+        require(org_access.can_manage_units(actor, municipality), "組織を追加できるのは所管課です")
+    name = (name or "").strip()
+    if not name:
+        raise ActionError("組織の名称を入力してください")
+    if kind not in OrgUnit.Kind.values:
+        raise ActionError(f"組織の種別が正しくありません（{kind}）")
+    if parent is not None and parent.municipality_id != municipality.pk:
+        raise ActionError("上位組織が別の自治体のものです")
+    with transaction.atomic():
+        if OrgUnit.objects.filter(municipality=municipality, parent=parent, name=name).exists():
+            raise ActionError(f"同じ上位組織の下に「{name}」が既にあります")
+        unit = OrgUnit.objects.create(municipality=municipality, parent=parent, name=name, kind=kind)
+        unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+        unit.save(update_fields=["path"])
+        record_event(
+            actor,
+            "org.unit.create",
+            unit,
+            {},
+            snapshot(unit, ["municipality", "parent", "name", "kind", "path"]),
+        )
+    return unit
+
+
+def do_assign_role(
+    actor: Any,
+    user: Any,
+    role: str,
+    *,
+    municipality: Municipality,
+    unit: OrgUnit | None = None,
+    account: Any = None,
+    company: str = "",
+    bootstrap: bool = False,
+) -> RoleAssignment:
+    """Give ``user`` a role for a unit, an account or the whole municipality (audited)."""
+    if role not in Role.values:
+        raise ActionError(f"役割が正しくありません（{role}）")
+    company = (company or "").strip()
+    if role in CITY_ROLES and (unit is not None or account is not None):
+        raise ActionError(f"「{Role(role).label}」は自治体全体の役割です。組織やアカウントは指定しません")
+    if role in COMPANY_ROLES and (account is None or not company):
+        raise ActionError(f"「{Role(role).label}」には担当するアカウントと会社・団体名が必要です")
+    if role == Role.SECTION_HEAD and unit is None:
+        raise ActionError("所属長には組織を指定してください")
+    if role in UNIT_ROLES | ACCOUNT_ROLES and role not in CITY_ROLES and unit is None and account is None:
+        raise ActionError(f"「{Role(role).label}」には組織かアカウントを指定してください")
+    if role not in ACCOUNT_ROLES and account is not None:
+        raise ActionError(f"「{Role(role).label}」はアカウント単位では付与できません")
+    if unit is not None and unit.municipality_id != municipality.pk:
+        raise ActionError("組織が別の自治体のものです")
+    if account is not None and account.municipality_id != municipality.pk:
+        raise ActionError("アカウントが別の自治体のものです")
+    if not bootstrap:
+        require(
+            org_access.can_assign_role(actor, municipality, role, role_target(unit, account)),
+            "この役割を付与する権限がありません",
+        )
+        if org_access.works_elsewhere(user, municipality):
+            raise ActionError("別の自治体の職員には役割を付与できません")
+    with transaction.atomic():
+        duplicate = RoleAssignment.objects.active().filter(
+            user=user, role=role, municipality=municipality, unit=unit, for_account=account is not None
+        )
+        if account is not None:
+            duplicate = duplicate.filter(account_scope__account=account)
+        if duplicate.exists():
+            raise ActionError("同じ役割が既に付与されています")
+        assignment = RoleAssignment.objects.create(
+            municipality=municipality,
+            user=user,
+            role=role,
+            unit=unit,
+            for_account=account is not None,
+            company=company,
+        )
+        if account is not None:
+            AccountRole.objects.create(assignment=assignment, account=account)
+        after = {**snapshot(assignment, _ROLE_FIELDS), "account": account.pk if account is not None else None}
+        record_event(actor, "org.role.assign", assignment, {}, after)
+    org_access.forget_roles(user)
+    return assignment
+
+
+def do_end_role(actor: Any, assignment: RoleAssignment) -> RoleAssignment:
+    """End a role assignment (kept for history; 人事異動)."""
+    target = role_target(assignment.unit, account_of(assignment))
+    require(
+        org_access.can_assign_role(actor, assignment.municipality, assignment.role, target),
+        "この役割を終了する権限がありません",
+    )
+    with transaction.atomic():
+        locked = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.ended_at is not None:
+            raise ActionError("この役割は既に終了しています")
+        before = snapshot(locked, ["ended_at"])
+        locked.ended_at = timezone.now()
+        locked.save(update_fields=["ended_at"])
+        record_event(actor, "org.role.end", locked, before, snapshot(locked, ["ended_at"]))
+    org_access.forget_roles(locked.user)
+    return locked
+
+
+def do_create_person(
+    actor: Any,
+    municipality: Municipality,
+    *,
+    username: str,
+    family_name: str,
+    given_name: str,
+    password: str,
+    email: str = "",
+    role: str,
+    unit: OrgUnit | None = None,
+    account: Any = None,
+    company: str = "",
+    bootstrap: bool = False,
+) -> Any:
+    """Add a staff member with a login and their first role, in one transaction (audited).
+
+    Whoever may assign that role may add the person (the governance office any
+    role; a section head operators, contractors and designated managers in
+    their unit subtree), so every person belongs to a municipality from the
+    start. The password is hashed with Argon2 and never written to the trail.
+    ``bootstrap`` skips the permission check for ``create_municipality``, whose
+    first governance-office person has nobody above them.
+    """
+    username = (username or "").strip()
+    family_name, given_name = (family_name or "").strip(), (given_name or "").strip()
+    if not username:
+        raise ActionError("ログインIDを入力してください")
+    if not family_name:
+        raise ActionError("姓を入力してください")
+    if not bootstrap:
+        require(
+            org_access.can_assign_role(actor, municipality, role, role_target(unit, account)),
+            "この役割の職員を追加する権限がありません",
+        )
+    User = get_user_model()
+    user = User(username=username, last_name=family_name, first_name=given_name, email=(email or "").strip())
+    try:
+        validate_password(password or "", user)
+    except ValidationError as exc:
+        raise ActionError("パスワード: " + " ".join(exc.messages)) from None
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise ActionError(f"ログインID「{username}」は既に使われています")
+        user.set_password(password)
+        user.save()
+        record_event(
+            actor,
+            "org.person.create",
+            user,
+            {},
+            snapshot(user, ["username", "last_name", "first_name", "email"]),
+            municipality=municipality,
+        )
+        do_assign_role(
+            actor,
+            user,
+            role,
+            municipality=municipality,
+            unit=unit,
+            account=account,
+            company=company,
+            bootstrap=bootstrap,
+        )
+    return user
