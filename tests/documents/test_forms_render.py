@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 
 import docx
 import pypdf
 import pytest
 
+from koshiki.documents.build_templates import TEMPLATE, build
 from koshiki.documents.catalog import VALUES, load_catalog
 from koshiki.documents.facts import demo_facts
 from koshiki.documents.fill import fill, form_values
@@ -169,3 +171,11 @@ def test_the_same_data_gives_the_same_bytes_and_digest_twice() -> None:
     assert sha256_hex(render_pdf(form)) == sha256_hex(render_pdf(again))
     later = fill(load_catalog("komae").get("processing_plan"), demo_facts("komae"), date(2026, 4, 2))
     assert sha256_hex(render_pdf(later)) != sha256_hex(render_pdf(form))
+
+
+def test_the_committed_word_template_is_what_the_build_script_writes() -> None:
+    def parts(data: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return {n: z.read(n) for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")}
+
+    assert parts(TEMPLATE.read_bytes()) == parts(build()), "run python -m koshiki.documents.build_templates"
