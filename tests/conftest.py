@@ -1,6 +1,8 @@
-"""Session-wide test set-up: the output names the database the web tests ran against.
+"""Session-wide test set-up: the personas as fixtures, and the database the web tests ran against.
 
-The name appears in the report header (verbose runs) and, because the
+The fixtures build the one set of personas of ``tests/personas.py`` (imported
+when a fixture runs, so a checker-only run never loads Django models). The
+database's name appears in the report header (verbose runs) and, because the
 project's ``addopts`` include ``-q`` which hides the header, again as the
 last line of the terminal summary.
 """
@@ -8,6 +10,8 @@ last line of the terminal summary.
 from __future__ import annotations
 
 from typing import Any
+
+import pytest
 
 
 def _database_description() -> str:
@@ -35,3 +39,45 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any)
     if hasattr(config, "workerinput"):  # xdist worker: the controller prints it
         return
     terminalreporter.write_line(_database_description())
+
+
+# ---- the one set of personas (tests/personas.py) as fixtures ------------------------------------
+
+
+@pytest.fixture
+def city(db):  # noqa: ANN001, ANN201
+    """The kyoto-profile test city with a person in every role (tests/personas.py)."""
+    from tests.personas import make_city
+
+    return make_city("kyoto")
+
+
+@pytest.fixture
+def make_city(db):  # noqa: ANN001, ANN201
+    """``make_city(profile)``: a test city on that profile with 広報課's X account and 観光課's Instagram account."""
+    from functools import partial
+
+    from tests.personas import make_city as build
+
+    return partial(build, posting_accounts=True)
+
+
+@pytest.fixture
+def kyoto(db):  # noqa: ANN001, ANN201
+    """The kyoto test city with its two posting accounts (the posts and campaigns tests)."""
+    from tests.personas import make_city as build
+
+    return build("kyoto", posting_accounts=True)
+
+
+@pytest.fixture
+def client_for():  # noqa: ANN201
+    """``client_for(user)``: a test client logged in as ``user`` (no password hashing)."""
+    from django.test import Client
+
+    def make(user) -> Client:  # noqa: ANN001
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

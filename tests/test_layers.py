@@ -4,7 +4,7 @@ Read from the import statements themselves (``ast``), so a deferred import
 inside a function or under ``TYPE_CHECKING`` counts like any other. The
 floors, from the ground up:
 
-- ground: the checker (no Django at all) and the helpers every app may use:
+- ground: the checker (no Django at all) and the helpers every app may use: ``actors``,
   ``errors``, ``fiscal``, ``workdays``, ``ui`` (view helpers, form fields,
   template tags, base templates);
 - ``org``: municipalities, units, role assignments and role resolution;
@@ -33,7 +33,7 @@ import koshiki
 ROOT = Path(koshiki.__file__).parent
 
 FLOORS: list[set[str]] = [
-    {"checker", "errors", "fiscal", "workdays", "ui"},
+    {"checker", "actors", "errors", "fiscal", "workdays", "ui"},
     {"org"},
     {"audit"},
     {"registry"},
@@ -157,3 +157,10 @@ def test_importing_the_checker_leaves_django_unloaded():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("0 "), out.stdout
+
+
+def test_every_app_has_its_own_test_folder():
+    tests = Path(__file__).parent
+    apps = {p.name for p in ROOT.iterdir() if (p / "apps.py").exists() and p.name != "ui"}
+    missing = sorted(app for app in apps if not any((tests / app).glob("test_*.py")))
+    assert not missing, f"no tests/<app>/test_*.py for {missing}"

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.api import access
 from koshiki.api.models import ApiToken
 from koshiki.api.tokens import PREFIX_LENGTH, digest, new_secret
@@ -33,7 +33,7 @@ class IssuedToken:
     secret: str
 
 
-def do_create_api_token(actor: Any, name: str, expires_at: datetime | None = None) -> IssuedToken:
+def do_create_api_token(actor: Person, name: str, expires_at: datetime | None = None) -> IssuedToken:
     """Issue a token for ``actor`` themself; returns the secret to show once.
 
     Locks the actor's user row so two concurrent requests cannot both pass the
@@ -68,7 +68,7 @@ def do_create_api_token(actor: Any, name: str, expires_at: datetime | None = Non
     return IssuedToken(token, secret)
 
 
-def do_revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
+def do_revoke_api_token(actor: Person, token: ApiToken) -> ApiToken:
     """Revoke one of ``actor``'s own tokens; it stops working at once and stays listed."""
     require(access.can_manage_api_token(actor, token), "自分のAPIトークン以外は失効できません")
     with transaction.atomic():

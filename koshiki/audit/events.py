@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 from koshiki.org.access import municipality_of
 
@@ -27,7 +28,7 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-def actor_label(actor: Any) -> str:
+def actor_label(actor: Person | None) -> str:
     """How the actor is named in the trail: full name and login, or システム."""
     if actor is None or not getattr(actor, "pk", None):
         return "システム"
@@ -91,7 +92,7 @@ def hash_of(event: AuditEvent) -> str:
 _OWNER_LINKS = ("account", "draft", "campaign", "submission", "unit")
 
 
-def municipality_id_of(obj: Any, actor: Any = None) -> int | None:
+def municipality_id_of(obj: Any, actor: Person | None = None) -> int | None:
     """The municipality whose records ``obj`` belongs to, else the actor's; None when neither has one.
 
     Follows at most a few foreign keys (each may cost a query when not loaded).
@@ -131,7 +132,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 
 def record_event(
-    actor: Any,
+    actor: Person | None,
     action: str,
     obj: models.Model | tuple[str, Any],
     before: Mapping[str, Any] | None = None,

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.audit.events import record_event
 from koshiki.campaigns import access
 from koshiki.campaigns.models import Campaign, CampaignPublication, CampaignSubmission
@@ -70,7 +71,7 @@ def _clean_expiry(expires_at: datetime) -> datetime:
 
 
 def do_create_campaign(
-    actor: Any,
+    actor: Person,
     account: Account,
     *,
     name: str,
@@ -134,7 +135,7 @@ def do_create_campaign(
     return campaign, token
 
 
-def do_reissue_campaign_token(actor: Any, campaign: Campaign, expires_at: datetime | None = None) -> str:
+def do_reissue_campaign_token(actor: Person, campaign: Campaign, expires_at: datetime | None = None) -> str:
     """Issue a new submission link (the old one stops working); optionally a new expiry."""
     access.require_manage(actor, campaign.account)
     new_expiry = _clean_expiry(expires_at) if expires_at is not None else None
@@ -152,7 +153,7 @@ def do_reissue_campaign_token(actor: Any, campaign: Campaign, expires_at: dateti
     return token
 
 
-def do_close_campaign(actor: Any, campaign: Campaign) -> Campaign:
+def do_close_campaign(actor: Person, campaign: Campaign) -> Campaign:
     """End the campaign: its link stops working."""
     access.require_manage(actor, campaign.account)
     with transaction.atomic():
@@ -232,7 +233,7 @@ def do_submit_campaign_draft(token: str, text: str, submitter_name: str) -> Camp
 
 
 def do_precheck_campaign_submission(
-    actor: Any,
+    actor: Person,
     submission: CampaignSubmission,
     *,
     accept: bool,
@@ -298,7 +299,7 @@ def do_precheck_campaign_submission(
 
 
 def do_record_campaign_publication(
-    actor: Any,
+    actor: Person,
     submission: CampaignSubmission,
     *,
     url: str,

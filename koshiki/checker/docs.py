@@ -18,6 +18,7 @@ import inspect
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from koshiki.checker.profiles import Binding, Profile, available, load_profile
 from koshiki.checker.registry import Rule, all_rules
@@ -108,9 +109,35 @@ def render_rule_page(rule: Rule, profiles: Sequence[Profile] | None = None) -> s
             f"| {_severity(rule, binding)} |"
         )
     lines.append("")
+    if rule.options:
+        lines += [
+            "## 設定（options）",
+            "",
+            'プロファイルの `[rules."' + rule.id + '"]` に `options = { ... }` で指定します。'
+            "読み込むときに検査し、使えない値はファイル名と項目を示すエラーになります。",
+            "",
+            "| 設定 | 種類 | 既定値 | 範囲 | 内容 |",
+            "|---|---|---|---|---|",
+        ]
+        for option in rule.options:
+            lines.append(
+                f"| `{option.name}` | {_OPTION_KINDS[option.kind]} | `{_default(option.default)}` "
+                f"| {option.range_label or '—'} | {_cell(option.description)} |"
+            )
+        lines.append("")
     if rest:
         lines += [rest, ""]
     return "\n".join(lines)
+
+
+_OPTION_KINDS = {"number": "数値", "integer": "整数", "hosts": "ホスト名の配列"}
+
+
+def _default(value: Any) -> str:
+    """An option's default as TOML would write it."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    return str(value)
 
 
 def render_index(rules: Sequence[Rule], profiles: Sequence[Profile] | None = None) -> str:

@@ -8,7 +8,9 @@ A profile file (``profiles/<id>.toml``) holds:
   phone numbers, marketing subject and relation tags, naming pattern, ...);
 - ``[rules."<rule id>"]``: ``ref`` and ``title`` of the clause, an optional
   ``severity`` (``error`` / ``warning`` / ``info`` / ``off``) and
-  rule-specific ``options``;
+  ``options``: only those the rule declares (``@rule(..., options=...)``),
+  each checked against its kind and range here; an unset one takes the
+  rule's default, so a rule never falls back on a bad value itself;
 - ``procedures/<id>.toml`` beside it (optional): the account lifecycle,
   offices and forms, read and validated by the web application; merged over
   the extended profile's procedures like the rest.
@@ -158,7 +160,7 @@ def _load(profile_id: str, directory: Path, seen: tuple[str, ...]) -> Profile:
         key = f'rules."{rule_id}"'
         if rule_id not in known:
             raise ProfileError(path, key, "規則カタログにない規則 id です")
-        bindings[rule_id] = _binding(path, key, rule_id, spec, profile_id, bindings.get(rule_id))
+        bindings[rule_id] = _binding(path, key, known[rule_id], spec, profile_id, bindings.get(rule_id))
 
     procedures = dict(parent.procedures) if parent else {}
     proc_path = directory / "procedures" / f"{profile_id}.toml"
@@ -179,7 +181,7 @@ def _load(profile_id: str, directory: Path, seen: tuple[str, ...]) -> Profile:
 
 
 def _binding(
-    path: Path, key: str, rule_id: str, spec: Any, profile_id: str, inherited: Binding | None
+    path: Path, key: str, rule: Rule, spec: Any, profile_id: str, inherited: Binding | None
 ) -> Binding:
     if not isinstance(spec, dict):
         raise ProfileError(path, key, "テーブルで指定してください")
@@ -209,6 +211,17 @@ def _binding(
     options = spec.get("options", {})
     if not isinstance(options, dict):
         raise ProfileError(path, f"{key}.options", "テーブルで指定してください")
-    merged_options = {**(inherited.options if inherited else {}), **options}
+    for name, value in options.items():
+        declared = rule.option(name)
+        if declared is None:
+            usable = "、".join(o.name for o in rule.options) or "なし"
+            raise ProfileError(
+                path, f"{key}.options.{name}", f"この規則にない設定です（使える設定: {usable}）"
+            )
+        problem = declared.problem(value)
+        if problem is not None:
+            raise ProfileError(path, f"{key}.options.{name}", problem)
+    # Every declared option has a value: the rule's default, then the parent's, then this file's.
+    merged_options = {**rule.default_options, **(inherited.options if inherited else {}), **options}
     clause = Clause(profile_id, spec.get("ref", ""), spec.get("title", ""))
-    return Binding(rule_id, clause, severity, enabled, MappingProxyType(merged_options))
+    return Binding(rule.id, clause, severity, enabled, MappingProxyType(merged_options))

@@ -14,19 +14,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.audit.events import record_event, snapshot
 from koshiki.errors import ActionError, require
 from koshiki.org import access as org_access
 from koshiki.org.models import Municipality, OrgUnit, RoleAssignment, validate_profile_id
 from koshiki.org.roles import ACCOUNT_ROLES, CITY_ROLES, COMPANY_ROLES, UNIT_ROLES, Role
 from koshiki.registry.access import account_of, role_target
-from koshiki.registry.models import AccountRole
+from koshiki.registry.models import Account, AccountRole
 
 # What the trail records of an assignment; "account" (the registry's AccountRole) is added beside them.
 _ROLE_FIELDS = ("user", "role", "unit", "company", "municipality", "ended_at")
 
 
-def do_create_municipality(actor: Any, name: str, profile_id: str, website: str = "") -> Municipality:
+def do_create_municipality(actor: Person, name: str, profile_id: str, website: str = "") -> Municipality:
     """Create a municipality on a profile (set-up and demo only; no role can do it from the UI)."""
     try:
         validate_profile_id(profile_id)
@@ -47,7 +48,7 @@ def do_create_municipality(actor: Any, name: str, profile_id: str, website: str 
 
 
 def do_create_unit(
-    actor: Any,
+    actor: Person,
     municipality: Municipality,
     name: str,
     kind: str,
@@ -86,17 +87,21 @@ def do_create_unit(
 
 
 def do_assign_role(
-    actor: Any,
-    user: Any,
+    user: Person,
     role: str,
     *,
+    actor: Person | None,
     municipality: Municipality,
     unit: OrgUnit | None = None,
-    account: Any = None,
+    account: Account | None = None,
     company: str = "",
     bootstrap: bool = False,
 ) -> RoleAssignment:
-    """Give ``user`` a role for a unit, an account or the whole municipality (audited)."""
+    """Give ``user`` a role for a unit, an account or the whole municipality (audited).
+
+    ``actor`` is keyword-only: the person acting and the person receiving the
+    role are both users, and a swap must not type-check silently.
+    """
     if role not in Role.values:
         raise ActionError(f"役割が正しくありません（{role}）")
     company = (company or "").strip()
@@ -145,7 +150,7 @@ def do_assign_role(
     return assignment
 
 
-def do_end_role(actor: Any, assignment: RoleAssignment) -> RoleAssignment:
+def do_end_role(actor: Person, assignment: RoleAssignment) -> RoleAssignment:
     """End a role assignment (kept for history; 人事異動)."""
     target = role_target(assignment.unit, account_of(assignment))
     require(
@@ -165,7 +170,7 @@ def do_end_role(actor: Any, assignment: RoleAssignment) -> RoleAssignment:
 
 
 def do_create_person(
-    actor: Any,
+    actor: Person,
     municipality: Municipality,
     *,
     username: str,
@@ -219,7 +224,6 @@ def do_create_person(
             municipality=municipality,
         )
         do_assign_role(
-            actor,
             user,
             role,
             municipality=municipality,
@@ -227,5 +231,6 @@ def do_create_person(
             account=account,
             company=company,
             bootstrap=bootstrap,
+            actor=actor,
         )
     return user

@@ -118,13 +118,13 @@ def role_assign(request: HttpRequest) -> HttpResponse:
 
     def run(data: dict[str, Any]) -> str:
         do_assign_role(
-            request.user,
             data["user"],
             data["role"],
             municipality=municipality,
             unit=data["unit"],
             account=data["account"],
             company=data["company"],
+            actor=request.user,
         )
         return "役割を付与しました。"
 

@@ -26,10 +26,12 @@ from koshiki.registry.states import (
 
 
 class ImmutableError(RuntimeError):
-    """A policy version was about to be changed or deleted."""
+    """An insert-only row (a policy version, a step record) was about to be changed or deleted."""
 
-    def __init__(self) -> None:
-        super().__init__("運用ポリシーの版は変更・削除できません。改訂すると新しい版が作られます。")
+    def __init__(
+        self, message: str = "運用ポリシーの版は変更・削除できません。改訂すると新しい版が作られます。"
+    ) -> None:
+        super().__init__(message)
 
 
 class AccountQuerySet(models.QuerySet):
@@ -208,6 +210,60 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account.display_name} の開設申請"
+
+
+class StepRecordQuerySet(models.QuerySet):
+    """Step records are insert-only: no bulk update or delete."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("手続の記録は変更できません")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("手続の記録は削除できません")
+
+
+class StepRecord(models.Model):
+    """One lifecycle step taken on an account: which step, by whom, when, with what reasons, answers, documents.
+
+    Written by ``registry.actions.engine._run_step`` in the step's own
+    transaction, one row per decision, like ``posts.ApprovalDecision`` (Wagtail's
+    TaskState): ``Application.decided_by`` keeps only the latest decision, the
+    rows keep every stage. Insert-only.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="step_records")
+    step_id = models.CharField("手順", max_length=50)
+    kind = models.CharField("種類", max_length=30)
+    label = models.CharField("手順の名称", max_length=200)
+    from_state = models.CharField("前の状態", max_length=30, choices=Status.choices)
+    to_state = models.CharField("後の状態", max_length=30, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="実施者", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_at = models.DateTimeField("日時")
+    reasons = models.TextField("理由", blank=True)
+    answers = models.JSONField("検討事項への回答", default=dict, blank=True)
+    documents = models.JSONField("確認した書類（名称）", default=list, blank=True)
+    issued = models.JSONField("送付した書類", default=list, blank=True)
+    clause = models.CharField("根拠", max_length=200, blank=True)
+    profile_id = models.CharField("プロファイル", max_length=50)
+
+    objects = StepRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "手続の記録"
+        verbose_name_plural = "手続の記録"
+        ordering = ["-taken_at", "-pk"]
+        indexes = [models.Index(fields=["account", "taken_at"], name="registry_step_account_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account.display_name} {self.label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert only: a step taken stays as it was taken."""
+        if not self._state.adding:
+            raise ImmutableError("手続の記録は変更できません")
+        super().save(*args, **kwargs)
 
 
 class RosterEntry(models.Model):

@@ -19,6 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from koshiki.audit.events import actor_label
+from koshiki.audit.labels import action_label
 from koshiki.audit.models import AuditEvent
 from koshiki.errors import ActionError, require
 from koshiki.org import access as org_access
@@ -110,6 +112,37 @@ def account_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _history(account: Account, limit: int = 200) -> list[dict[str, Any]]:
+    """The account's history, newest first: each lifecycle decision from its ``StepRecord`` row,
+    and the other changes (details, security, roster, devices, apps) from the audit trail.
+
+    Two queries; at most ``limit`` rows.
+    """
+    rows = [
+        {
+            "when": r.taken_at,
+            "actor": actor_label(r.actor),
+            "label": r.label,
+            "reasons": r.reasons,
+            "documents": r.documents,
+            "issued": r.issued,
+        }
+        for r in account.step_records.select_related("actor")[:limit]
+    ]
+    steps = [f"account.{kind}" for kind in KINDS]
+    others = (
+        AuditEvent.objects.filter(object_type="registry.account", object_id=str(account.pk))
+        .exclude(action__in=steps)
+        .order_by("-seq")[:limit]
+    )
+    rows += [
+        {"when": e.created_at, "actor": e.actor_label, "label": action_label(e.action), "reasons": ""}
+        for e in others
+    ]
+    rows.sort(key=lambda row: row["when"], reverse=True)
+    return rows[:limit]
+
+
 @login_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one account: details, policy versions, security, history, next steps."""
@@ -118,9 +151,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     next_steps = []
     for step in procedures.steps_from(account.status):
         next_steps.append((step, access.can_perform_step(request.user, account, step)))
-    history = AuditEvent.objects.filter(object_type="registry.account", object_id=str(account.pk)).order_by(
-        "-seq"
-    )[:200]
+    history = _history(account)
     policy_fields = (
         [(POLICY_FIELDS[f], getattr(account.current_policy, f)) for f in procedures.policy_fields]
         if account.current_policy
@@ -228,13 +259,13 @@ def policy_edit(request: HttpRequest, pk: int, kind: str = PolicyKind.PUBLIC) ->
     if request.method == "POST" and form.is_valid():
         try:
             policy = actions.do_revise_policy(
-                request.user,
                 account.pk,
                 values=form.values(),
                 kind=kind,
                 reason=form.cleaned_data.get("reason", ""),
                 step_id=step.id,
                 documents=form.cleaned_data.get("documents", []),
+                actor=request.user,
             )
         except ActionError as exc:
             _fail(request, form, exc)
@@ -278,12 +309,12 @@ def change_notice(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_file_change(
-                request.user,
                 account.pk,
                 changes=form.changes(account),
                 step_id=step.id,
                 reasons=form.cleaned_data.get("reasons", ""),
                 documents=form.cleaned_data.get("documents", []),
+                actor=request.user,
             )
         except ActionError as exc:
             _fail(request, form, exc)
@@ -322,7 +353,7 @@ def step_perform(request: HttpRequest, pk: int, step_id: str) -> HttpResponse:
             # Files sent with the step (a signed copy of a form) go to the apps that file forms.
             attachments = dict(request.FILES.items())
             actions.KIND_ACTIONS[step.kind](
-                request.user, account.pk, attachments=attachments, **form.action_kwargs()
+                account.pk, actor=request.user, attachments=attachments, **form.action_kwargs()
             )
         except ActionError as exc:
             _fail(request, form, exc)
@@ -413,7 +444,7 @@ def roster_add(request: HttpRequest, pk: int) -> HttpResponse:
         account,
         "roster_form",
         RosterForm(request.POST),
-        lambda f: actions.do_add_roster_entry(request.user, account.pk, **f.cleaned_data),
+        lambda f: actions.do_add_roster_entry(account.pk, actor=request.user, **f.cleaned_data),
         "名簿に追加しました。",
         allowed=access.can_edit_account(request.user, account),
     )

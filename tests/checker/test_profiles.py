@@ -177,8 +177,9 @@ def test_extends_merges_params_and_bindings(tmp_path):
             'guideline = "base.md"\n'
             '[params]\nofficial_domains = ["lg.jp"]\nmarketing_subject = "基本市"\n'
             '[rules."pii.phone"]\nref = "1(1)"\ntitle = "電話番号"\nseverity = "error"\n'
-            '[rules."pii.phone".options]\nwindow = 30\n'
-            '[rules."pii.email"]\nref = "1(2)"\ntitle = "メール"\n',
+            '[rules."pii.email"]\nref = "1(2)"\ntitle = "メール"\n'
+            '[rules."style.repetition"]\nref = "1(3)"\ntitle = "繰り返し"\n'
+            '[rules."style.repetition".options]\nthreshold = 0.8\n',
         ),
     )
     write(
@@ -189,7 +190,8 @@ def test_extends_merges_params_and_bindings(tmp_path):
             'extends = "base"\n'
             '[params]\nmarketing_subject = "子市"\npublic_phones = ["03-1234-5678"]\n'
             '[rules."pii.phone"]\nref = "2(1)"\ntitle = "子の電話番号"\n'
-            '[rules."pii.phone".options]\nstrict = true\n'
+            '[rules."style.repetition"]\nref = "2(3)"\ntitle = "子の繰り返し"\n'
+            '[rules."style.repetition".options]\nmin_length = 20\n'
             '[rules."pii.email"]\nseverity = "off"\n',
         ),
     )
@@ -203,7 +205,7 @@ def test_extends_merges_params_and_bindings(tmp_path):
     phone = child.bindings["pii.phone"]
     assert (phone.clause.profile, phone.clause.ref, phone.clause.title) == ("child", "2(1)", "子の電話番号")
     assert phone.severity is Severity.ERROR
-    assert dict(phone.options) == {"window": 30, "strict": True}
+    assert dict(child.bindings["style.repetition"].options) == {"threshold": 0.8, "min_length": 20}
     assert not child.bindings["pii.email"].enabled
     # the parent itself is unchanged
     base = load_profile("base", directory=tmp_path)
@@ -315,3 +317,58 @@ def test_cli_lists_all_six_profiles_as_json(capsys):
     for city in CITIES:
         assert by_id[city]["extends"] == "standard"
     assert "link.shortener" not in by_id["kawasaki"]["active_rules"]
+
+
+# ---- rule options: declared on the rule, checked when the profile loads ----
+
+
+def _with_options(tmp_path: Path, rule_id: str, options: str) -> Path:
+    body = f'[rules."{rule_id}"]\nref = "1"\ntitle = "試験"\noptions = {{ {options} }}\n'
+    return write(tmp_path, "opts", minimal("opts", body))
+
+
+def test_an_unset_option_takes_the_rules_declared_default(tmp_path):
+    write(tmp_path, "plain", minimal("plain", '[rules."style.repetition"]\nref = "1"\ntitle = "繰り返し"\n'))
+    options = load_profile("plain", directory=tmp_path).bindings["style.repetition"].options
+    assert dict(options) == {"threshold": 0.9, "min_length": 15}
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "options", "key", "problem"),
+    [
+        ("style.repetition", "threshold = 1.5", "options.threshold", "0.01 以上 1 以下"),
+        ("style.repetition", "threshold = 0", "options.threshold", "0.01 以上 1 以下"),
+        ("style.repetition", 'threshold = "0.9"', "options.threshold", "数値で指定"),
+        ("style.repetition", "min_length = 12.5", "options.min_length", "整数で指定"),
+        ("style.repetition", "min_length = true", "options.min_length", "整数で指定"),
+        ("style.repetition", "treshold = 0.8", "options.treshold", "使える設定: threshold、min_length"),
+        ("link.external", 'allowed_hosts = "www.youtube.com"', "options.allowed_hosts", "ホスト名の配列"),
+        ("pii.phone", "window = 30", "options.window", "使える設定: なし"),
+    ],
+)
+def test_a_bad_option_names_the_file_and_the_key(tmp_path, rule_id, options, key, problem):
+    path = _with_options(tmp_path, rule_id, options)
+    with pytest.raises(ProfileError) as caught:
+        load_profile("opts", directory=tmp_path)
+    message = str(caught.value)
+    assert str(path) in message and f'rules."{rule_id}".{key}' in message and problem in message
+
+
+def test_every_shipped_option_is_declared_by_its_rule():
+    for profile_id in available():
+        for rule_id, binding in load_profile(profile_id).bindings.items():
+            assert set(binding.options) == {o.name for o in all_rules()[rule_id].options}, (
+                profile_id,
+                rule_id,
+            )
+
+
+def test_the_rule_page_lists_its_options():
+    from koshiki.checker.docs import render_rule_page
+    from koshiki.checker.registry import get_rule
+
+    page = render_rule_page(get_rule("style.repetition"))
+    assert "## 設定（options）" in page
+    assert "| `threshold` | 数値 | `0.9` | 0.01〜1 |" in page
+    assert "| `min_length` | 整数 | `15` | 0〜10000 |" in page
+    assert "## 設定" not in render_rule_page(get_rule("pii.phone"))

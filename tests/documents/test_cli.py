@@ -8,17 +8,22 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
-from django.core.management import ManagementUtility
 
+from koshiki.documents.management.commands.forms import Command
 from koshiki.documents.render import sha256_hex
-from tests.web.factories import account_in
+from tests.personas import account_in
 
 
 def run(*argv: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run ``manage.py forms …`` in-process as the shell would (argv parsing, exit code)."""
+    """Run ``manage.py forms …`` in-process as the shell would (argv parsing, exit code).
+
+    ``run_from_argv`` is what ``manage.py`` calls; going through it directly (not
+    ``ManagementUtility``) keeps ``django.setup()`` from rebinding the log handlers
+    to this test's captured stderr.
+    """
     code = 0
     try:
-        ManagementUtility(["manage.py", "forms", *argv]).execute()
+        Command().run_from_argv(["manage.py", "forms", *argv])
     except SystemExit as e:
         code = int(e.code or 0)
     out = capsys.readouterr()

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from koshiki.documents.excel import WAREKI_FORMAT, Column, Sheet, workbook_bytes
 from koshiki.registry import actions
-from tests.web.factories import account_in
+from tests.personas import account_in
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_the_registry_export_lists_the_accounts_the_user_may_see_with_their_rost
 def test_the_roster_export_of_one_account_keeps_people_who_left(city, client_for) -> None:  # noqa: ANN001
     account = account_in(city, "listed")
     operator = city.people["operator"]
-    entry = actions.do_add_roster_entry(operator, account, name="転出 次郎", duty="manager")
+    entry = actions.do_add_roster_entry(account, actor=operator, name="転出 次郎", duty="manager")
     actions.do_remove_roster_entry(operator, entry)
     response = client_for(operator).get(reverse("documents:roster_xlsx", args=[account.pk]))
     ws = open_xlsx(response.content)["運用者名簿"]

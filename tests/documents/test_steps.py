@@ -14,7 +14,7 @@ from django.urls import reverse
 from koshiki.audit.models import AuditEvent
 from koshiki.documents.models import FormCopy
 from koshiki.registry.models import Account
-from tests.web.factories import account_in
+from tests.personas import account_in
 
 pytestmark = pytest.mark.django_db
 

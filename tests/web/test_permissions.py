@@ -14,7 +14,7 @@ from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.registry.states import Status
-from tests.web.factories import account_in, make_city, new_account
+from tests.personas import account_in, make_city, new_account
 
 ROLES = [
     "operator",
@@ -38,22 +38,22 @@ def _world():
     office_review = account_in(city, "under_review")
     zoo = account_in(city, "listed")
     do_assign_role(
-        None,
         city.people["contractor"],
         Role.CONTRACTOR,
         municipality=city.municipality,
         account=listed,
         company="株式会社テスト",
         bootstrap=True,
+        actor=None,
     )
     do_assign_role(
-        None,
         city.people["designated_manager"],
         Role.DESIGNATED_MANAGER,
         municipality=city.municipality,
         account=zoo,
         company="公益財団法人テスト",
         bootstrap=True,
+        actor=None,
     )
     return {"city": city, "listed": listed, "draft": draft, "review": review, "office_review": office_review}
 
@@ -191,13 +191,13 @@ def test_a_contractor_sees_only_the_account_it_operates(city, client_for):
     other = account_in(city, "listed")
     contractor = city.people["contractor"]
     do_assign_role(
-        None,
         contractor,
         Role.CONTRACTOR,
         municipality=city.municipality,
         account=mine,
         company="株式会社テスト",
         bootstrap=True,
+        actor=None,
     )
     client = client_for(contractor)
     assert client.get(f"/accounts/{mine.pk}/").status_code == 200

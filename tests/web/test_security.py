@@ -51,7 +51,7 @@ from koshiki.posts.states import SecondCheckResult
 from koshiki.registry import actions as registry
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.web.logfilters import RedactSecretsFilter
-from tests.web.factories import account_in, make_city, make_user
+from tests.personas import account_in, make_city, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -197,13 +197,13 @@ def build_world() -> dict[str, Any]:
     account = account_in(city, "listed")
     other = account_in(city, "listed", unit="b")
     do_assign_role(
-        None,
         people["contractor"],
         Role.CONTRACTOR,
         municipality=city.municipality,
         account=other,
         company="株式会社よそ",
         bootstrap=True,
+        actor=None,
     )
     app = registry.do_link_app(operator, account, name="予約投稿ツール", purpose="予約投稿")
     posts.do_set_scopes(head, account, ["facts"])
@@ -512,7 +512,7 @@ def _xss_world() -> dict[str, Any]:
         reply_policy_text=PAYLOAD,
     )
     registry.do_add_roster_entry(
-        operator, account, name=PAYLOAD, duty=RosterEntry.Duty.POSTER, affiliation=PAYLOAD
+        account, name=PAYLOAD, duty=RosterEntry.Duty.POSTER, affiliation=PAYLOAD, actor=operator
     )
     registry.do_register_device(
         operator, account, name=PAYLOAD, ownership=Device.Ownership.CITY, asset_number=PAYLOAD
@@ -542,13 +542,13 @@ def _xss_world() -> dict[str, Any]:
     campaign_actions.do_precheck_campaign_submission(head, submission, accept=False, comment=PAYLOAD)
     do_create_api_token(operator, PAYLOAD)
     do_assign_role(
-        None,
         people["contractor"],
         Role.CONTRACTOR,
         municipality=city.municipality,
         account=account,
         company=PAYLOAD,
         bootstrap=True,
+        actor=None,
     )
     return {
         "city": city,
@@ -626,7 +626,7 @@ def test_a_login_error_shows_the_typed_user_name_escaped():
 def test_an_account_url_that_is_not_http_is_refused_by_the_action():
     city = make_city("kyoto", name="URL試験市")
     from koshiki.errors import ActionError
-    from tests.web.factories import application_details
+    from tests.personas import application_details
 
     for url in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>"):
         with pytest.raises(ActionError, match="https://"):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.audit.events import record_event
 from koshiki.errors import ActionError, require
 from koshiki.org.roles import Role
@@ -54,7 +54,7 @@ def _end_run(run: ApprovalRun, status: RunStatus, when: datetime | None = None) 
     run.save(update_fields=["status", "finished_at"])
 
 
-def _guard_decider(actor: Any, d: Draft, run: ApprovalRun, revision: Revision | int | None) -> str:
+def _guard_decider(actor: Person, d: Draft, run: ApprovalRun, revision: Revision | int | None) -> str:
     """The role the actor decides as; refuses the wrong role, self-approval and a stale page."""
     role = run.current_role
     procedures = post_procedures_for(d.account)
@@ -76,7 +76,7 @@ def _guard_decider(actor: Any, d: Draft, run: ApprovalRun, revision: Revision | 
 
 
 def do_approve(
-    actor: Any,
+    actor: Person,
     draft: Draft,
     *,
     waivers: Mapping[str, str] | None = None,
@@ -159,7 +159,7 @@ def do_approve(
 
 
 def do_return(
-    actor: Any, draft: Draft, comment: str, *, revision: Revision | int | None = None
+    actor: Person, draft: Draft, comment: str, *, revision: Revision | int | None = None
 ) -> ApprovalDecision:
     """Return the draft to its author with comments (the run ends; the author edits and submits again)."""
     comment = (comment or "").strip()

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.errors import ActionError, require
 from koshiki.fiscal import to_wareki
 from koshiki.posts import access
@@ -73,7 +74,7 @@ def _lock_draft(draft: Draft | int) -> Draft:
         raise ActionError("投稿案が見つかりません") from None
 
 
-def _require_draft(actor: Any, account: Account) -> None:
+def _require_draft(actor: Person, account: Account) -> None:
     require(access.can_draft_post(actor, account), "このアカウントの投稿案を扱えるのは、担当者と所属長です")
 
 

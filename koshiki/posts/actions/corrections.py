@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
+from koshiki.actors import Person
 from koshiki.audit.events import record_event
 from koshiki.errors import ActionError
 from koshiki.posts.actions.common import (
@@ -28,7 +27,7 @@ from koshiki.posts.states import (
 
 
 def do_start_correction(
-    actor: Any, original: Draft, reason: str, *, handling: str = "", text: str = ""
+    actor: Person, original: Draft, reason: str, *, handling: str = "", text: str = ""
 ) -> Draft:
     """Start a correction draft linked to a published post, with the handling the profile allows (issue 4.6).
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.audit.events import record_event
 from koshiki.errors import ActionError
 from koshiki.posts.actions.approvals import _active_run, _end_run
@@ -44,7 +44,7 @@ from koshiki.registry.models import Account
 
 
 def do_create_draft(
-    actor: Any,
+    actor: Person,
     account: Account,
     text: str,
     alt_texts: Iterable[str] = (),
@@ -77,7 +77,7 @@ def do_create_draft(
 
 
 def do_edit_draft(
-    actor: Any, draft: Draft, text: str, alt_texts: Iterable[str] = (), links: Iterable[str] = ()
+    actor: Person, draft: Draft, text: str, alt_texts: Iterable[str] = (), links: Iterable[str] = ()
 ) -> Revision:
     """Save an edit as a new immutable revision, checked; an approved draft needs approval again.
 
@@ -122,7 +122,7 @@ def do_edit_draft(
     return revision
 
 
-def do_submit(actor: Any, draft: Draft) -> ApprovalRun:
+def do_submit(actor: Person, draft: Draft) -> ApprovalRun:
     """Ask for approval of the current revision along the profile's chain (issue 4.2-4.3).
 
     Refused while an error-level finding remains (the reasons are in the message).
@@ -164,7 +164,7 @@ def do_submit(actor: Any, draft: Draft) -> ApprovalRun:
     return run
 
 
-def do_recall_submission(actor: Any, draft: Draft) -> Draft:
+def do_recall_submission(actor: Person, draft: Draft) -> Draft:
     """Take back a request for approval before anyone decided it (the draft becomes editable again)."""
     _require_draft(actor, draft.account)
     with transaction.atomic():
@@ -185,7 +185,7 @@ def do_recall_submission(actor: Any, draft: Draft) -> Draft:
     return d
 
 
-def do_withdraw_draft(actor: Any, draft: Draft, reason: str = "") -> Draft:
+def do_withdraw_draft(actor: Person, draft: Draft, reason: str = "") -> Draft:
     """Abandon a draft that was not published (an approval in progress is cancelled)."""
     _require_draft(actor, draft.account)
     with transaction.atomic():

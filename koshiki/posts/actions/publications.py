@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.audit.events import record_event
 from koshiki.errors import ActionError
 from koshiki.posts.actions.common import (
@@ -36,7 +36,7 @@ from koshiki.registry.models import Account
 
 
 def _publish(
-    actor: Any,
+    actor: Person,
     d: Draft,
     rev: Revision,
     url: str,
@@ -70,7 +70,7 @@ def _publish(
     return publication
 
 
-def _apply_correction_handling(actor: Any, d: Draft, original_deleted: bool, when: datetime) -> None:
+def _apply_correction_handling(actor: Person, d: Draft, original_deleted: bool, when: datetime) -> None:
     """Enforce the handling chosen for a correction on the original post's record."""
     procedures = post_procedures_for(d.account)
     original = Publication.objects.select_for_update().filter(draft_id=d.corrects_id).first()
@@ -95,7 +95,7 @@ def _apply_correction_handling(actor: Any, d: Draft, original_deleted: bool, whe
 
 
 def do_record_publication(
-    actor: Any,
+    actor: Person,
     draft: Draft,
     *,
     url: str,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.audit.events import record_event
 from koshiki.errors import ActionError, require
 from koshiki.posts import access
@@ -40,7 +40,7 @@ from koshiki.registry.models import Account
 
 
 def do_set_scopes(
-    actor: Any, account: Account, scope_ids: Iterable[str], notes: Mapping[str, str] | None = None
+    actor: Person, account: Account, scope_ids: Iterable[str], notes: Mapping[str, str] | None = None
 ) -> list[PreApprovedScope]:
     """Set which scopes operators of ``account`` may post in without prior approval (京都市4(1)イ(ウ)b).
 
@@ -103,7 +103,7 @@ def do_set_scopes(
 
 
 def do_record_second_check(
-    actor: Any, draft: Draft, result: str, comment: str = "", *, revision: Revision | int | None = None
+    actor: Person, draft: Draft, result: str, comment: str = "", *, revision: Revision | int | None = None
 ) -> SecondCheck:
     """A second person checks the current revision before it is posted under a scope (京都市4(1)イ(ウ)c)."""
     require(
@@ -142,7 +142,7 @@ def do_record_second_check(
 
 
 def do_post_under_scope(
-    actor: Any,
+    actor: Person,
     draft: Draft,
     scope_id: str,
     *,
@@ -239,7 +239,7 @@ def do_post_under_scope(
     return report
 
 
-def do_confirm_report(actor: Any, report: PostHocReport, comment: str = "") -> PostHocReport:
+def do_confirm_report(actor: Person, report: PostHocReport, comment: str = "") -> PostHocReport:
     """The section head confirms a post made under a scope (京都市4(1)イ(ウ)d 「所属長は内容を確認する」)."""
     account = report.draft.account
     require(access.can_set_post_scopes(actor, account), "報告を確認できるのは所属長です")

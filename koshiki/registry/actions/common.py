@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Max
 
+from koshiki.actors import Person
 from koshiki.errors import ActionError, require
 from koshiki.registry import access
 from koshiki.registry.lifecycle import Procedures, load_procedures
@@ -85,7 +86,7 @@ def _lock(account: Account | int) -> Account:
         raise ActionError("アカウントが見つかりません") from None
 
 
-def _require_view(actor: Any, account: Account) -> None:
+def _require_view(actor: Person, account: Account) -> None:
     require(access.can_view_account(actor, account), "このアカウントを参照する権限がありません")
 
 
@@ -139,7 +140,7 @@ def _check_account_consistency(acc: Account) -> None:
 
 
 def _create_policy(
-    actor: Any, acc: Account, kind: str, values: Mapping[str, Any], reason: str
+    actor: Person, acc: Account, kind: str, values: Mapping[str, Any], reason: str
 ) -> OperationPolicy:
     latest = OperationPolicy.objects.filter(account=acc, kind=kind).aggregate(n=Max("version"))["n"] or 0
     fields = {k: v for k, v in values.items() if k in POLICY_FIELDS or k == "body"}

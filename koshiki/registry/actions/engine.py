@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.audit.events import record_event, snapshot
 from koshiki.errors import ActionError
 from koshiki.registry import access
@@ -28,10 +29,7 @@ from koshiki.registry.actions.common import (
     procedures_for,
 )
 from koshiki.registry.lifecycle import KINDS, PRECONDITIONS, Procedures, Step
-from koshiki.registry.models import (
-    Account,
-    Application,
-)
+from koshiki.registry.models import Account, Application, StepRecord
 from koshiki.registry.states import (
     POLICY_FIELDS,
     Status,
@@ -41,13 +39,13 @@ from koshiki.workdays import next_business_day
 # ---- the lifecycle ----------------------------------------------------------------------------
 
 
-def available_steps(actor: Any, account: Account) -> list[Step]:
+def available_steps(actor: Person, account: Account) -> list[Step]:
     """Steps the actor may perform on the account now (for buttons; no lock, no writes)."""
     procedures = procedures_for(account)
     return [s for s in procedures.steps_from(account.status) if access.can_perform_step(actor, account, s)]
 
 
-def _choose_step(actor: Any, acc: Account, procedures: Procedures, kind: str, step_id: str | None) -> Step:
+def _choose_step(actor: Person, acc: Account, procedures: Procedures, kind: str, step_id: str | None) -> Step:
     kind_steps = procedures.steps_of_kind(kind)
     if step_id is not None:
         try:
@@ -137,7 +135,7 @@ def _check_requires(step: Step, acc: Account, procedures: Procedures) -> None:
 
 
 def _apply_effects(
-    actor: Any,
+    actor: Person,
     acc: Account,
     step: Step,
     procedures: Procedures,
@@ -177,18 +175,30 @@ def step_filers() -> list[Callable[..., Mapping[str, Any]]]:
     return [f for config in apps.get_app_configs() for f in getattr(config, "step_filers", ())]
 
 
+class StepInputs(TypedDict, total=False):
+    """What the person taking a lifecycle step brings to it (every step action takes these keywords).
+
+    ``step_id`` picks one step when a city has several of the same kind (承認 by
+    the section head, then by the office); ``reasons``, ``answers`` (question id
+    -> text) and ``documents`` (document ids) are checked against the step's data;
+    ``attachments`` (field name -> uploaded file) go to the ``step_filers``.
+    """
+
+    step_id: str | None
+    reasons: str
+    answers: Mapping[str, str]
+    documents: Iterable[str]
+    attachments: Mapping[str, Any]
+
+
 def _run_step(
-    actor: Any,
+    actor: Person,
     account: Account | int,
     kind: str,
+    given: StepInputs,
     *,
-    step_id: str | None = None,
-    reasons: str = "",
-    answers: Mapping[str, str] | None = None,
-    documents: Iterable[str] = (),
     inputs: Mapping[str, Any] | None = None,
     apply: Callable[[Account, Step, Procedures], dict[str, Any]] | None = None,
-    attachments: Mapping[str, Any] | None = None,
 ) -> Account:
     """Run one lifecycle step in one transaction: lock, guard state and role, apply, file, audit.
 
@@ -197,10 +207,15 @@ def _run_step(
     (documents: keep the step's forms and their SHA-256); what they return
     joins the step's audit event, in the same transaction.
     """
-    answers = {k: str(v).strip() for k, v in (answers or {}).items()}
-    documents = list(documents)
+    unknown = sorted(set(given) - set(StepInputs.__annotations__))
+    if unknown:
+        raise TypeError(f"unknown step inputs: {', '.join(unknown)}")
+    step_id = given.get("step_id")
+    answers = {k: str(v).strip() for k, v in (given.get("answers") or {}).items()}
+    documents = list(given.get("documents") or ())
+    attachments = given.get("attachments") or {}
     inputs = dict(inputs or {})
-    reasons = (reasons or "").strip()
+    reasons = (given.get("reasons") or "").strip()
     with transaction.atomic():
         acc = _lock(account)
         _require_view(actor, acc)
@@ -221,8 +236,24 @@ def _run_step(
         acc.save()
         if application is not None:
             _update_application(actor, application, step, reasons, answers, documents)
+        StepRecord.objects.create(
+            account=acc,
+            step_id=step.id,
+            kind=step.kind,
+            label=step.label,
+            from_state=from_state,
+            to_state=acc.status,
+            actor=actor if actor is not None and actor.pk else None,
+            taken_at=timezone.now(),
+            reasons=reasons,
+            answers={q.id: answers.get(q.id, "") for q in step.questions},
+            documents=[d.label for d in step.documents if d.id in documents],
+            issued=[d.label for d in step.issues],
+            clause=step.clause,
+            profile_id=procedures.profile_id,
+        )
         for filer in step_filers():
-            extra = {**extra, **filer(actor, acc, step, attachments or {})}
+            extra = {**extra, **filer(actor, acc, step, attachments)}
         b, a = _diff(before, snapshot(acc, _TRACKED))
         record_event(
             actor,
@@ -249,7 +280,7 @@ def _run_step(
 
 
 def _update_application(
-    actor: Any,
+    actor: Person,
     application: Application,
     step: Step,
     reasons: str,

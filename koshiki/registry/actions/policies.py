@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
+from koshiki.actors import Person
 from koshiki.errors import ActionError
 from koshiki.registry.actions.common import _create_policy
-from koshiki.registry.actions.engine import (
-    _run_step,
-)
+from koshiki.registry.actions.engine import StepInputs, _run_step
 from koshiki.registry.lifecycle import Procedures, Step
 from koshiki.registry.models import (
     Account,
@@ -23,13 +22,13 @@ from koshiki.registry.states import (
 
 
 def do_revise_policy(
-    actor: Any,
     account: Account | int,
     *,
+    actor: Person,
     values: Mapping[str, Any],
     kind: str = PolicyKind.PUBLIC,
     reason: str = "",
-    **kw: Any,
+    **given: Unpack[StepInputs],
 ) -> OperationPolicy:
     """Create a new version of the operation policy (or Kawasaki's internal rule) and make it current."""
     unknown = sorted(set(values) - set(POLICY_FIELDS) - {"body"})
@@ -55,7 +54,7 @@ def do_revise_policy(
             keys = [k for k in values if k in POLICY_FIELDS or k == "body"]
             if all((getattr(current, k) or "") == (values[k] or "") for k in keys):
                 raise ActionError("前の版から変更された項目がありません")
-        policy = _create_policy(actor, acc, kind, values, reason or kw.get("reasons", ""))
+        policy = _create_policy(actor, acc, kind, values, reason or given.get("reasons", ""))
         if kind == PolicyKind.PUBLIC:
             acc.current_policy = policy
         else:
@@ -73,5 +72,5 @@ def do_revise_policy(
         created.append(policy)
         return {"policy_kind": kind, "policy_version": policy.version}
 
-    _run_step(actor, account, "revise_policy", apply=apply, **kw)
+    _run_step(actor, account, "revise_policy", given, apply=apply)
     return created[0]

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.audit.events import record_event, snapshot
 from koshiki.checker.profiles import load_profile
 from koshiki.errors import ActionError, require
@@ -80,7 +81,7 @@ def initial_policy_values(account: Account, procedures: Procedures) -> dict[str,
     }
 
 
-def do_create_application(actor: Any, unit: OrgUnit, details: Mapping[str, Any]) -> Account:
+def do_create_application(actor: Person, unit: OrgUnit, details: Mapping[str, Any]) -> Account:
     """Start an application for a new account in ``unit``: the account (initial state),
     its application record and the first version of its operation policy.
 
@@ -112,7 +113,7 @@ def do_create_application(actor: Any, unit: OrgUnit, details: Mapping[str, Any])
     return account
 
 
-def do_update_account(actor: Any, account: Account | int, changes: Mapping[str, Any]) -> Account:
+def do_update_account(actor: Person, account: Account | int, changes: Mapping[str, Any]) -> Account:
     """Edit the application's details while it is still with the section (draft / returned).
 
     After submission, changes go through a change notice (``do_file_change``).
@@ -142,7 +143,7 @@ def do_update_account(actor: Any, account: Account | int, changes: Mapping[str, 
     return acc
 
 
-def do_update_security(actor: Any, account: Account | int, changes: Mapping[str, Any]) -> Account:
+def do_update_security(actor: Person, account: Account | int, changes: Mapping[str, Any]) -> Account:
     """Record the account's security facts and profile text (MFA, badge, password date, …)."""
     unknown = sorted(set(changes) - set(SECURITY_FIELDS))
     if unknown:
@@ -170,7 +171,7 @@ def do_update_security(actor: Any, account: Account | int, changes: Mapping[str,
     return acc
 
 
-def _editable_locked(actor: Any, account: Account | int, message: str) -> Account:
+def _editable_locked(actor: Person, account: Account | int, message: str) -> Account:
     acc = _lock(account)
     _require_view(actor, acc)
     require(access.can_edit_account(actor, acc), message)
@@ -180,7 +181,13 @@ def _editable_locked(actor: Any, account: Account | int, message: str) -> Accoun
 
 
 def do_add_roster_entry(
-    actor: Any, account: Account | int, *, name: str, duty: str, affiliation: str = "", user: Any = None
+    account: Account | int,
+    *,
+    actor: Person,
+    name: str,
+    duty: str,
+    affiliation: str = "",
+    user: Person | None = None,
 ) -> RosterEntry:
     """Add a person to the operator roster (安芸高田市 様式2号)."""
     if not (name or "").strip():
@@ -207,7 +214,7 @@ def do_add_roster_entry(
     return entry
 
 
-def do_remove_roster_entry(actor: Any, entry: RosterEntry) -> RosterEntry:
+def do_remove_roster_entry(actor: Person, entry: RosterEntry) -> RosterEntry:
     """Take a person off the roster (the row stays, with the day they left)."""
     with transaction.atomic():
         acc = _editable_locked(actor, entry.account_id, "このアカウントの名簿を変更する権限がありません")
@@ -221,7 +228,7 @@ def do_remove_roster_entry(actor: Any, entry: RosterEntry) -> RosterEntry:
 
 
 def do_register_device(
-    actor: Any, account: Account | int, *, name: str, ownership: str, asset_number: str = ""
+    actor: Person, account: Account | int, *, name: str, ownership: str, asset_number: str = ""
 ) -> Device:
     """Register a posting device; it must then be approved (京都市4(1)イ(イ): no personal devices)."""
     if not (name or "").strip():
@@ -249,7 +256,7 @@ def do_register_device(
     return device
 
 
-def do_approve_device(actor: Any, device: Device) -> Device:
+def do_approve_device(actor: Person, device: Device) -> Device:
     """Approve a posting device (the profile names who approves: 川崎市5(10) ICT推進課)."""
     with transaction.atomic():
         acc = _lock(device.account_id)
@@ -277,7 +284,7 @@ def do_approve_device(actor: Any, device: Device) -> Device:
     return locked
 
 
-def do_retire_device(actor: Any, device: Device) -> Device:
+def do_retire_device(actor: Person, device: Device) -> Device:
     """Stop using a device (lost, replaced, returned)."""
     with transaction.atomic():
         acc = _editable_locked(actor, device.account_id, "このアカウントの端末を変更する権限がありません")
@@ -293,7 +300,7 @@ def do_retire_device(actor: Any, device: Device) -> Device:
 
 
 def do_link_app(
-    actor: Any, account: Account | int, *, name: str, purpose: str = "", linked_on: date | None = None
+    actor: Person, account: Account | int, *, name: str, purpose: str = "", linked_on: date | None = None
 ) -> ThirdPartyApp:
     """Record a third-party application linked to the account."""
     if not (name or "").strip():
@@ -312,7 +319,7 @@ def do_link_app(
     return app
 
 
-def do_revoke_app(actor: Any, app: ThirdPartyApp) -> ThirdPartyApp:
+def do_revoke_app(actor: Person, app: ThirdPartyApp) -> ThirdPartyApp:
     """Record that a third-party link was revoked (狛江市4(3)カ: after a hijack, revoke the links)."""
     with transaction.atomic():
         acc = _lock(app.account_id)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Unpack
 
 from django.utils import timezone
 
+from koshiki.actors import Person
 from koshiki.audit.events import snapshot
 from koshiki.errors import ActionError
 from koshiki.registry.actions.common import (
@@ -15,9 +16,7 @@ from koshiki.registry.actions.common import (
     _diff,
     procedures_for,
 )
-from koshiki.registry.actions.engine import (
-    _run_step,
-)
+from koshiki.registry.actions.engine import StepInputs, _run_step
 from koshiki.registry.actions.policies import (
     do_revise_policy,
 )
@@ -30,48 +29,50 @@ from koshiki.registry.states import (
     Genre,
 )
 
-# (instance or id), plus the step's own inputs; ``step_id`` picks one step when a
-# city has several of the same kind (承認 by the section head, then by the office).
+# (instance or id), the acting person as ``actor=`` and the step's own inputs
+# (``StepInputs``: step_id, reasons, answers, documents).
 
 
-def do_consult(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_consult(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Record the pre-consultation / consideration of existing accounts (answers to the questions)."""
-    return _run_step(actor, account, "consult", **kw)
+    return _run_step(actor, account, "consult", given)
 
 
-def do_submit_application(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_submit_application(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Submit the application with its documents to the next reviewer."""
-    return _run_step(actor, account, "submit", **kw)
+    return _run_step(actor, account, "submit", given)
 
 
-def do_approve(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_approve(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Approve the application at the reviewer's stage (section head, office, committee, chair's waiver)."""
-    return _run_step(actor, account, "approve", **kw)
+    return _run_step(actor, account, "approve", given)
 
 
-def do_return(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_return(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Return the application with reasons (理由を付けて差戻し)."""
-    return _run_step(actor, account, "return", **kw)
+    return _run_step(actor, account, "return", given)
 
 
-def do_review(actor: Any, account: Account | int, *, approve: bool, **kw: Any) -> Account:
+def do_review(
+    account: Account | int, *, actor: Person, approve: bool, **given: Unpack[StepInputs]
+) -> Account:
     """Approve or return in one call (a reviewer's decision)."""
-    return do_approve(actor, account, **kw) if approve else do_return(actor, account, **kw)
+    return do_approve(account, actor=actor, **given) if approve else do_return(account, actor=actor, **given)
 
 
-def do_withdraw(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_withdraw(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Withdraw the application."""
-    return _run_step(actor, account, "withdraw", **kw)
+    return _run_step(actor, account, "withdraw", given)
 
 
 def do_record_acquisition(
-    actor: Any,
     account: Account | int,
     *,
+    actor: Person,
     handle: str = "",
     url: str = "",
     acquired_on: date | None = None,
-    **kw: Any,
+    **given: Unpack[StepInputs],
 ) -> Account:
     """Record that the account was opened on the platform; the URL may follow later."""
 
@@ -86,7 +87,7 @@ def do_record_acquisition(
         acc.acquired_at = day
         return {}
 
-    return _run_step(actor, account, "acquire", apply=apply, **kw)
+    return _run_step(actor, account, "acquire", given, apply=apply)
 
 
 def _genre_apply(genre: str) -> Callable[[Account, Step, Procedures], dict[str, Any]]:
@@ -100,22 +101,26 @@ def _genre_apply(genre: str) -> Callable[[Account, Step, Procedures], dict[str, 
     return apply
 
 
-def do_request_listing(actor: Any, account: Account | int, *, genre: str = "", **kw: Any) -> Account:
+def do_request_listing(
+    account: Account | int, *, actor: Person, genre: str = "", **given: Unpack[StepInputs]
+) -> Account:
     """Ask the governance office to list the account (京都市 様式2, with the genre)."""
-    return _run_step(actor, account, "request_listing", apply=_genre_apply(genre), **kw)
+    return _run_step(actor, account, "request_listing", given, apply=_genre_apply(genre))
 
 
-def do_register_official(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_register_official(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Register the account as official (安芸高田市7(5), 川崎市 利用開始報告)."""
-    return _run_step(actor, account, "register", **kw)
+    return _run_step(actor, account, "register", given)
 
 
-def do_list_publicly(actor: Any, account: Account | int, *, genre: str = "", **kw: Any) -> Account:
+def do_list_publicly(
+    account: Account | int, *, actor: Person, genre: str = "", **given: Unpack[StepInputs]
+) -> Account:
     """Put the account on the public list of official accounts."""
-    return _run_step(actor, account, "list", apply=_genre_apply(genre), **kw)
+    return _run_step(actor, account, "list", given, apply=_genre_apply(genre))
 
 
-def do_record_url(actor: Any, account: Account | int, *, url: str, **kw: Any) -> Account:
+def do_record_url(account: Account | int, *, actor: Person, url: str, **given: Unpack[StepInputs]) -> Account:
     """Record the account's URL once known (石巻市3(1)ウ: 分かり次第連絡)."""
 
     def apply(acc: Account, step: Step, procedures: Procedures) -> dict[str, Any]:
@@ -126,10 +131,12 @@ def do_record_url(actor: Any, account: Account | int, *, url: str, **kw: Any) ->
         acc.url = url.strip()
         return {}
 
-    return _run_step(actor, account, "record_url", apply=apply, **kw)
+    return _run_step(actor, account, "record_url", given, apply=apply)
 
 
-def do_file_change(actor: Any, account: Account | int, *, changes: Mapping[str, Any], **kw: Any) -> Account:
+def do_file_change(
+    account: Account | int, *, actor: Person, changes: Mapping[str, Any], **given: Unpack[StepInputs]
+) -> Account:
     """File a change notice (変更届) and apply the changed details."""
     values = _clean_details(changes)
     if "owning_unit" in values:
@@ -147,18 +154,23 @@ def do_file_change(actor: Any, account: Account | int, *, changes: Mapping[str, 
             account=acc,
             step_id=step.id,
             title=step.label,
-            reason=kw.get("reasons", ""),
+            reason=given.get("reasons", ""),
             changes={k: [b[k], a[k]] for k in a},
             documents=[d.label for d in step.documents],
             filed_by=actor,
         )
         return {"changed": sorted(a)}
 
-    return _run_step(actor, account, "file_change", apply=apply, **kw)
+    return _run_step(actor, account, "file_change", given, apply=apply)
 
 
 def do_change_responsible(
-    actor: Any, account: Account | int, *, responsible_title: str, responsible_user: Any = None, **kw: Any
+    account: Account | int,
+    *,
+    actor: Person,
+    responsible_title: str,
+    responsible_user: Person | None = None,
+    **given: Unpack[StepInputs],
 ) -> Account:
     """Record a new responsible person (責任者・管理者), e.g. after the April transfers."""
 
@@ -175,53 +187,53 @@ def do_change_responsible(
             account=acc,
             step_id=step.id,
             title=step.label,
-            reason=kw.get("reasons", ""),
+            reason=given.get("reasons", ""),
             changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
             documents=[d.label for d in step.documents],
             filed_by=actor,
         )
         return {}
 
-    return _run_step(actor, account, "change_responsible", apply=apply, **kw)
+    return _run_step(actor, account, "change_responsible", given, apply=apply)
 
 
-def do_renew_roster(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_renew_roster(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Submit the renewed operator roster (安芸高田市7(7): every April)."""
-    return _run_step(actor, account, "renew_roster", **kw)
+    return _run_step(actor, account, "renew_roster", given)
 
 
-def do_annual_review(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_annual_review(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Record the year-end effectiveness review (狛江市4(5)ア) with its answers."""
-    return _run_step(actor, account, "annual_review", **kw)
+    return _run_step(actor, account, "annual_review", given)
 
 
-def do_suspend(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_suspend(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Suspend operation for a while (reasons required)."""
-    return _run_step(actor, account, "suspend", **kw)
+    return _run_step(actor, account, "suspend", given)
 
 
-def do_resume(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_resume(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Resume a suspended account."""
-    return _run_step(actor, account, "resume", **kw)
+    return _run_step(actor, account, "resume", given)
 
 
 def do_close(
-    actor: Any,
     account: Account | int,
     *,
+    actor: Person,
     redirect_to: Account | None = None,
     deleted_on: date | None = None,
-    **kw: Any,
+    **given: Unpack[StepInputs],
 ) -> Account:
     """Run the next closure step the profile prescribes (delete-and-unlist, or announce-and-retain)."""
     return _run_step(
-        actor, account, "close", inputs={"redirect_to": redirect_to, "deleted_on": deleted_on}, **kw
+        actor, account, "close", given, inputs={"redirect_to": redirect_to, "deleted_on": deleted_on}
     )
 
 
-def do_check_retained(actor: Any, account: Account | int, **kw: Any) -> Account:
+def do_check_retained(account: Account | int, *, actor: Person, **given: Unpack[StepInputs]) -> Account:
     """Record a periodic check of a stopped but retained account (狛江市4(5)エ) and set the next one."""
-    return _run_step(actor, account, "check", **kw)
+    return _run_step(actor, account, "check", given)
 
 
 # kind -> the action that runs steps of that kind (the generic step view dispatches here).
@@ -249,8 +261,12 @@ KIND_ACTIONS: dict[str, Callable[..., Any]] = {
 assert set(KIND_ACTIONS) == set(KINDS), "every step kind needs an action"
 
 
-def do_step(actor: Any, account: Account | int, step_id: str, **kw: Any) -> Any:
-    """Run the step ``step_id`` of the account's profile through the action of its kind."""
+def do_step(account: Account | int, step_id: str, *, actor: Person, **inputs: Any) -> Any:
+    """Run the step ``step_id`` of the account's profile through the action of its kind.
+
+    ``inputs`` are that kind's keywords (``StepInputs`` plus e.g. ``genre`` or
+    ``url``); a keyword the kind's action does not take is a ``TypeError``.
+    """
     acc = (
         account
         if isinstance(account, Account)
@@ -260,4 +276,4 @@ def do_step(actor: Any, account: Account | int, step_id: str, **kw: Any) -> Any:
         step = procedures_for(acc).step(step_id)
     except KeyError:
         raise ActionError(f"手順「{step_id}」はこの自治体の手続にありません") from None
-    return KIND_ACTIONS[step.kind](actor, acc.pk, step_id=step_id, **kw)
+    return KIND_ACTIONS[step.kind](acc.pk, actor=actor, step_id=step_id, **inputs)

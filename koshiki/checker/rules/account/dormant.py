@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.rules.account import int_param, wareki
+from koshiki.checker.rules.account._record import int_param, wareki
 from koshiki.checker.subjects import AccountRecord
 
 DEFAULT_DORMANCY_DAYS = 180

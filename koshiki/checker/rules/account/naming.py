@@ -53,7 +53,7 @@ from functools import lru_cache
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.rules.account import fold
+from koshiki.checker.rules.account._record import fold
 from koshiki.checker.subjects import AccountRecord
 from koshiki.checker.tokens import Token, tokenize
 

@@ -58,7 +58,7 @@ from collections.abc import Callable, Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.rules.account import fold
+from koshiki.checker.rules.account._record import fold
 from koshiki.checker.subjects import AccountRecord
 from koshiki.checker.text import Text
 from koshiki.checker.urls import find_urls, host_matches

@@ -45,7 +45,7 @@ from datetime import date
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Severity, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.rules.account import add_months, month_end, month_param, wareki
+from koshiki.checker.rules.account._record import add_months, month_end, month_param, wareki
 from koshiki.checker.subjects import AccountRecord
 from koshiki.fiscal import FISCAL_YEAR_START_MONTH, fiscal_year, fiscal_year_label
 

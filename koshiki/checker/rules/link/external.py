@@ -39,7 +39,7 @@ from collections.abc import Iterator
 
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
-from koshiki.checker.registry import rule
+from koshiki.checker.registry import Option, rule
 from koshiki.checker.rules.link._classify import (
     EXTERNAL,
     SHORTENER,
@@ -56,7 +56,12 @@ _SUGGESTION = Suggestion(
 )
 
 
-@rule("link.external", title="公式ドメイン外へのリンク", severity="info")
+@rule(
+    "link.external",
+    title="公式ドメイン外へのリンク",
+    severity="info",
+    options=(Option("allowed_hosts", "hosts", (), "指摘しないホスト（そのサブドメインも含む）"),),
+)
 def check(text: Text, env: Env) -> Iterator[Hit]:
     if not may_hold_links(text.norm):
         return

@@ -47,13 +47,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
 
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
-from koshiki.checker.registry import rule
+from koshiki.checker.registry import Option, rule
 from koshiki.checker.text import Text
 
 DEFAULT_THRESHOLD = 0.9
@@ -141,20 +140,36 @@ def _similarity(draft: _Post, other: _Post, threshold: float) -> float:
     return score
 
 
-def _option(options: Mapping[str, Any], key: str, default: float, low: float, high: float) -> float:
-    value = options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        return default
-    return float(value)
-
-
-@rule("style.repetition", title="同じ内容の繰り返し投稿", severity="warning")
+@rule(
+    "style.repetition",
+    title="同じ内容の繰り返し投稿",
+    severity="warning",
+    options=(
+        Option(
+            "threshold",
+            "number",
+            DEFAULT_THRESHOLD,
+            "最近の投稿との類似度（2文字ずつの組の重なり、Dice係数）がこの値以上なら指摘する",
+            minimum=0.01,
+            maximum=1,
+        ),
+        Option(
+            "min_length",
+            "integer",
+            DEFAULT_MIN_LENGTH,
+            "これより短い投稿（文字と数字だけで数えた字数）は比べない",
+            minimum=0,
+            maximum=10_000,
+        ),
+    ),
+)
 def check(text: Text, env: Env) -> Iterator[Hit]:
     recent = env.context.recent_posts
     if not recent or not text.norm.strip():
         return
-    threshold = _option(env.options, "threshold", DEFAULT_THRESHOLD, 0.01, 1.0)
-    min_length = _option(env.options, "min_length", DEFAULT_MIN_LENGTH, 0, 10_000)
+    # Declared above and checked when the profile loads: no fallback here.
+    threshold = float(env.options["threshold"])
+    min_length = int(env.options["min_length"])
     draft = _Post(text.norm)
     if len(draft.flat) < min_length:
         return

@@ -332,12 +332,12 @@ class Command(BaseCommand):
         for username, _f, _g, role, unit, account_key, _company in PEOPLE:
             if account_key is None:
                 do_assign_role(
-                    None,
                     users[username],
                     role,
                     municipality=city,
                     unit=units.get(unit) if unit else None,
                     bootstrap=True,
+                    actor=None,
                 )
 
         people_by_unit = {
@@ -369,18 +369,18 @@ class Command(BaseCommand):
             account = actions.do_create_application(op, units[unit_name], values)
             created[key] = account
             actions.do_add_roster_entry(
-                op,
                 account,
                 name=f"{op.last_name} {op.first_name}",
                 duty=RosterEntry.Duty.POSTER,
                 affiliation=unit_name,
+                actor=op,
             )
             actions.do_add_roster_entry(
-                op,
                 account,
                 name=f"{head.last_name} {head.first_name}",
                 duty=RosterEntry.Duty.MANAGER,
                 affiliation=unit_name,
+                actor=op,
             )
             device = actions.do_register_device(
                 op,
@@ -407,7 +407,7 @@ class Command(BaseCommand):
                     )
                 if step_id == "request_removal":
                     kwargs["deleted_on"] = today
-                actions.do_step(actor, account, step_id, **kwargs)
+                actions.do_step(account, step_id, actor=actor, **kwargs)
             if target in ("listed", "suspended"):
                 actions.do_update_security(
                     op,
@@ -425,13 +425,13 @@ class Command(BaseCommand):
         for username, _f, _g, role, _unit, account_key, company in PEOPLE:
             if account_key is not None:
                 do_assign_role(
-                    None,
                     users[username],
                     role,
                     municipality=city,
                     account=created[account_key],
                     company=company,
                     bootstrap=True,
+                    actor=None,
                 )
 
     def _print_logins(self) -> None:

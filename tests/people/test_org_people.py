@@ -15,7 +15,7 @@ from koshiki.errors import ActionError
 from koshiki.org.models import RoleAssignment
 from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role, do_create_person
-from tests.web.factories import account_in, make_city
+from tests.personas import account_in, make_city
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -117,7 +117,7 @@ def test_choice_lists_never_offer_another_municipalitys_staff(city, client_for):
     form = client_for(city.people["head"]).get(f"/accounts/{account.pk}/steps/change_responsible/")
     assert form.status_code == 200
     assert stranger.username not in form.content.decode()
-    assert "head 太郎（kyo_head）" in form.content.decode()  # family name first, then the login
+    assert "田中 一郎（kyo_head）" in form.content.decode()  # family name first, then the login
     # Even posted by id, the other city's person is refused.
     response = client_for(city.people["office"]).post(
         "/org/roles/add/", {"user": stranger.pk, "role": "operator", "unit": city.units["a"].pk}
@@ -125,11 +125,11 @@ def test_choice_lists_never_offer_another_municipalitys_staff(city, client_for):
     assert response.status_code == 200 and "正しく選択してください" in response.content.decode()
     with pytest.raises(ActionError, match="別の自治体の職員"):
         do_assign_role(
-            city.people["office"],
             stranger,
             Role.OPERATOR,
             municipality=city.municipality,
             unit=city.units["a"],
+            actor=city.people["office"],
         )
     assert not RoleAssignment.objects.filter(user=stranger, municipality=city.municipality).exists()
 

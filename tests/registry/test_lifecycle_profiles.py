@@ -16,7 +16,7 @@ from koshiki.registry.lifecycle import load_procedures
 from koshiki.registry.models import Account, Device
 from koshiki.registry.states import Status
 from koshiki.workdays import is_business_day
-from tests.web.factories import account_in, make_city, new_account, step_kwargs
+from tests.personas import account_in, make_city, new_account, step_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_every_state_of_every_profile_is_reached_through_its_steps(profile, stat
 def _do(city, account, step_id, person=None, **extra):
     step = city.procedures().step(step_id)
     kwargs = {**step_kwargs(city, step, account), **extra}
-    return actions.do_step(person or city.person_for(step), account, step_id, **kwargs)
+    return actions.do_step(account, step_id, actor=person or city.person_for(step), **kwargs)
 
 
 # ---- Kyoto: delete promptly, remove from the list (様式4 → 様式5) ----------------------------
@@ -62,12 +62,12 @@ def test_kyoto_closure_deletes_the_account_and_removes_it_from_the_list(city):
 def test_kyoto_listing_goes_through_the_request_and_the_notice(city):
     account = account_in(city, "acquired")
     with pytest.raises(ActionError, match="掲載依頼書を提出したことを確認"):
-        actions.do_request_listing(city.people["operator"], account, documents=["policy"])
+        actions.do_request_listing(account, documents=["policy"], actor=city.people["operator"])
     acc = actions.do_request_listing(
-        city.people["operator"], account, documents=["policy", "listing_request"], genre="tourism"
+        account, documents=["policy", "listing_request"], genre="tourism", actor=city.people["operator"]
     )
     assert acc.status == Status.LISTING_REQUESTED and not acc.is_listed
-    acc = actions.do_list_publicly(city.people["office"], acc)
+    acc = actions.do_list_publicly(acc, actor=city.people["office"])
     assert acc.is_listed and acc.registered_at and acc.genre == "tourism"
 
 
@@ -80,7 +80,11 @@ def test_komae_closure_keeps_the_account_and_schedules_periodic_checks():
     main = account_in(city, "listed", display_name="狛江市広報")
     with pytest.raises(ActionError, match="停止による影響度"):
         actions.do_close(
-            city.people["head"], account, step_id="announce_stop", reasons="効果測定の結果", redirect_to=main
+            account,
+            step_id="announce_stop",
+            reasons="効果測定の結果",
+            redirect_to=main,
+            actor=city.people["head"],
         )
     with pytest.raises(ActionError, match="誘導先となる市広報アカウントを選んでください"):
         _do(city, account, "announce_stop", redirect_to=None)
@@ -96,10 +100,10 @@ def test_komae_closure_keeps_the_account_and_schedules_periodic_checks():
     with pytest.raises(
         ActionError, match=r"既に「運用を停止する（アカウントは削除せず保全する）」が行われています"
     ):
-        actions.do_close(city.people["head"], acc)
+        actions.do_close(acc, actor=city.people["head"])
     with pytest.raises(ActionError, match="状態（なりすまし・乗っ取り"):
-        actions.do_check_retained(city.people["operator"], acc, answers={})
-    acc = actions.do_check_retained(city.people["operator"], acc, answers={"check_result": "異常なし"})
+        actions.do_check_retained(acc, answers={}, actor=city.people["operator"])
+    acc = actions.do_check_retained(acc, answers={"check_result": "異常なし"}, actor=city.people["operator"])
     assert acc.status == Status.RETAINED and acc.next_check_due >= first_due
 
 
@@ -107,11 +111,11 @@ def test_komae_chair_may_waive_the_procedure_with_reasons():
     city = make_city("komae")
     account = new_account(city)
     with pytest.raises(PermissionDenied, match="委員会委員長"):
-        actions.do_approve(city.people["member"], account, step_id="chair_waive", reasons="急ぎ")
+        actions.do_approve(account, step_id="chair_waive", reasons="急ぎ", actor=city.people["member"])
     with pytest.raises(ActionError, match="理由を入力してください"):
-        actions.do_approve(city.people["chair"], account, step_id="chair_waive")
+        actions.do_approve(account, step_id="chair_waive", actor=city.people["chair"])
     acc = actions.do_approve(
-        city.people["chair"], account, step_id="chair_waive", reasons="災害対応のため特に必要と認める"
+        account, step_id="chair_waive", reasons="災害対応のため特に必要と認める", actor=city.people["chair"]
     )
     assert acc.status == Status.APPROVED
     application = acc.application
@@ -132,22 +136,22 @@ def test_komae_submission_records_the_existing_account_criteria_and_the_committe
     # 4(2)イ: the tone and whether 決裁 is needed are confirmed when the plan is submitted.
     with pytest.raises(ActionError, match="決裁の要・不要"):
         actions.do_submit_application(
-            city.people["head"],
             account,
             answers={k: v for k, v in answers.items() if k != "approval_rule"},
             documents=["processing_plan", "policy"],
+            actor=city.people["head"],
         )
     with pytest.raises(PermissionDenied, match="所属長"):
         actions.do_submit_application(
-            city.people["operator"], account, answers=answers, documents=["processing_plan", "policy"]
+            account, answers=answers, documents=["processing_plan", "policy"], actor=city.people["operator"]
         )
     acc = actions.do_submit_application(
-        city.people["head"], account, answers=answers, documents=["processing_plan", "policy"]
+        account, answers=answers, documents=["processing_plan", "policy"], actor=city.people["head"]
     )
     assert acc.application.answers["submit"] == answers
     with pytest.raises(PermissionDenied):
-        actions.do_approve(city.people["office"], acc)
-    acc = actions.do_approve(city.people["member"], acc)
+        actions.do_approve(acc, actor=city.people["office"])
+    acc = actions.do_approve(acc, actor=city.people["member"])
     assert acc.status == Status.APPROVED and not acc.application.waived
 
 
@@ -165,18 +169,20 @@ def test_ishinomaki_files_the_closure_notice_then_deletes():
     city = make_city("ishinomaki")
     account = account_in(city, "listed")
     with pytest.raises(ActionError, match="様式2 ソーシャルメディア廃止届出書を提出したこと"):
-        actions.do_close(city.people["head"], account, step_id="file_closure", reasons="事業終了")
+        actions.do_close(account, step_id="file_closure", reasons="事業終了", actor=city.people["head"])
     with pytest.raises(ActionError, match="理由を入力してください"):
-        actions.do_close(city.people["head"], account, step_id="file_closure", documents=["closure_notice"])
+        actions.do_close(
+            account, step_id="file_closure", documents=["closure_notice"], actor=city.people["head"]
+        )
     acc = actions.do_close(
-        city.people["head"],
         account,
         step_id="file_closure",
         documents=["closure_notice"],
         reasons="事業終了のため",
+        actor=city.people["head"],
     )
     assert acc.status == Status.CLOSING and acc.deleted_on_platform_at is None
-    acc = actions.do_close(city.people["operator"], acc, step_id="delete_account")
+    acc = actions.do_close(acc, step_id="delete_account", actor=city.people["operator"])
     assert (
         acc.status == Status.CLOSED
         and acc.deleted_on_platform_at == timezone.localdate()
@@ -189,9 +195,9 @@ def test_ishinomaki_lists_only_accounts_with_multi_factor_authentication():
     account = account_in(city, "acquired")
     actions.do_update_security(city.people["operator"], account, {"mfa_enabled": False})
     with pytest.raises(ActionError, match="多要素認証が設定されていることが必要です"):
-        actions.do_list_publicly(city.people["office"], account)
+        actions.do_list_publicly(account, actor=city.people["office"])
     actions.do_update_security(city.people["operator"], account, {"mfa_enabled": True})
-    assert actions.do_list_publicly(city.people["office"], account).is_listed
+    assert actions.do_list_publicly(account, actor=city.people["office"]).is_listed
 
 
 def test_ishinomaki_contractor_operates_its_own_account():
@@ -202,19 +208,19 @@ def test_ishinomaki_contractor_operates_its_own_account():
     account = account_in(city, "listed", operator_kind="contractor", operator_company="株式会社いしのまき")
     contractor = city.people["contractor"]
     do_assign_role(
-        None,
         contractor,
         Role.CONTRACTOR,
         municipality=city.municipality,
         account=account,
         company="株式会社いしのまき",
         bootstrap=True,
+        actor=None,
     )
-    acc = actions.do_record_url(contractor, account, url="https://x.com/ishinomaki_new")
+    acc = actions.do_record_url(account, url="https://x.com/ishinomaki_new", actor=contractor)
     assert acc.url == "https://x.com/ishinomaki_new"
     other = account_in(city, "listed")
     with pytest.raises(PermissionDenied):
-        actions.do_record_url(contractor, other, url="https://x.com/hijack")
+        actions.do_record_url(other, url="https://x.com/hijack", actor=contractor)
 
 
 # ---- Akitakata: consultation, committee review, register, publish, roster every April -------
@@ -224,20 +230,20 @@ def test_akitakata_goes_through_consultation_and_the_committee():
     city = make_city("akitakata")
     account = new_account(city)
     with pytest.raises(ActionError, match="情報管理課と協議した結果"):
-        actions.do_consult(city.people["operator"], account, answers={"consult_operation": "済"})
+        actions.do_consult(account, answers={"consult_operation": "済"}, actor=city.people["operator"])
     acc = _do(city, account, "consult")
     assert acc.status == Status.CONSULTING
     with pytest.raises(ActionError, match="様式1号"):
-        actions.do_submit_application(city.people["operator"], acc, documents=["guideline"])
+        actions.do_submit_application(acc, documents=["guideline"], actor=city.people["operator"])
     acc = _do(city, acc, "submit")
     with pytest.raises(PermissionDenied, match="委員会委員"):
-        actions.do_approve(city.people["head"], acc)
+        actions.do_approve(acc, actor=city.people["head"])
     with pytest.raises(PermissionDenied):
-        actions.do_approve(city.people["office"], acc)
-    acc = actions.do_approve(city.people["member"], acc)
+        actions.do_approve(acc, actor=city.people["office"])
+    acc = actions.do_approve(acc, actor=city.people["member"])
     assert acc.status == Status.APPROVED
     with pytest.raises(ActionError, match="幹部会等"):
-        actions.do_record_acquisition(city.people["operator"], acc)
+        actions.do_record_acquisition(acc, actor=city.people["operator"])
     acc = _do(city, acc, "acquire")
     acc = _do(city, acc, "register")
     assert acc.status == Status.REGISTERED and acc.registered_at and not acc.is_listed
@@ -264,9 +270,9 @@ def test_kawasaki_requires_approved_devices_and_the_internal_rule():
         city.people["operator"], account, name="新しいPC", ownership=Device.Ownership.CITY
     )
     with pytest.raises(ActionError, match="未承認: 新しいPC"):
-        actions.do_record_acquisition(city.people["operator"], account)
+        actions.do_record_acquisition(account, actor=city.people["operator"])
     actions.do_approve_device(city.people["security"], device)
-    acc = actions.do_record_acquisition(city.people["operator"], account)
+    acc = actions.do_record_acquisition(account, actor=city.people["operator"])
     assert acc.current_internal_rule is not None
     acc = _do(city, acc, "report_start")
     assert acc.status == Status.REGISTERED

@@ -22,8 +22,7 @@ from koshiki.campaigns.states import PosterKind, PrecheckStatus
 from koshiki.errors import ActionError
 from koshiki.fiscal import to_wareki
 from koshiki.posts.models import finding_key
-
-from .conftest import WORKDAY_NOON
+from tests.personas import WORKDAY_NOON
 
 pytestmark = pytest.mark.django_db
 

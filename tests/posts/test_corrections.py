@@ -11,8 +11,7 @@ from django.urls import reverse
 from koshiki.errors import ActionError
 from koshiki.posts import actions
 from koshiki.posts.states import CorrectionHandling, DraftKind, DraftStatus
-
-from .conftest import WORKDAY_NOON
+from tests.personas import WORKDAY_NOON
 
 pytestmark = pytest.mark.django_db
 

@@ -1,16 +1,36 @@
-"""Test builders: a city with two units and a person in every role, and accounts driven to any state.
+"""The one set of test personas (healthchecks' hc/test.py): a city with its units, a person in every
+role, two ready posting accounts on request, and accounts driven to any lifecycle state.
 
-Accounts reach a state through the real actions, along the shortest path the
-profile's procedures allow, each step performed by someone holding one of its
-roles: the tests exercise the profile data, not a shortcut.
+``make_city(profile)`` builds, for any profile, through the real actions:
+
+- 総務局 (bureau) > 広報課 (unit ``a``) and 市立動物園 (facility ``zoo``);
+  観光局 (bureau) > 観光課 (unit ``b``);
+- 広報課: operators 山田 花子 (``operator``) and 佐藤 次郎 (``operator2``), section
+  heads 田中 一郎 (``head``) and 中村 健 (``head2``); 鈴木 三郎 (``bureau_head``)
+  heads 総務局, above 広報課; 観光課: operator 伊藤 愛 (``operator_b``) and head
+  高橋 誠 (``head_b``);
+- city-wide: the governance office 小林 恵 (``office``), committee member 加藤 学
+  (``member``) and chair 吉田 修 (``chair``), security officer 山本 剛
+  (``security``), auditor 松本 聡 (``auditor``);
+- people without a role yet: ``nobody``, ``contractor``, ``designated_manager``.
+
+``posting_accounts=True`` adds the two listed accounts the posts tests work on:
+広報課's X account (``account``) and 観光課's Instagram account (``other_account``),
+run by a contractor, 株式会社まちプロモ's 木村 舞 (``agency``), who holds the
+contractor role for that one account only.
+
+Accounts reach a lifecycle state through the real actions, along the shortest
+path the profile's procedures allow, each step performed by someone holding
+one of its roles: the tests exercise the profile data, not a shortcut.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 
@@ -20,7 +40,20 @@ from koshiki.people.actions import do_assign_role, do_create_municipality, do_cr
 from koshiki.registry import actions
 from koshiki.registry.lifecycle import Step, load_procedures
 from koshiki.registry.models import Account, Device, RosterEntry
-from koshiki.registry.states import PolicyKind
+from koshiki.registry.states import PolicyKind, Status
+
+JST = ZoneInfo("Asia/Tokyo")
+# A Wednesday inside every profile's operating hours (no holiday).
+WORKDAY_NOON = datetime(2025, 6, 11, 12, 0, tzinfo=JST)
+
+CITY_NAMES = {
+    "kyoto": "京都市",
+    "ishinomaki": "石巻市",
+    "akitakata": "安芸高田市",
+    "komae": "狛江市",
+    "kawasaki": "川崎市",
+    "standard": "見本市",
+}
 
 # Who performs a step naming this role.
 ROLE_PERSON = {
@@ -31,6 +64,27 @@ ROLE_PERSON = {
     Role.COMMITTEE_CHAIR: "chair",
     Role.SECURITY_OFFICER: "security",
 }
+
+# key, family name, given name, role, unit key (None: city-wide)
+PERSONAS: list[tuple[str, str, str, Role, str | None]] = [
+    ("operator", "山田", "花子", Role.OPERATOR, "a"),
+    ("operator2", "佐藤", "次郎", Role.OPERATOR, "a"),
+    ("head", "田中", "一郎", Role.SECTION_HEAD, "a"),
+    ("head2", "中村", "健", Role.SECTION_HEAD, "a"),
+    ("bureau_head", "鈴木", "三郎", Role.SECTION_HEAD, "bureau_a"),
+    ("operator_b", "伊藤", "愛", Role.OPERATOR, "b"),
+    ("head_b", "高橋", "誠", Role.SECTION_HEAD, "b"),
+    ("office", "小林", "恵", Role.GOVERNANCE_OFFICE, None),
+    ("member", "加藤", "学", Role.COMMITTEE_MEMBER, None),
+    ("chair", "吉田", "修", Role.COMMITTEE_CHAIR, None),
+    ("security", "山本", "剛", Role.SECURITY_OFFICER, None),
+    ("auditor", "松本", "聡", Role.AUDITOR, None),
+]
+WITHOUT_ROLE = [
+    ("nobody", "井上", "陽"),
+    ("contractor", "委託", "次郎"),
+    ("designated_manager", "指定", "管理"),
+]
 
 
 def make_user(username: str, family: str = "試験", given: str = "太郎", password: str | None = None) -> Any:
@@ -43,11 +97,12 @@ def make_user(username: str, family: str = "試験", given: str = "太郎", pass
 
 @dataclass
 class City:
-    """A municipality on a profile, two sections, and one person per role (plus a few extras)."""
+    """A municipality on a profile, its units, one person per role (plus a few extras), and accounts."""
 
     municipality: Municipality
     units: dict[str, OrgUnit]
     people: dict[str, Any] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
     counter: int = 0
 
     @property
@@ -67,39 +122,85 @@ class City:
                 return self.people[key]
         raise AssertionError(f"no person for {step.id}")
 
+    # The names the posts tests use for the same people, units and accounts.
+    def __getattr__(self, name: str) -> Any:
+        aliases = {
+            "other_head": ("people", "head_b"),
+            "other_operator": ("people", "operator_b"),
+            "unit": ("units", "a"),
+            "other_unit": ("units", "b"),
+            "bureau": ("units", "bureau_a"),
+            "account": ("accounts", "main"),
+            "other_account": ("accounts", "other"),
+        }
+        table, key = aliases.get(name, ("people", name))
+        try:
+            return self.__dict__[table][key]
+        except KeyError:
+            raise AttributeError(name) from None
 
-def make_city(profile: str = "kyoto", name: str | None = None) -> City:
-    """みなと市-like test city: 総務局 > 広報課 (unit a), 観光局 > 観光課 (unit b), 動物園 (facility under a's bureau)."""
-    municipality = do_create_municipality(None, name or f"試験市{profile}", profile)
+
+def make_city(profile: str = "kyoto", name: str | None = None, *, posting_accounts: bool = False) -> City:
+    """The test city on ``profile`` (named after the profile's city unless ``name`` is given)."""
+    municipality = do_create_municipality(None, name or CITY_NAMES.get(profile, f"試験市{profile}"), profile)
     bureau_a = do_create_unit(None, municipality, "総務局", "bureau", bootstrap=True)
     unit_a = do_create_unit(None, municipality, "広報課", "section", bureau_a, bootstrap=True)
     bureau_b = do_create_unit(None, municipality, "観光局", "bureau", bootstrap=True)
     unit_b = do_create_unit(None, municipality, "観光課", "section", bureau_b, bootstrap=True)
     zoo = do_create_unit(None, municipality, "市立動物園", "facility", bureau_a, bootstrap=True)
-    city = City(
-        municipality, {"bureau_a": bureau_a, "a": unit_a, "bureau_b": bureau_b, "b": unit_b, "zoo": zoo}
-    )
+    units = {"bureau_a": bureau_a, "a": unit_a, "bureau_b": bureau_b, "b": unit_b, "zoo": zoo}
+    city = City(municipality, units)
     prefix = profile[:3]
-    specs = [
-        ("operator", Role.OPERATOR, unit_a),
-        ("head", Role.SECTION_HEAD, unit_a),
-        ("head2", Role.SECTION_HEAD, unit_a),
-        ("operator_b", Role.OPERATOR, unit_b),
-        ("head_b", Role.SECTION_HEAD, unit_b),
-        ("office", Role.GOVERNANCE_OFFICE, None),
-        ("member", Role.COMMITTEE_MEMBER, None),
-        ("chair", Role.COMMITTEE_CHAIR, None),
-        ("security", Role.SECURITY_OFFICER, None),
-        ("auditor", Role.AUDITOR, None),
-    ]
-    for key, role, unit in specs:
-        user = make_user(f"{prefix}_{key}", family=key)
-        do_assign_role(None, user, role, municipality=municipality, unit=unit, bootstrap=True)
+    for key, family, given, role, unit in PERSONAS:
+        user = make_user(f"{prefix}_{key}", family=family, given=given)
+        do_assign_role(
+            user, role, municipality=municipality, unit=units.get(unit or ""), bootstrap=True, actor=None
+        )
         city.people[key] = user
-    city.people["nobody"] = make_user(f"{prefix}_nobody", family="nobody")
-    city.people["contractor"] = make_user(f"{prefix}_contractor", family="contractor")
-    city.people["designated_manager"] = make_user(f"{prefix}_dm", family="dm")
+    for key, family, given in WITHOUT_ROLE:
+        username = f"{prefix}_dm" if key == "designated_manager" else f"{prefix}_{key}"
+        city.people[key] = make_user(username, family=family, given=given)
+    if posting_accounts:
+        _add_posting_accounts(city, prefix)
     return city
+
+
+def _add_posting_accounts(city: City, prefix: str) -> None:
+    """Two listed accounts, created directly (set-up, not a state change under test)."""
+    m = city.municipality
+    city.accounts["main"] = Account.objects.create(
+        municipality=m,
+        owning_unit=city.units["a"],
+        platform="x",
+        handle=f"{city.profile}_koho",
+        url=f"https://x.com/{city.profile}_koho",
+        display_name=f"{m.name}広報",
+        status=Status.LISTED,
+        is_listed=True,
+        operating_hours="月曜日から金曜日までの8時45分から17時30分まで（祝日及び年末年始を除く）",
+    )
+    city.accounts["other"] = other = Account.objects.create(
+        municipality=m,
+        owning_unit=city.units["b"],
+        platform="instagram",
+        handle=f"{city.profile}_kanko",
+        display_name=f"{m.name}観光",
+        status=Status.LISTED,
+        is_listed=True,
+        operator_kind="contractor",
+        operator_company="株式会社まちプロモ",
+    )
+    agency = make_user(f"{prefix}_agency", family="木村", given="舞")
+    do_assign_role(
+        agency,
+        Role.CONTRACTOR,
+        municipality=m,
+        account=other,
+        company="株式会社まちプロモ",
+        bootstrap=True,
+        actor=None,
+    )
+    city.people["agency"] = agency
 
 
 def application_details(city: City, **overrides: Any) -> dict[str, Any]:
@@ -132,7 +233,7 @@ def new_account(city: City, unit: str = "a", **overrides: Any) -> Account:
     account = actions.do_create_application(
         operator, city.units[unit], application_details(city, **overrides)
     )
-    actions.do_add_roster_entry(operator, account, name="試験 花子", duty=RosterEntry.Duty.POSTER)
+    actions.do_add_roster_entry(account, name="試験 花子", duty=RosterEntry.Duty.POSTER, actor=operator)
     device = actions.do_register_device(
         operator, account, name="貸与タブレット", ownership=Device.Ownership.CITY
     )
@@ -142,10 +243,10 @@ def new_account(city: City, unit: str = "a", **overrides: Any) -> Account:
     actions.do_update_security(operator, account, {"mfa_enabled": True})
     if PolicyKind.INTERNAL_RULE in procedures.policy_kinds:
         actions.do_revise_policy(
-            operator,
             account,
             values={"body": "担当者2名で運用し、投稿は所属長の承認を得る。"},
             kind=PolicyKind.INTERNAL_RULE,
+            actor=operator,
         )
     return Account.objects.get(pk=account.pk)
 
@@ -202,7 +303,9 @@ def main_account(city: City) -> Account:
 
 def advance(city: City, account: Account, steps: list[Step], unit: str = "a") -> Account:
     for step in steps:
-        actions.do_step(city.person_for(step, unit), account, step.id, **step_kwargs(city, step, account))
+        actions.do_step(
+            account, step.id, actor=city.person_for(step, unit), **step_kwargs(city, step, account)
+        )
     return Account.objects.get(pk=account.pk)
 
 

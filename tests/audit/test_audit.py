@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from koshiki.audit.events import record_event, verify_chain
 from koshiki.audit.models import GENESIS_HASH, AppendOnlyError, AuditChainHead, AuditEvent
-from tests.web.factories import make_user, new_account
+from tests.personas import make_user, new_account
 
 
 def _three_events(user):

@@ -20,7 +20,7 @@ from koshiki.errors import ActionError
 from koshiki.registry import actions
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
-from tests.web.factories import account_in, make_city, new_account
+from tests.personas import account_in, make_city, new_account
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -72,7 +72,7 @@ def test_two_section_heads_approving_at_once_exactly_one_wins(monkeypatch):
 
     def approve(head):
         return lambda: actions.do_approve(
-            head, account.pk, step_id="section_approve", documents=["unblock_request"]
+            account.pk, step_id="section_approve", documents=["unblock_request"], actor=head
         )
 
     results = _race(approve(city.people["head"]), approve(city.people["head2"]))

@@ -11,7 +11,7 @@ from koshiki.org.models import OrgUnit, RoleAssignment
 from koshiki.registry.attention import account_findings
 from koshiki.registry.models import Account, ChangeNotice, Device, OperationPolicy, RosterEntry, ThirdPartyApp
 from koshiki.registry.states import Status
-from tests.web.factories import account_in, make_city, make_user, new_account
+from tests.personas import account_in, make_city, make_user, new_account
 
 
 def _text(response) -> str:

@@ -11,8 +11,7 @@ from koshiki.errors import ActionError
 from koshiki.posts import actions
 from koshiki.posts.models import Waiver, finding_key
 from koshiki.posts.states import DraftStatus, RunStatus
-
-from .conftest import WORKDAY_NOON
+from tests.personas import WORKDAY_NOON
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,10 @@ from koshiki.registry.models import (
     ImmutableError,
     OperationPolicy,
     RosterEntry,
+    StepRecord,
 )
 from koshiki.registry.states import PolicyKind, Status
-from tests.web.factories import account_in, application_details, make_city, new_account
+from tests.personas import account_in, application_details, make_city, new_account
 
 
 def _events(action: str) -> int:
@@ -45,7 +46,7 @@ def test_an_application_creates_the_account_its_record_and_policy_version_1(city
     assert policy.version == 1 and policy.kind == PolicyKind.PUBLIC
     assert policy.unit_label == "総務局 広報課"
     # The profile's 注意事項 boilerplate is prefilled with the city's own name.
-    assert "試験市kyoto又は第三者の知的所有権" in policy.notes and "{municipality}" not in policy.notes
+    assert "京都市又は第三者の知的所有権" in policy.notes and "{municipality}" not in policy.notes
     assert policy.reply_policy.startswith("個別の回答は行いません")
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("seq")
@@ -76,12 +77,12 @@ def test_only_the_units_own_staff_may_apply_for_it(city, person):
 def test_a_section_head_of_a_bureau_may_apply_for_a_facility_below_it(city):
     head = city.people["head"]
     do_assign_role(
-        None,
         head,
         Role.SECTION_HEAD,
         municipality=city.municipality,
         unit=city.units["bureau_a"],
         bootstrap=True,
+        actor=None,
     )
     account = actions.do_create_application(head, city.units["zoo"], application_details(city))
     assert account.owning_unit == city.units["zoo"]
@@ -129,15 +130,17 @@ def test_another_units_staff_cannot_edit_or_even_see_the_account(city):
 
 def test_a_wrong_state_gets_a_clear_japanese_message(city):
     account = account_in(city, "section_review")
-    actions.do_approve(city.people["head"], account, step_id="section_approve", documents=["unblock_request"])
+    actions.do_approve(
+        account, step_id="section_approve", documents=["unblock_request"], actor=city.people["head"]
+    )
     with pytest.raises(ActionError, match=r"既に「所属長が承認し.*」が行われています（現在の状態: 審査中）"):
         actions.do_approve(
-            city.people["head2"], account, step_id="section_approve", documents=["unblock_request"]
+            account, step_id="section_approve", documents=["unblock_request"], actor=city.people["head2"]
         )
     draft = new_account(city)
     with pytest.raises(ActionError, match=r"現在の状態（申請準備中）では「所属長が承認し"):
         actions.do_approve(
-            city.people["head"], draft, step_id="section_approve", documents=["unblock_request"]
+            draft, step_id="section_approve", documents=["unblock_request"], actor=city.people["head"]
         )
 
 
@@ -145,11 +148,11 @@ def test_a_wrong_role_gets_a_clear_japanese_message(city):
     account = account_in(city, "section_review")
     with pytest.raises(PermissionDenied, match="を行うのは所属長（責任者・管理者）です"):
         actions.do_approve(
-            city.people["operator"], account, step_id="section_approve", documents=["unblock_request"]
+            account, step_id="section_approve", documents=["unblock_request"], actor=city.people["operator"]
         )
     with pytest.raises(PermissionDenied):
         actions.do_approve(
-            city.people["office"], account, step_id="section_approve", documents=["unblock_request"]
+            account, step_id="section_approve", documents=["unblock_request"], actor=city.people["office"]
         )
     assert Account.objects.get(pk=account.pk).status == Status.SECTION_REVIEW
 
@@ -166,10 +169,10 @@ def test_the_auditor_can_change_nothing(city, kind):
     }.get(kind, {})
     if not city.procedures().steps_of_kind(kind):
         with pytest.raises(ActionError, match="この自治体の手続には.*の手順がありません"):
-            actions.KIND_ACTIONS[kind](auditor, account, **inputs)
+            actions.KIND_ACTIONS[kind](account, actor=auditor, **inputs)
     else:
         with pytest.raises(PermissionDenied):
-            actions.KIND_ACTIONS[kind](auditor, account, **inputs)
+            actions.KIND_ACTIONS[kind](account, actor=auditor, **inputs)
     with pytest.raises(PermissionDenied):
         actions.do_update_security(auditor, account, {"mfa_enabled": False})
     assert Account.objects.get(pk=account.pk).status == Status.LISTED
@@ -178,11 +181,11 @@ def test_the_auditor_can_change_nothing(city, kind):
 def test_required_documents_reasons_and_answers_are_enforced(city):
     account = new_account(city)
     with pytest.raises(ActionError, match="様式1 運用ポリシーを提出したことを確認してください"):
-        actions.do_submit_application(city.people["operator"], account)
-    actions.do_submit_application(city.people["operator"], account, documents=["policy"])
+        actions.do_submit_application(account, actor=city.people["operator"])
+    actions.do_submit_application(account, documents=["policy"], actor=city.people["operator"])
     with pytest.raises(ActionError, match="理由を入力してください"):
-        actions.do_return(city.people["head"], account, reasons="   ")
-    actions.do_return(city.people["head"], account, reasons="運用体制を記載してください。")
+        actions.do_return(account, reasons="   ", actor=city.people["head"])
+    actions.do_return(account, reasons="運用体制を記載してください。", actor=city.people["head"])
     application = Account.objects.get(pk=account.pk).application
     assert application.decision == "returned" and application.return_count == 1
     assert application.reasons == "運用体制を記載してください。"
@@ -195,18 +198,20 @@ def test_required_documents_reasons_and_answers_are_enforced(city):
     with pytest.raises(
         ActionError, match="既存の公式アカウントでの情報集約になじむかどうか」への回答を入力してください"
     ):
-        actions.do_consult(standard.people["operator"], other, answers={"existing_a": ""})
+        actions.do_consult(other, answers={"existing_a": ""}, actor=standard.people["operator"])
 
 
 def test_preconditions_name_what_is_missing(city):
     account = account_in(city, "approved", url="", handle="")
-    actions.do_record_acquisition(city.people["operator"], account)
+    actions.do_record_acquisition(account, actor=city.people["operator"])
     assert Account.objects.get(pk=account.pk).status == Status.ACQUIRED  # the URL may follow later
     with pytest.raises(ActionError, match="登録URLが記録されていることが必要です"):
-        actions.do_request_listing(city.people["operator"], account, documents=["policy", "listing_request"])
-    actions.do_record_url(city.people["operator"], account, url="https://x.com/later_url")
+        actions.do_request_listing(
+            account, documents=["policy", "listing_request"], actor=city.people["operator"]
+        )
+    actions.do_record_url(account, url="https://x.com/later_url", actor=city.people["operator"])
     acc = actions.do_request_listing(
-        city.people["operator"], account, documents=["policy", "listing_request"], genre="living"
+        account, documents=["policy", "listing_request"], genre="living", actor=city.people["operator"]
     )
     assert (
         acc.url == "https://x.com/later_url"
@@ -218,7 +223,7 @@ def test_preconditions_name_what_is_missing(city):
 def test_an_incomplete_policy_blocks_submission_with_the_missing_fields(city):
     account = new_account(city, purpose="")
     with pytest.raises(ActionError, match="運用ポリシーの必須項目が未記入です: 利用目的"):
-        actions.do_submit_application(city.people["operator"], account, documents=["policy"])
+        actions.do_submit_application(account, documents=["policy"], actor=city.people["operator"])
 
 
 def test_a_failed_action_stores_nothing(city, monkeypatch):
@@ -234,11 +239,11 @@ def test_a_failed_action_stores_nothing(city, monkeypatch):
         monkeypatch.setattr(module, "record_event", broken)
     with pytest.raises(RuntimeError):
         actions.do_approve(
-            city.people["head"], account, step_id="section_approve", documents=["unblock_request"]
+            account, step_id="section_approve", documents=["unblock_request"], actor=city.people["head"]
         )
     with pytest.raises(RuntimeError):
         actions.do_revise_policy(
-            city.people["head"], draft, values={"purpose": "途中で失敗"}, step_id="edit_policy"
+            draft, values={"purpose": "途中で失敗"}, step_id="edit_policy", actor=city.people["head"]
         )
     with pytest.raises(RuntimeError):
         actions.do_create_application(city.people["operator"], city.units["a"], application_details(city))
@@ -265,6 +270,51 @@ def test_every_lifecycle_step_writes_one_event_with_its_step(city):
     assert verify_chain().ok
 
 
+def test_each_lifecycle_decision_is_a_row_that_keeps_every_stage(city, client_for):
+    """Application.decided_by keeps only the last decision; the StepRecord rows keep each stage's own."""
+    account = account_in(city, "listed")
+    rows = list(StepRecord.objects.filter(account=account).order_by("taken_at", "pk"))
+    assert [r.step_id for r in rows] == [
+        "submit",
+        "section_approve",
+        "office_approve",
+        "acquire",
+        "request_listing",
+        "list",
+    ]
+    section, office = rows[1], rows[2]
+    assert (section.actor, office.actor) == (city.people["head"], city.people["office"])
+    assert (section.from_state, section.to_state) == (Status.SECTION_REVIEW, Status.UNDER_REVIEW)
+    assert section.documents and section.profile_id == "kyoto"
+    assert account.application.decided_by == city.people["office"]  # the row of the head's decision stays
+    events = AuditEvent.objects.filter(
+        object_type="registry.account",
+        object_id=str(account.pk),
+        action__in=[f"account.{r.kind}" for r in rows],
+    )
+    assert events.count() == len(rows)
+    page = client_for(city.people["auditor"]).get(f"/accounts/{account.pk}/").content.decode()
+    assert page.count("所属長") >= 1 and section.label in page and office.label in page
+    with pytest.raises(ImmutableError):
+        StepRecord.objects.filter(pk=section.pk).update(reasons="書き換え")
+    section.reasons = "書き換え"
+    with pytest.raises(ImmutableError):
+        section.save()
+
+
+def test_a_returned_application_keeps_its_reasons_on_the_row(city):
+    account = account_in(city, "section_review")
+    actions.do_return(
+        account, actor=city.people["head"], step_id="section_return", reasons="目的の記載が不足しています"
+    )
+    row = StepRecord.objects.filter(account=account).first()
+    assert (row.step_id, row.reasons, row.actor) == (
+        "section_return",
+        "目的の記載が不足しています",
+        city.people["head"],
+    )
+
+
 # ---- policies and change notices ----------------------------------------------------------
 
 
@@ -272,11 +322,11 @@ def test_policy_revisions_are_new_immutable_versions(city):
     account = account_in(city, "listed")
     v1 = account.current_policy
     v2 = actions.do_revise_policy(
-        city.people["head"],
         account,
         values={"operating_hours": "毎日9時から17時まで"},
         reason="運用時間の変更",
         documents=["policy"],
+        actor=city.people["head"],
     )
     account.refresh_from_db()
     assert (v2.version, account.current_policy) == (2, v2)
@@ -289,10 +339,10 @@ def test_policy_revisions_are_new_immutable_versions(city):
     assert ChangeNotice.objects.filter(account=account, step_id="revise_policy").exists()
     with pytest.raises(ActionError, match="前の版から変更された項目がありません"):
         actions.do_revise_policy(
-            city.people["head"],
             account,
             values={"operating_hours": "毎日9時から17時まで"},
             documents=["policy"],
+            actor=city.people["head"],
         )
 
 
@@ -300,7 +350,7 @@ def test_the_internal_rule_exists_only_where_the_profile_uses_it(city):
     account = new_account(city)
     with pytest.raises(ActionError, match="アカウント運用ルール（非公開）」は作成しません"):
         actions.do_revise_policy(
-            city.people["operator"], account, values={"body": "内規"}, kind=PolicyKind.INTERNAL_RULE
+            account, values={"body": "内規"}, kind=PolicyKind.INTERNAL_RULE, actor=city.people["operator"]
         )
     kawasaki = make_city("kawasaki")
     acc = new_account(kawasaki)  # creates the internal rule
@@ -311,28 +361,37 @@ def test_the_internal_rule_exists_only_where_the_profile_uses_it(city):
 def test_a_change_notice_records_before_and_after(city):
     account = account_in(city, "listed")
     actions.do_file_change(
-        city.people["operator"], account, changes={"operating_hours": "平日9時から17時"}, reasons="体制変更"
+        account,
+        changes={"operating_hours": "平日9時から17時"},
+        reasons="体制変更",
+        actor=city.people["operator"],
     )
     notice = ChangeNotice.objects.get(account=account, step_id="file_change")
     assert notice.changes == {"operating_hours": ["", "平日9時から17時"]}
     assert notice.reason == "体制変更"
     with pytest.raises(ActionError, match="変更する項目がありません"):
         actions.do_file_change(
-            city.people["operator"], account, changes={"operating_hours": "平日9時から17時"}, reasons="x"
+            account,
+            changes={"operating_hours": "平日9時から17時"},
+            reasons="x",
+            actor=city.people["operator"],
         )
     with pytest.raises(ActionError, match="理由を入力してください"):
-        actions.do_file_change(city.people["operator"], account, changes={"contact": "新しい連絡先"})
+        actions.do_file_change(account, changes={"contact": "新しい連絡先"}, actor=city.people["operator"])
 
 
 def test_a_new_responsible_person_is_recorded(city):
     account = account_in(city, "listed")
     actions.do_change_responsible(
-        city.people["head"], account, responsible_title="広報担当部長", responsible_user=city.people["head2"]
+        account,
+        responsible_title="広報担当部長",
+        responsible_user=city.people["head2"],
+        actor=city.people["head"],
     )
     account.refresh_from_db()
     assert account.responsible_title == "広報担当部長" and account.responsible_user == city.people["head2"]
     with pytest.raises(PermissionDenied):
-        actions.do_change_responsible(city.people["operator"], account, responsible_title="係長")
+        actions.do_change_responsible(account, responsible_title="係長", actor=city.people["operator"])
 
 
 # ---- security facts, roster, devices, apps ---------------------------------------------------
@@ -355,7 +414,7 @@ def test_security_facts_are_recorded_and_future_dates_refused(city):
 def test_roster_entries_are_added_and_removed_with_history(city):
     account = new_account(city)
     entry = actions.do_add_roster_entry(
-        city.people["operator"], account, name="新任 次郎", duty=RosterEntry.Duty.MANAGER
+        account, name="新任 次郎", duty=RosterEntry.Duty.MANAGER, actor=city.people["operator"]
     )
     actions.do_remove_roster_entry(city.people["head"], entry)
     entry.refresh_from_db()
@@ -363,7 +422,9 @@ def test_roster_entries_are_added_and_removed_with_history(city):
     with pytest.raises(ActionError, match="既に名簿から外れています"):
         actions.do_remove_roster_entry(city.people["head"], entry)
     with pytest.raises(ActionError, match="氏名を入力してください"):
-        actions.do_add_roster_entry(city.people["operator"], account, name=" ", duty=RosterEntry.Duty.POSTER)
+        actions.do_add_roster_entry(
+            account, name=" ", duty=RosterEntry.Duty.POSTER, actor=city.people["operator"]
+        )
 
 
 def test_personal_devices_are_refused_and_approval_follows_the_profile(city):
@@ -420,51 +481,71 @@ def test_role_assignment_rules_and_who_may_assign(city):
     account = new_account(city)
     with pytest.raises(ActionError, match="担当するアカウントと会社・団体名が必要です"):
         do_assign_role(
-            city.people["office"],
             contractor,
             Role.CONTRACTOR,
             municipality=city.municipality,
             account=account,
+            actor=city.people["office"],
         )
     with pytest.raises(ActionError, match="自治体全体の役割です"):
         do_assign_role(
-            city.people["office"],
             contractor,
             Role.AUDITOR,
             municipality=city.municipality,
             unit=city.units["a"],
+            actor=city.people["office"],
         )
     # A section head assigns a contractor for an account of their own unit, not of another.
     assignment = do_assign_role(
-        city.people["head"],
         contractor,
         Role.CONTRACTOR,
         municipality=city.municipality,
         account=account,
         company="株式会社テスト",
+        actor=city.people["head"],
     )
     other = new_account(city, unit="b")
     with pytest.raises(PermissionDenied):
         do_assign_role(
-            city.people["head"],
             contractor,
             Role.CONTRACTOR,
             municipality=city.municipality,
             account=other,
             company="株式会社テスト",
+            actor=city.people["head"],
         )
     with pytest.raises(PermissionDenied):
-        do_assign_role(city.people["head"], contractor, Role.AUDITOR, municipality=city.municipality)
+        do_assign_role(contractor, Role.AUDITOR, municipality=city.municipality, actor=city.people["head"])
     with pytest.raises(ActionError, match="同じ役割が既に付与されています"):
         do_assign_role(
-            city.people["office"],
             contractor,
             Role.CONTRACTOR,
             municipality=city.municipality,
             account=account,
             company="株式会社テスト",
+            actor=city.people["office"],
         )
     ended = do_end_role(city.people["office"], assignment)
     assert ended.ended_at is not None
     assert not RoleAssignment.objects.active().filter(pk=assignment.pk).exists()
     assert _events("org.role.end") == 1
+
+
+def test_the_acting_person_is_keyword_only_where_a_second_person_appears(city):
+    """do_assign_role(actor, user, ...) used to take two users positionally; a swap was silent."""
+    import inspect
+
+    from koshiki.people.actions import do_assign_role as assign
+
+    for action in (assign, actions.do_add_roster_entry, actions.do_change_responsible, actions.do_step):
+        parameter = inspect.signature(action).parameters["actor"]
+        assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, action.__name__
+    with pytest.raises(TypeError):
+        assign(city.people["office"], city.people["nobody"], Role.AUDITOR, municipality=city.municipality)
+
+
+def test_a_step_refuses_an_input_it_does_not_know(city):
+    account = account_in(city, "section_review")
+    with pytest.raises(TypeError, match="unknown step inputs: reason"):
+        actions.do_approve(account, actor=city.people["head"], step_id="section_approve", reason="誤字")
+    assert Account.objects.get(pk=account.pk).status == Status.SECTION_REVIEW

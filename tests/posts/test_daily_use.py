@@ -22,8 +22,7 @@ from koshiki.posts.diff import diff_html
 from koshiki.posts.models import Draft
 from koshiki.posts.states import DraftStatus
 from koshiki.registry.states import Status
-
-from .conftest import WORKDAY_NOON
+from tests.personas import WORKDAY_NOON
 
 pytestmark = pytest.mark.django_db
 

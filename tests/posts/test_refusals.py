@@ -15,8 +15,7 @@ from koshiki.posts.models import ApprovalRun, Draft, Revision
 from koshiki.posts.states import DraftStatus, RunStatus
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
-
-from .conftest import WORKDAY_NOON, build_city
+from tests.personas import WORKDAY_NOON, make_city
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,7 @@ def test_people_outside_the_account_cannot_draft_edit_or_submit(kyoto, who):
 
 
 def test_the_contractor_drafts_only_for_the_account_it_operates(kyoto):
-    draft = actions.do_create_draft(kyoto.contractor, kyoto.other_account, "秋の特別展のお知らせです。")
+    draft = actions.do_create_draft(kyoto.agency, kyoto.other_account, "秋の特別展のお知らせです。")
     assert draft.account == kyoto.other_account
 
 
@@ -215,7 +214,7 @@ def test_corrections_are_started_only_from_published_posts(kyoto):
 )
 @pytest.mark.django_db(transaction=True)
 def test_two_section_heads_approving_at_once_exactly_one_wins():
-    city = build_city("kyoto")
+    city = make_city("kyoto", posting_accounts=True)
     draft = actions.do_create_draft(city.operator, city.account, TEXT)
     actions.do_submit(city.operator, draft)
     barrier = threading.Barrier(2)

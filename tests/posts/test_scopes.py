@@ -15,8 +15,7 @@ from koshiki.errors import ActionError
 from koshiki.posts import actions
 from koshiki.posts.models import PostHocReport
 from koshiki.posts.states import DraftStatus, SecondCheckResult
-
-from .conftest import WORKDAY_NOON
+from tests.personas import WORKDAY_NOON
 
 pytestmark = pytest.mark.django_db
 

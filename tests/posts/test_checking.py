@@ -9,8 +9,7 @@ from django.db import connection
 from koshiki.posts import actions
 from koshiki.posts.checking import canonical_text, check_parts, checker_version, content_hash, mark_spans
 from koshiki.posts.models import ImmutableRevisionError
-
-from .conftest import WORKDAY_NOON
+from tests.personas import WORKDAY_NOON
 
 pytestmark = pytest.mark.django_db
 
