@@ -8,7 +8,8 @@ the names it may use).
 
 Layout, top to bottom, each part left out when empty: （様式番号）, date
 (right), addressee, sender and contact (right), title (centred, 14pt),
-body, 記, the field table, the roster table, the sections, a note, and the
+body, 記, the field table, the roster table, （その他） and the sections, a
+note, and the
 決裁/受付 boxes.
 """
 
@@ -90,6 +91,7 @@ def build() -> bytes:
     table.cell(1, 0).text = "{%tr for r in rows %}"
     table.cell(3, 0).text = "{%tr endfor %}"
     doc.add_paragraph("{%p endif %}")
+    _guarded(doc, "sections_heading", "{{ sections_heading }}")
     doc.add_paragraph("{%p for s in sections %}")
     _para(doc, "{{ s.label }}", bold=True)
     _para(doc, "{{ s.value }}")

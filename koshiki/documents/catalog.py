@@ -96,6 +96,7 @@ _FORM_KEYS = {
     "event",
     "fields",
     "sections",
+    "sections_heading",
     "boxes",
     "note",
 }
@@ -129,6 +130,7 @@ class FormSpec:
     event: str
     fields: tuple[Part, ...]
     sections: tuple[Part, ...]
+    sections_heading: str
     boxes: tuple[str, ...]
     note: str
 
@@ -261,6 +263,7 @@ def load_catalog(profile_id: str, directory: Path = FORMS_DIR) -> Catalog:
             event=event,
             fields=reader.parts(spec, "fields", key, "label"),
             sections=reader.parts(spec, "sections", key, "heading"),
+            sections_heading=reader.text(spec, "sections_heading", key),
             boxes=tuple(boxes),
             note=reader.text(spec, "note", key),
         )

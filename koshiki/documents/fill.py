@@ -44,6 +44,7 @@ class FilledForm:
     record: bool
     fields: tuple[Line, ...]
     sections: tuple[Line, ...]
+    sections_heading: str
     table_columns: tuple[str, ...]
     table_rows: tuple[tuple[str, ...], ...]
     boxes: tuple[str, ...]
@@ -171,6 +172,7 @@ def fill(spec: FormSpec, facts: AccountFacts, on: date) -> FilledForm:
         record=spec.record,
         fields=resolve(spec.fields),
         sections=resolve(spec.sections),
+        sections_heading=_text(spec.sections_heading, values),
         table_columns=columns,
         table_rows=rows,
         boxes=spec.boxes,

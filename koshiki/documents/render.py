@@ -75,6 +75,7 @@ def docx_context(form: FilledForm) -> dict[str, Any]:
         "record": form.record,
         "fields": lines(form.fields),
         "sections": lines(form.sections),
+        "sections_heading": form.sections_heading,
         "columns": list(form.table_columns),
         "rows": [list(r) for r in form.table_rows],
         "boxes": list(form.boxes),
@@ -173,8 +174,8 @@ def render_pdf(form: FilledForm) -> bytes:
         table = Table(rows, colWidths=[width * w for w in (0.18, 0.24, 0.36, 0.22)], repeatRows=1)
         table.setStyle(grid)
         story += [table, Spacer(1, 4 * mm)]
-    if form.sections and form.layout == "policy":
-        story.append(p("（その他）"))
+    if form.sections_heading:
+        story.append(p(form.sections_heading))
     for s in form.sections:
         story += [p(s.label, heading), p(s.value)]
     if form.note:

@@ -179,3 +179,14 @@ def test_the_committed_word_template_is_what_the_build_script_writes() -> None:
             return {n: z.read(n) for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")}
 
     assert parts(TEMPLATE.read_bytes()) == parts(build()), "run python -m koshiki.documents.build_templates"
+
+
+def test_the_policy_forms_follow_their_guidelines_layout() -> None:
+    kyoto = fill(load_catalog("kyoto").get("policy"), demo_facts("kyoto"), ON)
+    text = pdf_text(render_pdf(kyoto))
+    assert text.index("（その他）") < text.index("1 注意事項") < text.index("3 免責事項")
+    assert "（その他）" in docx_text(render_docx(kyoto))
+    komae = fill(load_catalog("komae").get("policy"), demo_facts("komae"), ON)
+    articles = [s.value.split(" ")[0] for s in komae.sections]
+    assert articles == [f"第{n}条" for n in range(1, 10)]
+    assert "（その他）" not in pdf_text(render_pdf(komae))
