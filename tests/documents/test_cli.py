@@ -8,10 +8,17 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
+from django.db import connections
 
 from koshiki.documents.management.commands.forms import Command
 from koshiki.documents.render import sha256_hex
 from tests.personas import account_in
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run_from_argv`` closes every connection when it ends, which would end the test's transaction."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
 def run(*argv: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
