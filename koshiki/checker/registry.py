@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+import threading
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from koshiki.checker.findings import Hit, Severity
 STATUSES = ("preview", "stable", "deprecated", "removed")
 ID_TABLE = Path(__file__).with_name("rule_ids.toml")
 ID_STATES = ("implemented", "catalogued", "removed")
-SUBJECTS = ("post", "account", "comment")
+SUBJECTS = ("post", "account", "comment", "media")
 
 CheckFunc = Callable[[Any, Any], Iterable[Hit]]
 OPTION_KINDS = ("number", "integer", "hosts")
@@ -122,6 +123,7 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
+_LOAD_LOCK = threading.Lock()  # the first all_rules() of two threads imports the modules once
 
 
 def rule(
@@ -165,6 +167,11 @@ def rule(
 def _load_all() -> None:
     import koshiki.checker.rules as pkg
 
+    with _LOAD_LOCK:
+        _import_rule_modules(pkg)
+
+
+def _import_rule_modules(pkg: Any) -> None:
     for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
         importlib.import_module(info.name)
 

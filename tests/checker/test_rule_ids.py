@@ -27,13 +27,11 @@ def test_every_id_marked_implemented_is_registered_with_the_tables_subject():
             assert rules[entry.id].subject == entry.subject, entry.id
 
 
-def test_catalogued_ids_are_not_yet_known_to_the_checker_or_are_being_built():
-    """Catalogued but not implemented is fine (confidential.security, media.*, comment.* today)."""
-    catalogued = [e.id for e in catalogue().values() if e.state == "catalogued"]
-    assert (
-        "confidential.security" in catalogued or catalogue()["confidential.security"].state == "implemented"
-    )
-    assert all(e.startswith(("confidential.", "media.", "comment.")) for e in catalogued), catalogued
+def test_a_catalogued_id_is_one_no_module_registers_yet():
+    """Catalogued but not implemented is fine (comment.* today); once a rule registers it, mark it implemented."""
+    rules = all_rules()
+    built = [e.id for e in catalogue().values() if e.state == "catalogued" and e.id in rules]
+    assert not built, f"mark these implemented in rule_ids.toml: {built}"
 
 
 def test_removed_ids_stay_in_the_table_and_are_never_reused():
