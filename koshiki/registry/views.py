@@ -350,7 +350,11 @@ def step_perform(request: HttpRequest, pk: int, step_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.KIND_ACTIONS[step.kind](account.pk, actor=request.user, **form.action_kwargs())
+            # Files sent with the step (a signed copy of a form) go to the apps that file forms.
+            attachments = dict(request.FILES.items())
+            actions.KIND_ACTIONS[step.kind](
+                account.pk, actor=request.user, attachments=attachments, **form.action_kwargs()
+            )
         except ActionError as exc:
             _fail(request, form, exc)
         else:

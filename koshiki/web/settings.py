@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "koshiki.duties",
     "koshiki.committees",
     "koshiki.selfcheck",
+    "koshiki.documents",
     "koshiki.home",
     "koshiki.web",
 ]

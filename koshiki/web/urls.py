@@ -19,6 +19,7 @@ urlpatterns = [
     path("posts/", include("koshiki.posts.urls")),
     # Campaigns live under /posts/ too, so their paths and the submission links handed out stay.
     path("posts/", include("koshiki.campaigns.urls")),
+    path("documents/", include("koshiki.documents.urls")),
     path("org/", include("koshiki.people.urls")),
     path("audit/", include("koshiki.audit.urls")),
     path("inbox/", include("koshiki.notify.urls")),

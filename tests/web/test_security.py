@@ -171,6 +171,10 @@ READ_ONLY = {
     "posts:media_original",
     "posts:media_consent",
     "campaigns:file",
+    "documents:account_form",
+    "documents:form_copy",
+    "documents:roster_xlsx",
+    "documents:registry_xlsx",
 }
 
 
@@ -290,6 +294,12 @@ def build_world() -> dict[str, Any]:
     }
 
 
+def _first_copy(account: Any) -> int:
+    from koshiki.documents.models import FormCopy
+
+    return FormCopy.objects.filter(account=account).values_list("pk", flat=True).first() or 0
+
+
 def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
     """The URL arguments of ``name`` pointing at unit a's records in the world."""
     account = w["account"]
@@ -306,6 +316,9 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         "org:role_end": lambda: {"pk": w["role"].pk},
         "api:token_revoke": lambda: {"pk": w["api_token"].pk},
         "directory:policy": lambda: {"pk": account.pk},
+        "documents:account_form": lambda: {"pk": account.pk, "form_id": "policy", "fmt": "pdf"},
+        "documents:form_copy": lambda: {"pk": account.pk, "copy_pk": _first_copy(account)},
+        "documents:roster_xlsx": lambda: {"pk": account.pk},
         "static": lambda: {"path": "koshiki.css"},
         "duties:complete": lambda: {"pk": w["task"].pk},
         "notify:open": lambda: {"pk": w["notification"].pk},

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any, TypedDict
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -175,18 +176,25 @@ def _apply_effects(
             acc.redirect_to = target
 
 
+def step_filers() -> list[Callable[..., Mapping[str, Any]]]:
+    """``step_filers`` of the installed apps' AppConfigs: ``f(actor, account, step, attachments) -> details``."""
+    return [f for config in apps.get_app_configs() for f in getattr(config, "step_filers", ())]
+
+
 class StepInputs(TypedDict, total=False):
     """What the person taking a lifecycle step brings to it (every step action takes these keywords).
 
     ``step_id`` picks one step when a city has several of the same kind (承認 by
     the section head, then by the office); ``reasons``, ``answers`` (question id
-    -> text) and ``documents`` (document ids) are checked against the step's data.
+    -> text) and ``documents`` (document ids) are checked against the step's data;
+    ``attachments`` (field name -> uploaded file) go to the ``step_filers``.
     """
 
     step_id: str | None
     reasons: str
     answers: Mapping[str, str]
     documents: Iterable[str]
+    attachments: Mapping[str, Any]
 
 
 def _run_step(
@@ -198,13 +206,20 @@ def _run_step(
     inputs: Mapping[str, Any] | None = None,
     apply: Callable[[Account, Step, Procedures], dict[str, Any]] | None = None,
 ) -> Account:
-    """Run one lifecycle step in one transaction: lock, guard state and role, apply, audit."""
+    """Run one lifecycle step in one transaction: lock, guard state and role, apply, file, audit.
+
+    ``attachments`` (files sent with the step) go, with the step, to the
+    ``step_filers`` that apps above the registry declare on their AppConfig
+    (documents: keep the step's forms and their SHA-256); what they return
+    joins the step's audit event, in the same transaction.
+    """
     unknown = sorted(set(given) - set(StepInputs.__annotations__))
     if unknown:
         raise TypeError(f"unknown step inputs: {', '.join(unknown)}")
     step_id = given.get("step_id")
     answers = {k: str(v).strip() for k, v in (given.get("answers") or {}).items()}
     documents = list(given.get("documents") or ())
+    attachments = given.get("attachments") or {}
     inputs = dict(inputs or {})
     reasons = (given.get("reasons") or "").strip()
     with transaction.atomic():
@@ -243,6 +258,8 @@ def _run_step(
             clause=step.clause,
             profile_id=procedures.profile_id,
         )
+        for filer in step_filers():
+            extra = {**extra, **filer(actor, acc, step, attachments)}
         b, a = _diff(before, snapshot(acc, _TRACKED))
         record_event(
             actor,
