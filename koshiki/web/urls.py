@@ -21,6 +21,7 @@ urlpatterns = [
     path("posts/", include("koshiki.campaigns.urls")),
     path("org/", include("koshiki.people.urls")),
     path("audit/", include("koshiki.audit.urls")),
+    path("incidents/", include("koshiki.incidents.urls")),
     # JSON API for other tools (token-authenticated) and the token page.
     path("api/", include("koshiki.api.urls")),
     # Public pages for citizens (no login): official-account list, open data, verify API.
