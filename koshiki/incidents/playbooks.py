@@ -264,9 +264,6 @@ def load_playbook(profile_id: str, directory: Path = PLAYBOOK_DIR) -> Playbook:
         for kind, spec in raw_kinds.items():
             kinds[kind] = _parse_kind(path, kind, spec)
     last = files[-1]
-    missing = [k for k in Kind.values if k not in kinds]
-    if missing:
-        raise ProfileError(last, f"kinds.{missing[0]}", "この種類の事案の手順がありません")
 
     def get(key: str, default: Any) -> tuple[Path, Any]:
         return settings.get(key, (last, default))
@@ -287,7 +284,7 @@ def load_playbook(profile_id: str, directory: Path = PLAYBOOK_DIR) -> Playbook:
         raise ProfileError(
             second_path, "playbook.second_person_clause", "二人目を求める根拠の条項を書いてください"
         )
-    return Playbook(
+    playbook = Playbook(
         profile_id=profile_id,
         guideline=text("guideline"),
         freeze_roles=strings("freeze_roles", ["governance_office", "section_head"]),
@@ -299,3 +296,7 @@ def load_playbook(profile_id: str, directory: Path = PLAYBOOK_DIR) -> Playbook:
         impersonation_notice=text("impersonation_notice"),
         kinds=kinds,
     )
+    missing = [k for k in Kind.values if k not in kinds]
+    if missing:
+        raise ProfileError(last, f"kinds.{missing[0]}", "この種類の事案の手順がありません")
+    return playbook

@@ -15,11 +15,15 @@ from koshiki.registry.models import Account
 
 pytestmark = pytest.mark.django_db
 
-SCREEN = "【重要】本アカウントはキャンペーン当選者を募集中です。こちらから登録 http://minato-prize.example.com"
+SCREEN = (
+    "【重要】本アカウントはキャンペーン当選者を募集中です。こちらから登録 http://minato-prize.example.com"
+)
 
 
 def told(person) -> list[str]:
-    return list(Notification.objects.filter(recipient=person).order_by("pk").values_list("subject", flat=True))
+    return list(
+        Notification.objects.filter(recipient=person).order_by("pk").values_list("subject", flat=True)
+    )
 
 
 def step(city, who, incident, step_id, note=""):
@@ -55,9 +59,18 @@ def test_komae_hijack_chain_manager_then_section_head_then_security_officer(make
         step(komae, "operator", incident, later)
     order = list(StepDone.objects.filter(incident=incident).order_by("pk").values_list("step_id", flat=True))
     assert order == [
-        "confirm", "report_head", "report_security", "save_evidence", "delete", "change_password", "revoke_apps", "monitor",
+        "confirm",
+        "report_head",
+        "report_security",
+        "save_evidence",
+        "delete",
+        "change_password",
+        "revoke_apps",
+        "monitor",
     ]
-    actions.do_close_incident(op, incident, report="パスワード変更・連携アプリ解除済み。原因は連携アプリのトークン流出。")
+    actions.do_close_incident(
+        op, incident, report="パスワード変更・連携アプリ解除済み。原因は連携アプリのトークン流出。"
+    )
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.CLOSED
     timeline = list(TimelineEntry.objects.filter(incident=incident).values_list("kind", flat=True))
@@ -84,7 +97,11 @@ def test_komae_important_mention_without_an_account_goes_up_the_same_chain(make_
 def test_kyoto_flaming_stay_calm_correct_interim_notice(make_city):
     kyoto = make_city("kyoto")
     incident = actions.do_open_incident(
-        kyoto.operator, kyoto.municipality, kind=Kind.FLAMING, account=kyoto.account, title="紅葉ライトアップの混雑案内に批判殺到"
+        kyoto.operator,
+        kyoto.municipality,
+        kind=Kind.FLAMING,
+        account=kyoto.account,
+        title="紅葉ライトアップの混雑案内に批判殺到",
     )
     with pytest.raises(ActionError, match="反論や抗弁は控える"):
         step(kyoto, "operator", incident, "correct")
@@ -102,7 +119,11 @@ def test_kyoto_flaming_stay_calm_correct_interim_notice(make_city):
 def test_kyoto_impersonation_needs_the_link_before_the_press(make_city):
     kyoto = make_city("kyoto")
     incident = actions.do_open_incident(
-        kyoto.operator, kyoto.municipality, kind=Kind.IMPERSONATION, account=kyoto.account, title="@kyoto_koho_jp が市を名乗る"
+        kyoto.operator,
+        kyoto.municipality,
+        kind=Kind.IMPERSONATION,
+        account=kyoto.account,
+        title="@kyoto_koho_jp が市を名乗る",
     )
     with pytest.raises(ActionError, match="記録を残してください"):
         step(kyoto, "operator", incident, "record")
@@ -122,7 +143,11 @@ def test_kyoto_impersonation_needs_the_link_before_the_press(make_city):
 def test_ishinomaki_never_handled_alone(make_city):
     city = make_city("ishinomaki")
     incident = actions.do_open_incident(
-        city.operator, city.municipality, kind=Kind.FLAMING, account=city.account, title="避難所の案内への苦情殺到"
+        city.operator,
+        city.municipality,
+        kind=Kind.FLAMING,
+        account=city.account,
+        title="避難所の案内への苦情殺到",
     )
     # The first step may be taken at once (冷静に対応し、上司に相談する) ...
     step(city, "operator", incident, "stay_calm")
@@ -147,7 +172,11 @@ def test_ishinomaki_never_handled_alone(make_city):
 def test_akitakata_fix_and_apologise_then_the_committee_may_stop_the_account(make_city):
     city = make_city("akitakata")
     incident = actions.do_open_incident(
-        city.operator, city.municipality, kind=Kind.FLAMING, account=city.account, title="神楽公演の告知に誤り"
+        city.operator,
+        city.municipality,
+        kind=Kind.FLAMING,
+        account=city.account,
+        title="神楽公演の告知に誤り",
     )
     step(city, "operator", incident, "stay_calm")
     step(city, "operator", incident, "fix_and_apologise", "開演時刻を修正し、お詫びを投稿")
@@ -185,7 +214,9 @@ def test_impersonation_notice_needs_the_confirmation_first_akitakata(make_city):
 
 def test_every_step_is_one_audit_event_naming_who_was_told(make_city):
     komae = make_city("komae")
-    incident = actions.do_open_incident(komae.operator, komae.municipality, kind=Kind.HIJACK, account=komae.account, title="t")
+    incident = actions.do_open_incident(
+        komae.operator, komae.municipality, kind=Kind.HIJACK, account=komae.account, title="t"
+    )
     step(komae, "operator", incident, "confirm")
     step(komae, "operator", incident, "report_head")
     event = AuditEvent.objects.filter(action="incident.step").last()
@@ -194,4 +225,6 @@ def test_every_step_is_one_audit_event_naming_who_was_told(make_city):
     with pytest.raises(ActionError, match="既に記録"):
         step(komae, "operator", incident, "report_head")
     with pytest.raises(PermissionDenied):
-        actions.do_open_incident(komae.auditor, komae.municipality, kind=Kind.HIJACK, account=komae.account, title="t")
+        actions.do_open_incident(
+            komae.auditor, komae.municipality, kind=Kind.HIJACK, account=komae.account, title="t"
+        )
