@@ -3,8 +3,8 @@
 Built on ``registry.access`` (roles reaching an account) and ``org.access``
 (roles held in a municipality). An incident about an account is seen by
 everyone the account is visible to; one without an account (an important
-mention of the city found by staff, 狛江市4(3)オ) by its people and the
-city-wide roles. Who may take a step, freeze or close is profile data (the
+mention of the city found by staff, 狛江市4(3)オ) by everyone holding a role
+in the city (every section head may be told of it). Who may take a step, freeze or close is profile data (the
 playbook's ``roles``, ``freeze_roles``, ``close_roles``).
 """
 
@@ -56,11 +56,11 @@ def can_open_incident(user: Any, municipality: Municipality, account: Account | 
 
 
 def incidents_visible_to(user: Any) -> QuerySet[Incident]:
-    """Incidents on accounts the user sees, plus account-less ones of their city for city roles and their people."""
+    """Incidents on accounts the user sees, plus the account-less ones of their city, plus their own."""
     condition = Q(account__in=registry_access.accounts_visible_to(user))
     for ra in roles_of(user):
-        if ra.role in CITY_ROLES:
-            condition |= Q(municipality_id=ra.municipality_id, account__isnull=True)
+        # A mention of the city concerns the whole city: every section head may be told of it.
+        condition |= Q(municipality_id=ra.municipality_id, account__isnull=True)
     if getattr(user, "pk", None):
         condition |= Q(owner=user) | Q(second_person=user) | Q(opened_by=user)
     return Incident.objects.filter(condition)

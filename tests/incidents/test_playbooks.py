@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from koshiki.audit.models import AuditEvent
 from koshiki.errors import ActionError
-from koshiki.incidents import actions
+from koshiki.incidents import access, actions
 from koshiki.incidents.models import Notification, StepDone, TimelineEntry
 from koshiki.incidents.states import IncidentStatus, Kind
 from koshiki.registry.models import Account
@@ -88,6 +88,7 @@ def test_komae_important_mention_without_an_account_goes_up_the_same_chain(make_
     step(komae, "operator", incident, "report_head")
     # Without an account every section head of the city is told (the mention concerns the city).
     assert told(komae.head) and told(komae.head_b)
+    assert access.can_view_incident(komae.head_b, incident)
     step(komae, "head", incident, "report_security")
     assert told(komae.security)
     with pytest.raises(ActionError, match="対象の公式アカウントを選んでください"):
