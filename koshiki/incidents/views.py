@@ -55,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "open": _incidents(request).filter(status=IncidentStatus.OPEN),
             "closed": _incidents(request).filter(status=IncidentStatus.CLOSED)[:20],
             "notifications": unread_for(request.user),
-            "frozen": frozen,
+            "frozen": [(a, playbook is not None and access.can_freeze(request.user, a, playbook)) for a in frozen],
             "playbook": playbook,
             "can_freeze_all": bool(
                 municipality and access.can_freeze_all(request.user, municipality, playbook)
