@@ -55,6 +55,11 @@ def can_open_incident(user: Any, municipality: Municipality, account: Account | 
     return holds(user, municipality.pk, account, _STAFF_ROLES)
 
 
+def can_open_any(user: Any) -> bool:
+    """Holds a role that may open incidents somewhere (the views refuse others before reading a form)."""
+    return any(ra.role in _STAFF_ROLES for ra in roles_of(user))
+
+
 def incidents_visible_to(user: Any) -> QuerySet[Incident]:
     """Incidents on accounts the user sees, plus the account-less ones of their city, plus their own."""
     condition = Q(account__in=registry_access.accounts_visible_to(user))

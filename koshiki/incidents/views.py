@@ -23,7 +23,6 @@ from koshiki.incidents.notify import unread_for
 from koshiki.incidents.playbooks import load_playbook
 from koshiki.incidents.states import IncidentStatus
 from koshiki.org import access as org_access
-from koshiki.org.access import roles_of
 from koshiki.org.roles import Role
 from koshiki.registry import access as registry_access
 from koshiki.ui.outcome import act_and_redirect
@@ -55,12 +54,14 @@ def index(request: HttpRequest) -> HttpResponse:
             "open": _incidents(request).filter(status=IncidentStatus.OPEN),
             "closed": _incidents(request).filter(status=IncidentStatus.CLOSED)[:20],
             "notifications": unread_for(request.user),
-            "frozen": [(a, playbook is not None and access.can_freeze(request.user, a, playbook)) for a in frozen],
+            "frozen": [
+                (a, playbook is not None and access.can_freeze(request.user, a, playbook)) for a in frozen
+            ],
             "playbook": playbook,
             "can_freeze_all": bool(
                 municipality and access.can_freeze_all(request.user, municipality, playbook)
             ),
-            "can_open": bool(municipality and any(ra.role != Role.AUDITOR for ra in roles_of(request.user))),
+            "can_open": bool(municipality and access.can_open_any(request.user)),
             "reason_form": ReasonForm(),
         },
     )
@@ -69,8 +70,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def incident_new(request: HttpRequest) -> HttpResponse:
     municipality = org_access.municipality_of(request.user)
-    if municipality is None:
-        raise PermissionDenied("事案を起票できる役割がありません")
+    if municipality is None or not access.can_open_any(request.user):
+        raise PermissionDenied("事案を起票できるのは、担当者・所属長、所管課、統括情報セキュリティ責任者です")
     accounts = registry_access.accounts_visible_to(request.user).filter(municipality=municipality)
     form = IncidentForm(
         request.POST or None, accounts=accounts, initial={"kind": request.GET.get("kind", "")}
@@ -232,6 +233,9 @@ def incident_second(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def incident_impersonation(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
+    playbook = load_playbook(incident.profile_id)
+    if incident.account is None or not access.can_freeze(request.user, incident.account, playbook):
+        raise PermissionDenied("なりすましを確認できるのは所管課とアカウントの所属長です")
     form = ImpersonationForm(request.POST)
     if not form.is_valid():
         messages.error(request, "なりすましの種類とIDを入力してください")

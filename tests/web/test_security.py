@@ -42,6 +42,9 @@ from koshiki.campaigns import actions as campaign_actions
 from koshiki.campaigns.states import PosterKind
 from koshiki.home.login import LOCK_FAILURES
 from koshiki.home.models import LoginFailure
+from koshiki.incidents import actions as incident_actions
+from koshiki.incidents.models import Notification
+from koshiki.incidents.states import Kind
 from koshiki.org.models import RoleAssignment
 from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role, do_create_unit
@@ -81,7 +84,7 @@ PUBLIC = {
     "static",
 }
 # A signed-in person's own session and credentials: open to every role, the auditor included.
-SELF_SERVICE = {"password_change", "api:token_create", "api:token_revoke"}
+SELF_SERVICE = {"password_change", "api:token_create", "api:token_revoke", "incidents:notification"}
 # A POST here changes governed records: refused to read-only roles and to outsiders.
 STATE_CHANGING = {
     "registry:application_new",
@@ -119,6 +122,18 @@ STATE_CHANGING = {
     "org:person_create",
     "org:role_assign",
     "org:role_end",
+    "incidents:new",
+    "incidents:step",
+    "incidents:evidence",
+    "incidents:note",
+    "incidents:second",
+    "incidents:impersonation",
+    "incidents:notice",
+    "incidents:close",
+    "incidents:freeze",
+    "incidents:unfreeze",
+    "incidents:freeze_all",
+    "incidents:unfreeze_all",
 }
 # Pages that only show (a POST to them changes nothing; check_live is a POST for its body size).
 READ_ONLY = {
@@ -141,6 +156,9 @@ READ_ONLY = {
     "audit:list",
     "audit:export",
     "api:tokens",
+    "incidents:index",
+    "incidents:detail",
+    "incidents:evidence_file",
 }
 
 
@@ -218,6 +236,14 @@ def build_world() -> dict[str, Any]:
     )
     submission = campaign_actions.do_submit_campaign_draft(token, GOOD_PR, "旅するミカ")
     api_token = do_create_api_token(operator, "ブラウザ拡張").token
+    incident = incident_actions.do_open_incident(
+        operator, city.municipality, kind=Kind.IMPERSONATION, account=account, title="偽アカウント"
+    )
+    evidence = incident_actions.do_add_evidence(
+        operator, incident, file_name="画面.png", content=b"\x89PNG screen"
+    )
+    incident_actions.do_complete_step(operator, incident, "record")
+    notification = Notification.objects.filter(recipient=head).first()
     elsewhere = make_city("komae", name="よその市")
     return {
         "city": city,
@@ -234,6 +260,9 @@ def build_world() -> dict[str, Any]:
         "submission": submission,
         "role": RoleAssignment.objects.get(user=operator, role=Role.OPERATOR),
         "api_token": api_token,
+        "incident": incident,
+        "evidence": evidence,
+        "notification": notification,
     }
 
 
@@ -254,6 +283,11 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         "api:token_revoke": lambda: {"pk": w["api_token"].pk},
         "directory:policy": lambda: {"pk": account.pk},
         "static": lambda: {"path": "koshiki.css"},
+        "incidents:step": lambda: {"pk": w["incident"].pk, "step_id": "confirm"},
+        "incidents:evidence_file": lambda: {"pk": w["incident"].pk, "evidence_pk": w["evidence"].pk},
+        "incidents:notification": lambda: {"pk": w["notification"].pk},
+        "incidents:freeze": lambda: {"pk": account.pk},
+        "incidents:unfreeze": lambda: {"pk": account.pk},
     }
     if name in by_name:
         return by_name[name]()
@@ -272,6 +306,8 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         return {"pk": w["submission"].pk}
     if name.startswith("posts:"):
         return {"pk": w["draft"].pk}
+    if name.startswith("incidents:"):
+        return {"pk": w["incident"].pk}
     return {}
 
 
