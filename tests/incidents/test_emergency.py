@@ -165,6 +165,8 @@ def test_confirmed_impersonation_is_answered_official_false_naming_the_real_acco
     )
     with pytest.raises(ActionError, match="本物のアカウントと同じID"):
         actions.do_confirm_impersonation(kyoto.head, incident, platform="x", handle="@kyoto_koho")
+    with pytest.raises(ActionError, match="京都市観光.*公式アカウントのIDです"):
+        actions.do_confirm_impersonation(kyoto.head, incident, platform="instagram", handle="kyoto_kanko")
     actions.do_confirm_impersonation(
         kyoto.head,
         incident,

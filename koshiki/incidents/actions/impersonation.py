@@ -18,7 +18,8 @@ from koshiki.incidents import access
 from koshiki.incidents.actions.common import add_entry, lock_incident, playbook_of, require_open
 from koshiki.incidents.models import Impersonation, Incident
 from koshiki.incidents.states import Kind
-from koshiki.registry.states import Platform
+from koshiki.registry.models import Account
+from koshiki.registry.states import EXISTING_STATES, Platform
 
 
 def clean_handle(handle: str) -> str:
@@ -60,6 +61,14 @@ def do_confirm_impersonation(
             and real.platform == platform
         ):
             raise ActionError("本物のアカウントと同じIDです。なりすましのIDを入力してください")
+        # A careless confirmation must not brand another official account as a fake.
+        official = Account.objects.filter(
+            platform=platform, handle__iexact=handle, status__in=EXISTING_STATES
+        ).first()
+        if official is not None:
+            raise ActionError(
+                f"「{official.display_name}」（{official.municipality}）の公式アカウントのIDです。なりすましとして登録できません"
+            )
         playbook = playbook_of(inc)
         imp = Impersonation.objects.create(
             municipality=inc.municipality,
