@@ -44,6 +44,7 @@ from koshiki.posts.checking import (
 )
 from koshiki.posts.models import finding_key
 from koshiki.posts.notices import prechecker_told, submission_settled
+from koshiki.registry.freeze import require_not_frozen
 from koshiki.registry.models import Account
 
 MAX_CAMPAIGN_DAYS = 180
@@ -113,6 +114,7 @@ def do_create_campaign(
     expires_at = _clean_expiry(expires_at)
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
+        require_not_frozen(account, "第三者への発信依頼を作成")
         campaign = Campaign.objects.create(
             account=account,
             name=name[:200],
@@ -152,6 +154,7 @@ def do_reissue_campaign_token(actor: Person, campaign: Campaign, expires_at: dat
         c = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if c.status != CampaignStatus.ACTIVE:
             raise ActionError("終了した依頼のリンクは発行できません")
+        require_not_frozen(c.account_id, "提出リンクを発行")
         before = {"expires_at": c.expires_at}
         c.token_hash = token_digest(token)
         if new_expiry is not None:
@@ -190,6 +193,9 @@ def campaign_for_token(token: str, *, lock: bool = False) -> Campaign:
         raise ActionError("このリンクは無効です。依頼元の担当者に確認してください")
     if campaign.status != CampaignStatus.ACTIVE:
         raise ActionError("この依頼は終了しています")
+    if campaign.account.frozen_at is not None:
+        # Emergency freeze (issue 7 item 6): the third party's link is suspended, not revoked.
+        raise ActionError("このリンクは現在一時停止されています。依頼元の担当者に確認してください")
     if campaign.expires_at <= timezone.now():
         raise ActionError(
             f"このリンクの有効期限（{to_wareki(timezone.localtime(campaign.expires_at).date())}）が過ぎています"
@@ -255,6 +261,7 @@ def do_submit_campaign_draft(
     findings += check_campaign_files(campaign, prepared)
     with transaction.atomic():
         c = campaign_for_token(token, lock=True)
+        require_not_frozen(c.account_id, "第三者の投稿案を受け付け")
         number = (c.submissions.aggregate(n=Max("number"))["n"] or 0) + 1
         submission = CampaignSubmission.objects.create(
             campaign=c,
@@ -380,6 +387,7 @@ def do_record_campaign_publication(
         s = CampaignSubmission.objects.select_for_update().select_related("campaign").get(pk=submission.pk)
         if s.precheck_status != PrecheckStatus.ACCEPTED:
             raise ActionError("事前確認で投稿を認めた投稿案についてだけ、投稿を記録できます")
+        require_not_frozen(s.campaign.account_id, "第三者の投稿を記録")
         existing = CampaignPublication.objects.select_for_update().filter(submission=s).first()
         if existing is not None and existing.disclosure_ok:
             raise ActionError("この投稿案の投稿は既に記録されています（明示に問題はありません）")

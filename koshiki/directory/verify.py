@@ -22,6 +22,7 @@ from typing import Any
 from koshiki.directory.lookalike import lookalikes, same_handle
 from koshiki.directory.platform_urls import PLATFORM_NAMES, AccountRef
 from koshiki.directory.public import handle_of, is_official, public_accounts, public_state, ref_of
+from koshiki.incidents.models import Impersonation
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
 
@@ -67,6 +68,25 @@ def verify(ref: AccountRef, policy_url_of: Any) -> dict[str, Any]:
                 "lookalike_of": [],
                 "message": f"「{account.display_name}」は{account.municipality.name}の公式アカウントです{note}。",
             }
+
+    # A handle the city confirmed as an impersonation (incidents app): say so and name the real account.
+    known = Impersonation.objects.select_related("real_account__municipality").filter(
+        handle__iexact=ref.handle.lstrip("@")
+    )
+    for imp in known:
+        if ref.platform is not None and imp.platform != ref.platform:
+            continue
+        real = imp.real_account
+        return {
+            "official": False,
+            "account": None,
+            "lookalike_of": [{**_summary(real, policy_url_of(real)), "reason": "なりすましと確認済み"}],
+            "impersonation_of": _summary(real, policy_url_of(real)),
+            "message": (
+                f"このID{where}は{real.municipality.name}が確認したなりすましです。公式アカウントではありません。"
+                f"本物は「{real.display_name}」（@{handle_of(real)}）です。"
+            ),
+        }
 
     former = [a for a in listed if not is_official(a)] + list(
         Account.objects.filter(status=Status.CLOSED, listed_at__isnull=False, is_listed=False).select_related(

@@ -35,6 +35,7 @@ from koshiki.directory.public import (
     public_state,
 )
 from koshiki.directory.verify import verify as verify_ref
+from koshiki.incidents.models import Impersonation
 from koshiki.registry.lifecycle import load_procedures
 from koshiki.registry.models import Account
 from koshiki.registry.states import POLICY_FIELDS
@@ -77,6 +78,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
             "municipalities": municipalities,
             "count": len(accounts),
             "platform_names": PLATFORM_NAMES,
+            # Published warnings about confirmed impersonations (incidents app; 京都市4(4)イ, 安芸高田市4(2)イ).
+            "notices": Impersonation.objects.filter(notice_published_at__isnull=False)
+            .select_related("real_account")
+            .order_by("-notice_published_at")[:20],
         },
     )
 

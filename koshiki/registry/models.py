@@ -108,6 +108,10 @@ class Account(models.Model):
         on_delete=models.PROTECT,
         related_name="redirected_from",
     )
+    # Emergency freeze (issue 7 item 6; 狛江市4(3)カ, 京都市4(4)): while set, no publication
+    # is recorded, no scope post made and no third-party link used (registry.freeze guards it).
+    frozen_at = models.DateTimeField("緊急停止日時", null=True, blank=True)
+    frozen_reason = models.CharField("緊急停止の理由", max_length=300, blank=True)
     roster_renewed_at = models.DateField("名簿の最終更新日", null=True, blank=True)
     last_reviewed_at = models.DateField("効果測定の最終実施日", null=True, blank=True)
 
@@ -160,6 +164,10 @@ class Account(models.Model):
         if self.platform == Platform.OTHER and self.platform_other:
             return self.platform_other
         return self.get_platform_display()
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
 
     @property
     def exists_on_platform(self) -> bool:

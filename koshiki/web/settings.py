@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "koshiki.committees",
     "koshiki.selfcheck",
     "koshiki.documents",
+    "koshiki.incidents",
     "koshiki.home",
     "koshiki.web",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("inbox/", include("koshiki.notify.urls")),
     path("duties/", include("koshiki.duties.urls")),
     path("committees/", include("koshiki.committees.urls")),
+    path("incidents/", include("koshiki.incidents.urls")),
     # JSON API for other tools (token-authenticated) and the token page.
     path("api/", include("koshiki.api.urls")),
     # Any staff member: check a private post before posting it (nothing stored).

@@ -45,6 +45,9 @@ from koshiki.duties.models import DutyTask
 from koshiki.home.login import LOCK_FAILURES
 from koshiki.home.models import LoginFailure
 from koshiki.notify.models import Notification
+from koshiki.incidents import actions as incident_actions
+from koshiki.incidents.models import Notification
+from koshiki.incidents.states import Kind
 from koshiki.org.models import RoleAssignment
 from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role, do_create_unit
@@ -93,6 +96,7 @@ SELF_SERVICE = {
     "notify:read_all",
     "notify:settings",
 }
+SELF_SERVICE = {"password_change", "api:token_create", "api:token_revoke", "incidents:notification"}
 # A POST here changes governed records: refused to read-only roles and to outsiders.
 STATE_CHANGING = {
     "registry:application_new",
@@ -140,6 +144,18 @@ STATE_CHANGING = {
     "committees:close",
     "posts:media_add",
     "posts:media",
+    "incidents:new",
+    "incidents:step",
+    "incidents:evidence",
+    "incidents:note",
+    "incidents:second",
+    "incidents:impersonation",
+    "incidents:notice",
+    "incidents:close",
+    "incidents:freeze",
+    "incidents:unfreeze",
+    "incidents:freeze_all",
+    "incidents:unfreeze_all",
 }
 # Pages that only show (a POST to them changes nothing; check_live is a POST for its body size).
 READ_ONLY = {
@@ -175,6 +191,9 @@ READ_ONLY = {
     "documents:form_copy",
     "documents:roster_xlsx",
     "documents:registry_xlsx",
+    "incidents:index",
+    "incidents:detail",
+    "incidents:evidence_file",
 }
 
 
@@ -252,6 +271,14 @@ def build_world() -> dict[str, Any]:
     )
     submission = campaign_actions.do_submit_campaign_draft(token, GOOD_PR, "旅するミカ")
     api_token = do_create_api_token(operator, "ブラウザ拡張").token
+    incident = incident_actions.do_open_incident(
+        operator, city.municipality, kind=Kind.IMPERSONATION, account=account, title="偽アカウント"
+    )
+    evidence = incident_actions.do_add_evidence(
+        operator, incident, file_name="画面.png", content=b"\x89PNG screen"
+    )
+    incident_actions.do_complete_step(operator, incident, "record")
+    notification = Notification.objects.filter(recipient=head).first()
     elsewhere = make_city("komae", name="よその市")
     # Set-up rows (not state changes under test): a duty of unit a's account and a committee meeting.
     task = DutyTask.objects.create(
@@ -291,6 +318,9 @@ def build_world() -> dict[str, Any]:
         "task": task,
         "meeting": meeting,
         "notification": Notification.objects.filter(recipient=head).first(),
+        "incident": incident,
+        "evidence": evidence,
+        "notification": notification,
     }
 
 
@@ -324,6 +354,11 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         "notify:open": lambda: {"pk": w["notification"].pk},
         "committees:vote": lambda: {"pk": w["meeting"].pk, "account_pk": account.pk},
         "committees:decide": lambda: {"pk": w["meeting"].pk, "account_pk": account.pk},
+        "incidents:step": lambda: {"pk": w["incident"].pk, "step_id": "confirm"},
+        "incidents:evidence_file": lambda: {"pk": w["incident"].pk, "evidence_pk": w["evidence"].pk},
+        "incidents:notification": lambda: {"pk": w["notification"].pk},
+        "incidents:freeze": lambda: {"pk": account.pk},
+        "incidents:unfreeze": lambda: {"pk": account.pk},
     }
     if name in by_name:
         return by_name[name]()
@@ -349,6 +384,8 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         return {"pk": w["draft"].pk}
     if name.startswith("committees:"):
         return {"pk": w["meeting"].pk}
+    if name.startswith("incidents:"):
+        return {"pk": w["incident"].pk}
     return {}
 
 

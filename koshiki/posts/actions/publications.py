@@ -32,6 +32,7 @@ from koshiki.posts.states import (
     DraftKind,
     DraftStatus,
 )
+from koshiki.registry.freeze import require_not_frozen
 from koshiki.registry.models import Account
 
 
@@ -127,6 +128,7 @@ def do_record_publication(
         if rev is None or d.current_revision_id != rev.pk:
             raise ActionError("承認された版と最新の版が違います。もう一度承認を受けてください")
         _require_postable(d.account)
+        require_not_frozen(d.account, "投稿を記録")
         publication = _publish(actor, d, rev, url, when, recorded_text, original_deleted)
         d.save(update_fields=["status", "updated_at"])
         record_event(

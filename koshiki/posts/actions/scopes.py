@@ -37,6 +37,7 @@ from koshiki.posts.states import (
     SUBMITTABLE,
     SecondCheckResult,
 )
+from koshiki.registry.freeze import require_not_frozen
 from koshiki.registry.models import Account
 
 
@@ -170,6 +171,7 @@ def do_post_under_scope(
         if d.status not in SUBMITTABLE:
             raise ActionError(f"「{d.get_status_display()}」の投稿案は範囲内の投稿として記録できません")
         _require_postable(d.account)
+        require_not_frozen(d.account, "事前承認の範囲で投稿")
         procedures = post_procedures_for(d.account)
         scope = PreApprovedScope.objects.filter(account=d.account, scope_id=scope_id, active=True).first()
         if scope is None:

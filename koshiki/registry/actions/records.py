@@ -32,6 +32,7 @@ from koshiki.registry.actions.common import (
     _require_view,
     procedures_for,
 )
+from koshiki.registry.freeze import require_not_frozen
 from koshiki.registry.lifecycle import Procedures, load_procedures
 from koshiki.registry.models import (
     Account,
@@ -335,6 +336,7 @@ def do_link_app(
         raise ActionError("アプリ・サービス名を入力してください")
     with transaction.atomic():
         acc = _editable_locked(actor, account, "このアカウントの連携アプリを記録する権限がありません")
+        require_not_frozen(acc, "連携アプリを追加")
         app = ThirdPartyApp.objects.create(
             account=acc,
             name=name.strip(),

@@ -23,6 +23,8 @@ from django.utils import timezone
 from koshiki.duties.models import DutySettings
 from koshiki.duties.runner import run as run_duties
 from koshiki.fiscal import fiscal_year_start
+from koshiki.incidents import actions as incident_actions
+from koshiki.incidents.states import Kind
 from koshiki.notify.models import MailStatus, OutboxMail
 from koshiki.org.models import Municipality, OrgUnit
 from koshiki.org.roles import Role
@@ -471,6 +473,40 @@ class Command(BaseCommand):
                     bootstrap=True,
                     actor=None,
                 )
+
+        self._demo_incident(users, created["koho_x"])
+
+    def _demo_incident(self, users: dict[str, Any], account: Account) -> None:
+        """An impersonation of 広報課's X account half-way through its playbook (京都市4(4)イ)."""
+        tanto, kacho = users["koho.tanto"], users["koho.kacho"]
+        incident = incident_actions.do_open_incident(
+            tanto,
+            account.municipality,
+            kind=Kind.IMPERSONATION,
+            account=account,
+            title="「みなと市広報課」を名乗る偽アカウント @minato_city_koho_jp",
+            description="市民から電話で通報。アイコンと表示名が本物と同じで、給付金の申請を装ったリンクを投稿している。",
+        )
+        incident_actions.do_add_evidence(
+            tanto,
+            incident,
+            url="https://x.com/minato_city_koho_jp",
+            note="市民からの通報で確認したアカウント",
+        )
+        incident_actions.do_add_evidence(
+            tanto,
+            incident,
+            text="【みなと市】物価高騰対策給付金の申請はこちらから→ http://minato-kyufu.example.com",
+            note="偽アカウントの固定投稿の写し",
+        )
+        incident_actions.do_complete_step(tanto, incident, "record", note="プロフィールと固定投稿を保存")
+        incident_actions.do_confirm_impersonation(
+            kacho,
+            incident,
+            platform="x",
+            handle="minato_city_koho_jp",
+            url="https://x.com/minato_city_koho_jp",
+        )
 
     def _create_town(self) -> None:
         """さくら市: 子育て支援課's plan for a new account, submitted and waiting for the committee."""
