@@ -60,6 +60,7 @@ from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
 from koshiki.checker.rules.pii._address import find_addresses
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text, sentence_bounds
 from koshiki.checker.tokens import Tokens
 
@@ -297,6 +298,7 @@ def _whereabouts_at(text: Text, spans: Iterable[tuple[int, int]], message: str, 
 
 
 @rule("pii.location", title="私人の居場所・位置情報", severity="warning")
+@screened("pii.location")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     yield from _geotags(norm)
