@@ -90,7 +90,13 @@ class Counts:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": self.precision, "recall": self.recall}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": self.precision,
+            "recall": self.recall,
+        }
 
 
 @dataclass
@@ -121,7 +127,9 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
                 for lab in row.get("labels", []):
                     start = text.find(lab["span"])
                     if start < 0:
-                        print(f"{path}:{n}: span not in text, label skipped: {lab['span']!r}", file=sys.stderr)
+                        print(
+                            f"{path}:{n}: span not in text, label skipped: {lab['span']!r}", file=sys.stderr
+                        )
                         continue
                     labels.append((lab["rule"], start, start + len(lab["span"])))
             out.append(
@@ -196,7 +204,12 @@ def held_out_publishers() -> set[str]:
             data = tomllib.load(fh)
     except OSError:
         return set()
-    return {p for src in data.get("sources", []) if src.get("format") == "headlines" for p in src.get("hold_out", [])}
+    return {
+        p
+        for src in data.get("sources", [])
+        if src.get("format") == "headlines"
+        for p in src.get("hold_out", [])
+    }
 
 
 def measure_headlines(path: Path, runner: Runner) -> dict[str, Any]:
@@ -224,7 +237,9 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.1f}%"
 
 
-def render(stats: dict[str, RuleRow], n_posts: int, names: str, heads: dict[str, Any] | None, verbose: bool) -> str:
+def render(
+    stats: dict[str, RuleRow], n_posts: int, names: str, heads: dict[str, Any] | None, verbose: bool
+) -> str:
     lines = [
         f"## {names}: {n_posts} posts",
         "",
@@ -250,7 +265,10 @@ def render(stats: dict[str, RuleRow], n_posts: int, names: str, heads: dict[str,
             for m in MODES:
                 agg.span[m].add(st.span[m])
                 agg.post[m].add(st.post[m])
-    for name, agg in (("**meaning-based rules (micro)**", totals["meaning"]), ("**all rules (micro)**", totals["all"])):
+    for name, agg in (
+        ("**meaning-based rules (micro)**", totals["meaning"]),
+        ("**all rules (micro)**", totals["all"]),
+    ):
         r, s = agg.span["rules"], agg.span["screen"]
         pr, ps = agg.post["rules"], agg.post["screen"]
         lines.append(
@@ -273,7 +291,10 @@ def render(stats: dict[str, RuleRow], n_posts: int, names: str, heads: dict[str,
             "| publishers | headlines | rules only | rules + screen |",
             "|---|---:|---:|---:|",
         ]
-        for part, label in (("trained", "screen trained on them"), ("held_out", "held out of screen training")):
+        for part, label in (
+            ("trained", "screen trained on them"),
+            ("held_out", "held out of screen training"),
+        ):
             h = heads[part]
             lines.append(f"| {label} | {h['texts']} | {h['rules']} | {h['screen']} |")
         if verbose:
@@ -285,7 +306,9 @@ def render(stats: dict[str, RuleRow], n_posts: int, names: str, heads: dict[str,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path, help="JSON Lines files (corpus or devset format)")
-    parser.add_argument("--verbose", "-v", action="store_true", help="up to 5 misses and false positives per rule")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="up to 5 misses and false positives per rule"
+    )
     parser.add_argument("--json", metavar="OUT", help="also write the figures as JSON (- for stdout)")
     parser.add_argument("--headlines", type=Path, default=HEADLINES)
     parser.add_argument("--no-headlines", action="store_true")
@@ -320,7 +343,9 @@ def main(argv: list[str] | None = None) -> int:
                 }
                 for rule_id, st in sorted(stats.items())
             },
-            "headlines": {k: {m: v[m] for m in ("texts", *MODES)} for k, v in heads.items()} if heads else None,
+            "headlines": {k: {m: v[m] for m in ("texts", *MODES)} for k, v in heads.items()}
+            if heads
+            else None,
             "crashes": runner.crashes,
         }
         payload = json.dumps(data, ensure_ascii=False, indent=2)

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from koshiki.checker.semantic.data import Units, read_source, sha256, to_units
+from koshiki.checker.semantic.data import Units, read_fixtures, read_source, sha256, to_units
 from koshiki.checker.semantic.features import FeatureSpec, counts
 from koshiki.checker.semantic.model import MODEL_DIR, UNITS, Model
 
@@ -78,42 +78,67 @@ def read_units(
             if src.get("optional"):
                 continue
             raise FileNotFoundError(f"training source not found: {src['path']}")
-        rows = read_source(
-            path, src["format"], src.get("group_by"), src.get("group"), list(src.get("hold_out", [])), hard
-        )
+        if src["format"] == "fixtures":
+            rows = read_fixtures(path, list(spec["labels"]))
+        else:
+            rows = read_source(
+                path,
+                src["format"],
+                src.get("group_by"),
+                src.get("group"),
+                list(src.get("hold_out", [])),
+                hard,
+            )
         if sample is not None:
             rows = rows[:sample]
         manifest.append({"path": src["path"], "sha256": sha256(path), "rows": len(rows)})
         examples.extend(rows)
-    return to_units(examples, list(spec["labels"]), spec["unit"]), manifest
+    context = str(spec.get("train", {}).get("context_sentences", "ignore"))
+    return to_units(examples, list(spec["labels"]), spec["unit"], context), manifest
 
 
 class Features:
-    """Hashed n-gram counts of all units, sliced per fold into TF-IDF matrices."""
+    """Hashed n-gram counts of all units (and of their contexts), sliced per fold into TF-IDF."""
 
-    def __init__(self, texts: list[str], fspec: FeatureSpec) -> None:
+    def __init__(self, texts: list[str], fspec: FeatureSpec, contexts: list[str] | None = None) -> None:
+        self.fspec = fspec
+        self.tf = self._tf(texts, 0)
+        self.ctx = self._tf(contexts, 1) if contexts is not None and fspec.context else None
+
+    def _tf(self, texts: list[str], namespace: int) -> Any:
         from scipy.sparse import csr_matrix
 
-        rows, cols, cnt = counts(texts, fspec)
-        self.fspec = fspec
-        self.tf = csr_matrix(
-            (1.0 + np.log(cnt.astype(np.float64)), (rows, cols)), shape=(len(texts), fspec.buckets)
+        rows, cols, cnt = counts(texts, self.fspec, namespace)
+        tf = csr_matrix(
+            (1.0 + np.log(cnt.astype(np.float64)), (rows, cols)), shape=(len(texts), self.fspec.buckets)
         )
-        self.tf.sort_indices()
+        tf.sort_indices()
+        return tf
 
-    def idf(self, idx: np.ndarray) -> tuple[np.ndarray, float]:
-        """Smoothed IDF per bucket over the units ``idx``, and the IDF of an unseen bucket."""
-        sub = self.tf[idx]
-        df = np.bincount(sub.indices, minlength=self.fspec.buckets)
-        n = len(idx)
-        return np.log((1.0 + n) / (1.0 + df)) + 1.0, float(np.log(1.0 + n) + 1.0)
+    def idf(self, idx: np.ndarray) -> dict[str, Any]:
+        """Smoothed IDF per bucket over the units ``idx`` (and their contexts)."""
+        out: dict[str, Any] = {}
+        for key, tf in (("idf", self.tf), ("idf_ctx", self.ctx)):
+            if tf is None:
+                continue
+            df = np.bincount(tf[idx].indices, minlength=self.fspec.buckets)
+            n = len(idx)
+            out[key] = np.log((1.0 + n) / (1.0 + df)) + 1.0
+            out[key + "_default"] = float(np.log(1.0 + n) + 1.0)
+        return out
 
-    def matrix(self, idx: np.ndarray, idf: np.ndarray) -> Any:
+    def matrix(self, idx: np.ndarray, idf: dict[str, Any]) -> Any:
         from sklearn.preprocessing import normalize
 
-        sub = self.tf[idx].copy()
-        sub.data = sub.data * idf[sub.indices]
-        return normalize(sub, norm="l2", copy=False)
+        def part(tf: Any, table: np.ndarray) -> Any:
+            sub = tf[idx].copy()
+            sub.data = sub.data * table[sub.indices]
+            return normalize(sub, norm="l2", copy=False)
+
+        x = part(self.tf, idf["idf"])
+        if self.ctx is not None:
+            x = (x + part(self.ctx, idf["idf_ctx"]) * self.fspec.context).tocsr()
+        return x
 
 
 def fit(
@@ -122,7 +147,7 @@ def fit(
     """One logistic regression per label on the units ``idx``; returns idf, weights, bias."""
     from sklearn.linear_model import LogisticRegression
 
-    idf, idf_default = features.idf(idx)
+    idf = features.idf(idx)
     x = features.matrix(idx, idf)
     n_labels = units.y.shape[1]
     coef = np.zeros((features.fspec.buckets, n_labels))
@@ -143,7 +168,8 @@ def fit(
         clf.fit(x[keep], y[keep], sample_weight=units.weights[idx][keep])
         coef[:, j] = clf.coef_[0]
         bias[j] = clf.intercept_[0]
-    return {"idf": idf, "idf_default": idf_default, "coef": coef, "bias": bias, "seen": np.unique(x.indices)}
+    return {"idf": idf, "coef": coef, "bias": bias, "seen": np.unique(features.tf[idx].indices),
+            "seen_ctx": np.unique(features.ctx[idx].indices) if features.ctx is not None else None}  # fmt: skip
 
 
 def predict(features: Features, model: dict[str, Any], idx: np.ndarray) -> np.ndarray:
@@ -165,27 +191,54 @@ def folds_of(groups: list[str], n_folds: int) -> list[list[str]]:
     return folds
 
 
-def choose_thresholds(
-    probs: np.ndarray, y: np.ndarray, max_false_alarm: float, floor: float, lookahead: int = 20
-) -> tuple[np.ndarray, dict[str, Any]]:
-    """Per-label thresholds on out-of-fold probabilities under one false-alarm budget.
+def decisions(
+    probs: np.ndarray, y: np.ndarray, owner: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the screen would report per text and label: its best unit's probability.
 
-    A false alarm is a (unit, label) pair where the unit does not break the label and
-    the label fires; the budget is ``max_false_alarm`` times the number of clean units.
-    Starting with every label just above its highest negative, the budget is spent one
-    step at a time on the label whose recall rises most per false alarm allowed.
+    Returns ``scores`` and ``hits`` (shape texts x labels): the highest probability of
+    the label among the text's units, and whether that unit breaks the label; and
+    ``wanted``: whether any unit of the text breaks it (the recall denominator).
     """
+    owner_arr = np.asarray(owner)
+    order = np.argsort(owner_arr, kind="stable")
+    starts = np.flatnonzero(np.r_[True, owner_arr[order][1:] != owner_arr[order][:-1]])
+    ends = np.r_[starts[1:], len(order)]
     n_labels = y.shape[1]
-    clean = int((y == 0).all(axis=1).sum())
-    budget = int(max_false_alarm * clean)
-    negs = [np.sort(probs[y[:, j] == 0, j])[::-1] for j in range(n_labels)]
-    poss = [np.sort(probs[y[:, j] == 1, j]) for j in range(n_labels)]
+    scores = np.zeros((len(starts), n_labels))
+    hits = np.zeros((len(starts), n_labels), dtype=bool)
+    wanted = np.zeros((len(starts), n_labels), dtype=bool)
+    cols = np.arange(n_labels)
+    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        idx = order[a:b]
+        best = idx[probs[idx].argmax(axis=0)]
+        scores[i] = probs[best, cols]
+        hits[i] = y[best, cols] == 1
+        wanted[i] = (y[idx] == 1).any(axis=0)
+    return scores, hits, wanted
+
+
+def choose_thresholds(
+    scores: np.ndarray, hits: np.ndarray, wanted: np.ndarray, budget: int, floor: float, lookahead: int = 20
+) -> tuple[np.ndarray, int]:
+    """Per-label thresholds on out-of-fold decisions under one false-alarm budget.
+
+    A decision fires when its score reaches the label's threshold; it is a false alarm
+    unless its unit breaks the label (a sentence next to the one that does counts as a
+    false alarm too: its span would not match). Starting with every label just above
+    its highest false alarm, the budget (false alarms of all labels together) is spent
+    one step at a time on the label whose recall rises most per false alarm allowed.
+    """
+    n_labels = scores.shape[1]
+    negs = [np.sort(scores[~hits[:, j], j])[::-1] for j in range(n_labels)]
+    poss = [np.sort(scores[hits[:, j], j]) for j in range(n_labels)]
+    totals = [max(1, int(wanted[:, j].sum())) for j in range(n_labels)]
+
+    def limit(j: int, k: int) -> float:
+        return max(floor, negs[j][k] if k < len(negs[j]) else 0.0)
 
     def recall(j: int, k: int) -> float:
-        if not len(poss[j]):
-            return 0.0
-        limit = max(floor, negs[j][k] if k < len(negs[j]) else 0.0)
-        return float((poss[j] > limit).mean())
+        return float((poss[j] > limit(j, k)).sum()) / totals[j]
 
     ks = [0] * n_labels
     spent = 0
@@ -203,14 +256,8 @@ def choose_thresholds(
             break
         ks[best[1]] += best[2]
         spent += best[2]
-    thresholds = np.array(
-        [
-            min(0.999, max(floor, (negs[j][ks[j]] if ks[j] < len(negs[j]) else 0.0) + 1e-4))
-            for j in range(n_labels)
-        ]
-    )
-    info = {"clean_units": clean, "budget": budget, "false_alarms": spent}
-    return thresholds, info
+    thresholds = np.array([min(0.999, limit(j, ks[j]) + 1e-4) for j in range(n_labels)])
+    return thresholds, spent
 
 
 def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -237,7 +284,7 @@ def build(
     tcfg = spec.get("thresholds", {})
     labels = list(spec["labels"])
     units, manifest = read_units(spec, root, sample)
-    features = Features(units.texts, fspec)
+    features = Features(units.texts, fspec, units.contexts)
     trainable = np.flatnonzero(~units.held_out)
     groups = [units.groups[i] for i in trainable]
     log(f"{spec['name']}: {len(units.texts)} units ({len(trainable)} trainable), {len(labels)} labels")
@@ -251,55 +298,64 @@ def build(
         if not len(fit_idx) or not len(test):
             continue
         oof[test] = predict(features, fit(features, units, fit_idx, train, seed), test)
-    thresholds, tinfo = choose_thresholds(
-        oof[trainable],
-        units.y[trainable],
-        float(tcfg.get("max_false_alarm", 0.005)),
-        float(tcfg.get("floor", 0.3)),
-    )
+    y = units.y[trainable]
+    owner = [units.example[i] for i in trainable]
+    scores, hits, wanted = decisions(oof[trainable], y, owner)
+    clean = int((y == 0).all(axis=1).sum())
+    budget = int(float(tcfg.get("max_false_alarm", 0.005)) * clean)
+    thresholds, spent = choose_thresholds(scores, hits, wanted, budget, float(tcfg.get("floor", 0.3)))
 
     final = fit(features, units, trainable, train, seed)
-    report = _report(units, oof, thresholds, trainable, labels, tinfo, folds)
+    report = _report(scores, hits, wanted, thresholds, labels, folds, clean, budget)
     held = np.flatnonzero(units.held_out)
     if len(held):
         hp = predict(features, final, held)
-        fired = hp >= thresholds
+        hs, _, _ = decisions(hp, units.y[held], [units.example[i] for i in held])
+        fired = hs >= thresholds
+        held_texts = sorted({units.example[i] for i in held})
         report["held_out"] = {
-            "units": int(len(held)),
+            "texts": len(held_texts),
             "groups": sorted({units.groups[i] for i in held}),
-            "units_flagged": int(fired.any(axis=1).sum()),
-            "examples": [
-                {"text": units.texts[i], "labels": [labels[j] for j in np.flatnonzero(fired[k])]}
-                for k, i in enumerate(held)
-                if fired[k].any()
-            ][:20],
+            "texts_flagged": int(fired.any(axis=1).sum()),
         }
 
     coef = final["coef"]
     used = np.flatnonzero(np.abs(coef).max(axis=1) > float(train.get("prune", 1e-4)))
-    seen = final["seen"]
     meta = {
         "name": spec["name"],
         "version": spec.get("version", ""),
         "unit": spec["unit"],
+        "decision": "best",
         "labels": labels,
-        "features": {"bits": fspec.bits, "n_min": fspec.n_min, "n_max": fspec.n_max},
+        "features": {
+            "bits": fspec.bits,
+            "n_min": fspec.n_min,
+            "n_max": fspec.n_max,
+            "context": fspec.context,
+        },
         "train": train,
         "seed": seed,
         "thresholds": {label: round(float(t), 6) for label, t in zip(labels, thresholds, strict=True)},
         "data": manifest,
         "report": report,
     }
+    idf = final["idf"]
+    seen = final["seen"]
     arrays = {
         "meta": np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
         "idf_cols": seen.astype(np.int32),
-        "idf_vals": final["idf"][seen].astype(np.float16),
-        "idf_default": np.array(final["idf_default"], dtype=np.float32),
+        "idf_vals": idf["idf"][seen].astype(np.float16),
+        "idf_default": np.array(idf["idf_default"], dtype=np.float32),
         "w_cols": used.astype(np.int32),
         "w": coef[used].astype(np.float16),
         "bias": final["bias"].astype(np.float32),
         "thresholds": thresholds.astype(np.float32),
     }
+    if final["seen_ctx"] is not None:
+        seen_ctx = final["seen_ctx"]
+        arrays["idf_ctx_cols"] = seen_ctx.astype(np.int32)
+        arrays["idf_ctx_vals"] = idf["idf_ctx"][seen_ctx].astype(np.float16)
+        arrays["idf_ctx_default"] = np.array(idf["idf_ctx_default"], dtype=np.float32)
     out = out or MODEL_DIR / f"{spec['name']}.npz"
     _write_npz(out, arrays)
     Model.from_file(out)  # fails loudly if the file does not load
@@ -308,35 +364,31 @@ def build(
 
 
 def _report(
-    units: Units,
-    oof: np.ndarray,
+    scores: np.ndarray,
+    hits: np.ndarray,
+    wanted: np.ndarray,
     thresholds: np.ndarray,
-    trainable: np.ndarray,
     labels: list[str],
-    tinfo: dict[str, Any],
     folds: list[list[str]],
+    clean: int,
+    budget: int,
 ) -> dict[str, Any]:
-    y = units.y[trainable]
-    p = oof[trainable]
-    fired = p >= thresholds
+    """Out-of-fold figures per label at the chosen thresholds (one decision per text and label)."""
+    fired = scores >= thresholds
     per_label = {}
     for j, label in enumerate(labels):
-        pos = y[:, j] == 1
-        neg = y[:, j] == 0
+        tp = int((fired[:, j] & hits[:, j]).sum())
         per_label[label] = {
-            "positives": int(pos.sum()),
-            "negatives": int(neg.sum()),
+            "texts_with_label": int(wanted[:, j].sum()),
             "threshold": round(float(thresholds[j]), 4),
-            "recall": round(float(fired[pos, j].mean()), 4) if pos.any() else None,
-            "false_alarms": int(fired[neg, j].sum()),
+            "recall": round(tp / wanted[:, j].sum(), 4) if wanted[:, j].any() else None,
+            "false_alarms": int((fired[:, j] & ~hits[:, j]).sum()),
         }
-    clean = (y == 0).all(axis=1)
     return {
         "folds": folds,
-        "clean_units": int(clean.sum()),
-        "clean_units_flagged": int(fired[clean].any(axis=1).sum()),
-        "false_alarm_pairs": int(sum(fired[y[:, j] == 0, j].sum() for j in range(len(labels)))),
-        "budget": tinfo["budget"],
+        "clean_units": clean,
+        "budget": budget,
+        "false_alarms": int((fired & ~hits).sum()),
         "labels": per_label,
     }
 
@@ -349,24 +401,23 @@ def render(meta: dict[str, Any], out: Path) -> str:
         f"## Screen `{meta['name']}` -> {out} ({size:.2f} MB)",
         "",
         f"Folds (grouped cross-validation): {rep['folds']}",
-        f"Clean units: {rep['clean_units']}, flagged out of fold: {rep['clean_units_flagged']}; "
-        f"false-alarm pairs {rep['false_alarm_pairs']} (budget {rep['budget']})",
+        f"Out of fold: {rep['false_alarms']} false alarms, all labels together (budget {rep['budget']}"
+        f" = max_false_alarm x {rep['clean_units']} clean units)",
         "",
-        "| label | positives | negatives | threshold | recall (out of fold) | false alarms |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| label | texts with label | threshold | recall (out of fold) | false alarms |",
+        "|---|---:|---:|---:|---:|",
     ]
     for label, st in rep["labels"].items():
         rec = "—" if st["recall"] is None else f"{st['recall'] * 100:.1f}%"
         lines.append(
-            f"| {label} | {st['positives']} | {st['negatives']} | {st['threshold']:.3f} | {rec} | {st['false_alarms']} |"
+            f"| {label} | {st['texts_with_label']} | {st['threshold']:.3f} | {rec} | {st['false_alarms']} |"
         )
     held = rep.get("held_out")
     if held:
         lines += [
             "",
-            f"Held-out units ({', '.join(held['groups'])}): {held['units']}, flagged {held['units_flagged']}",
+            f"Held-out texts ({', '.join(held['groups'])}): {held['texts']}, flagged {held['texts_flagged']}",
         ]
-        lines += [f"- {ex['labels']}: {ex['text']}" for ex in held["examples"]]
     lines += ["", "Data: " + ", ".join(f"{d['path']} ({d['rows']} rows)" for d in meta["data"])]
     return "\n".join(lines)
 

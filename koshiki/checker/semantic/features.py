@@ -50,8 +50,12 @@ class FeatureSpec:
     """How units become vectors: hash width and n-gram lengths (recorded in the model)."""
 
     bits: int = 20
-    n_min: int = 2
-    n_max: int = 4
+    n_min: int = 1
+    n_max: int = 3
+    # Weight of the whole text's vector (its own hash namespace) added to each
+    # sentence's: the post around a sentence tells what the sentence means
+    # (「まだ言えないけど」 before a plan, a name before 「の家」). 0 = none.
+    context: float = 0.0
 
     @property
     def buckets(self) -> int:
@@ -89,8 +93,11 @@ def _codepoints(units: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return cps, np.repeat(np.arange(len(units), dtype=np.int64), lengths)
 
 
-def hashed_ngrams(units: list[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray]:
-    """``(unit_index, bucket)`` of every n-gram of every unit (n-grams never cross units)."""
+def hashed_ngrams(units: list[str], spec: FeatureSpec, namespace: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``(unit_index, bucket)`` of every n-gram of every unit (n-grams never cross units).
+
+    ``namespace`` 1 hashes the same n-grams into other buckets (the context vector).
+    """
     cps, owner = _codepoints(units)
     size = len(cps)
     parts: list[np.ndarray] = []
@@ -104,7 +111,7 @@ def hashed_ngrams(units: list[str], spec: FeatureSpec) -> tuple[np.ndarray, np.n
             acc = acc[:m] + cps[n - 1 :] * _POSITION[n - 1]
             if n < spec.n_min:
                 continue
-            parts.append(acc ^ np.uint64(n))
+            parts.append(acc ^ np.uint64(n + (namespace << 8)))
             rows.append(owner[:m] - owner[n - 1 :] if len(units) > 1 else owner[:m])
         if not parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -116,21 +123,27 @@ def hashed_ngrams(units: list[str], spec: FeatureSpec) -> tuple[np.ndarray, np.n
         return np.zeros(len(cols), dtype=np.int64), cols
     # An n-gram starting in one unit and ending in the next is dropped.
     same = np.concatenate(rows) == 0
-    starts = np.concatenate([owner[: size - n + 1] for n in range(spec.n_min, spec.n_max + 1) if size - n + 1 > 0])
+    starts = np.concatenate(
+        [owner[: size - n + 1] for n in range(spec.n_min, spec.n_max + 1) if size - n + 1 > 0]
+    )
     return starts[same], cols[same]
 
 
-def counts(units: list[str], spec: FeatureSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def counts(
+    units: list[str], spec: FeatureSpec, namespace: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sorted distinct ``(unit, bucket)`` pairs with their counts: ``rows, cols, counts``."""
-    rows, cols = hashed_ngrams(units, spec)
+    rows, cols = hashed_ngrams(units, spec, namespace)
     keys = (rows << spec.bits) | cols
     uniq, cnt = np.unique(keys, return_counts=True)
     return uniq >> spec.bits, uniq & (spec.buckets - 1), cnt
 
 
-def tfidf(units: list[str], spec: FeatureSpec, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def tfidf(
+    units: list[str], spec: FeatureSpec, idf: np.ndarray, namespace: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """L2-normalised sublinear TF-IDF entries ``rows, cols, values`` (rows sorted)."""
-    rows, cols, cnt = counts(units, spec)
+    rows, cols, cnt = counts(units, spec, namespace)
     vals = (1.0 + np.log(cnt)).astype(np.float32) * idf[cols]
     norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(units))).astype(np.float32)
     norms[norms == 0] = 1.0

@@ -50,6 +50,7 @@ class Scores:
     labels: tuple[str, ...]
     probs: np.ndarray
     thresholds: np.ndarray
+    best_only: bool = True
 
     def prob(self, label: str) -> list[float]:
         """The probability of ``label`` for each unit, in text order."""
@@ -74,8 +75,8 @@ class Model:
             self.unit: str = self.meta["unit"]
             self.spec = FeatureSpec(**self.meta["features"])
             buckets = self.spec.buckets
-            idf = np.full(buckets, float(arrays["idf_default"]), dtype=np.float32)
-            idf[arrays["idf_cols"]] = arrays["idf_vals"].astype(np.float32)
+            idf = _dense(arrays, "idf", buckets)
+            idf_ctx = _dense(arrays, "idf_ctx", buckets) if "idf_ctx_cols" in arrays else None
             index = np.zeros(buckets, dtype=np.int32)
             index[arrays["w_cols"]] = np.arange(1, len(arrays["w_cols"]) + 1, dtype=np.int32)
             weights = np.zeros((len(arrays["w_cols"]) + 1, len(self.labels)), dtype=np.float32)
@@ -86,7 +87,11 @@ class Model:
             raise ModelError(f"{source or 'model'}: malformed model file ({exc})") from exc
         if self.unit not in UNITS or not weights.shape[1] == len(self.labels) == len(self.thresholds):
             raise ModelError(f"{source or 'model'}: inconsistent model file")
+        if self.spec.context and idf_ctx is None:
+            raise ModelError(f"{source or 'model'}: context weight without a context IDF")
+        self.best_only = self.meta.get("decision", "best") == "best"
         self.idf = idf
+        self.idf_ctx = idf_ctx
         self.index = index
         self.weights = weights
         for array in (self.idf, self.index, self.weights, self.bias, self.thresholds):
@@ -106,11 +111,18 @@ class Model:
         """The probability from which the screen reports ``label`` on its own."""
         return float(self.thresholds[self.labels.index(label)])
 
-    def logits(self, units: list[str]) -> np.ndarray:
-        """Raw scores, shape ``(len(units), len(labels))``."""
+    def _contrib(self, units: list[str], idf: np.ndarray, namespace: int) -> tuple[np.ndarray, np.ndarray]:
+        rows, cols, vals = tfidf(units, self.spec, idf, namespace)
+        return rows, self.weights[self.index[cols]] * vals[:, None]
+
+    def logits(self, units: list[str], context: str | None = None) -> np.ndarray:
+        """Raw scores, shape ``(len(units), len(labels))``; ``context``: the whole text."""
         out = np.tile(self.bias, (len(units), 1))
         if not units:
             return out
+        if self.spec.context and self.idf_ctx is not None:
+            _, ctx = self._contrib([context if context is not None else "".join(units)], self.idf_ctx, 1)
+            out += self.spec.context * ctx.sum(axis=0)
         rows, cols, vals = tfidf(units, self.spec, self.idf)
         if not len(rows):
             return out
@@ -120,15 +132,22 @@ class Model:
         out[rows[starts]] += np.add.reduceat(contrib, starts, axis=0)
         return out
 
-    def predict(self, units: list[str]) -> np.ndarray:
+    def predict(self, units: list[str], context: str | None = None) -> np.ndarray:
         """Probabilities, shape ``(len(units), len(labels))``."""
-        return 1.0 / (1.0 + np.exp(-self.logits(units)))
+        return 1.0 / (1.0 + np.exp(-self.logits(units, context)))
 
     def score_sentences(self, norm: str) -> Scores:
         """Probabilities per sentence of ``norm`` (normalised text) and label."""
         spans = split_sentences(norm) if self.unit == "sentence" else [(0, len(norm))]
-        probs = self.predict([norm[a:b] for a, b in spans])
-        return Scores(spans, self.labels, probs, self.thresholds)
+        probs = self.predict([norm[a:b] for a, b in spans], norm)
+        return Scores(spans, self.labels, probs, self.thresholds, self.best_only)
+
+
+def _dense(arrays: dict[str, np.ndarray], key: str, buckets: int) -> np.ndarray:
+    """A per-bucket table from its sparse form (``<key>_cols``, ``<key>_vals``, ``<key>_default``)."""
+    table = np.full(buckets, float(arrays[f"{key}_default"]), dtype=np.float32)
+    table[arrays[f"{key}_cols"]] = arrays[f"{key}_vals"].astype(np.float32)
+    return table
 
 
 _LOCK = threading.Lock()

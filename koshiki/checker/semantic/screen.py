@@ -6,10 +6,10 @@
 def check(text: Text, env: Env) -> Iterator[Hit]: ...
 ```
 
-The rule's own findings come first and unchanged. Then, for each sentence of
-the post that the rule did not already report (no own finding overlaps it), the
-post screen (``models/posts.npz``) reports the sentence when its probability for
-the rule reaches the rule's threshold. That threshold was chosen by grouped
+The rule's own findings come first and unchanged. When the rule found nothing
+in the post, the post screen (``models/posts.npz``) reports the post's most
+probable sentence for the rule when that probability reaches the rule's
+threshold. That threshold was chosen by grouped
 cross-validation so that all labels together raise at most 0.5% false alarms
 per clean sentence (``build``), so the screen is its own, confident finding:
 the span is the whole sentence, the message says the finding comes from the
@@ -91,6 +91,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 CheckFunc = Callable[[Text, Any], Iterable[Hit]]
+# The rules that use the screen (filled by ``screened``; read by the docs generator).
+SCREENED: set[str] = set()
+
+# The section the docs generator adds to the page of every screened rule.
+DOC_SECTION = """## 文の意味による判定（セマンティック・スクリーン）
+この規則は、語や言い回しの一覧による判定に加えて、チェッカーに同梱した学習済みモデル
+（`koshiki/checker/semantic/models/posts.npz`）で投稿の一文ずつを判定します。
+モデルは文字の並び（1〜3文字）とその文を含む投稿全体から、文がこの規則に当たる確率を
+求めます。語や言い回しによる指摘が投稿に一つもなく、投稿の中で最も確率の高い一文が
+この規則のしきい値以上のとき、その一文を指摘します。
+
+- 指摘の範囲はその**文全体**で、メッセージは「この文は…のおそれがあります（文の意味による判定）」です。
+- 重大度は**警告**です（規則の既定がエラーでも）。学習による判定は語の一覧より誤ることがあるため、
+  提出は止めず、承認者が理由を添えて確認します。
+- しきい値は、別の書き手が書いた投稿での交差検証で、問題のない文への誤った指摘が
+  全規則あわせて0.5%以下になるように決めています。
+- プロファイルでこの規則に `screen = false` を指定すると、モデルによる判定は行いません。
+- モデルは `python -m koshiki.checker.semantic.build` でリポジトリ内のデータから作り直せます
+  （`koshiki/checker/semantic/README.md`）。実行時にダウンロードするものはありません。
+"""
 
 
 def _model() -> Model | None:
@@ -105,22 +125,25 @@ def scores(text: Text) -> Scores | None:
     cached = text.memo.get(_MEMO)
     if cached is None:
         model = _model()
-        cached = model.score_sentences(text.norm) if model is not None else False
+        try:
+            cached = model.score_sentences(text.norm) if model is not None else False
+        except Exception:  # the checker never raises on a text; the rules still run
+            cached = False
         text.memo[_MEMO] = cached
     return cached or None
 
 
 def screen_hits(text: Text, env: Any, rule_id: str, own: list[Hit]) -> Iterator[Hit]:
-    """The screen's sentence findings for ``rule_id`` where ``own`` (the rule's hits) has none."""
+    """The screen's sentence finding for ``rule_id`` when ``own`` (the rule's hits) is empty."""
     if not enabled() or env.options.get("screen", True) is False:
         return
     found = scores(text)
     if found is None or rule_id not in found.labels:
         return
+    if own:  # the rule found this post itself: its own findings say where and why
+        return
     what, suggestion = MESSAGES.get(rule_id, ("この規則に反する内容", "表現を見直してください"))
     for a, b, _p in found.flagged(rule_id):
-        if any(h.start < b and a < h.end or h.start == h.end and a <= h.start <= b for h in own):
-            continue
         yield Hit(
             a, b,
             f"この文は{what}のおそれがあります（文の意味による判定）",
@@ -131,6 +154,8 @@ def screen_hits(text: Text, env: Any, rule_id: str, own: list[Hit]) -> Iterator[
 
 def screened(rule_id: str) -> Callable[[CheckFunc], CheckFunc]:
     """Add the screen's findings for ``rule_id`` after the decorated rule's own findings."""
+
+    SCREENED.add(rule_id)
 
     def wrap(func: CheckFunc) -> CheckFunc:
         @functools.wraps(func)
