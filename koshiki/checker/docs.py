@@ -127,6 +127,10 @@ def render_rule_page(rule: Rule, profiles: Sequence[Profile] | None = None) -> s
         lines.append("")
     if rest:
         lines += [rest, ""]
+    from koshiki.checker.semantic.screen import DOC_SECTION, SCREENED
+
+    if rule.id in SCREENED:
+        lines += [DOC_SECTION.strip(), ""]
     return "\n".join(lines)
 
 

@@ -60,6 +60,7 @@ import ahocorasick_rs
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text, sentence_bounds
 
 # Text is normalised: ASCII lower-cased, full-width folded (：-> :, ＝ -> =).
@@ -334,6 +335,7 @@ def _screen_hits(text: Text) -> Iterator[Hit]:
 
 
 @rule("confidential.security", title="セキュリティを脅かすおそれのある情報", severity="error")
+@screened("confidential.security")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     hits = sorted(_hits(text), key=lambda h: (h.start, -h.end))
     # One finding per place: 「通用口の暗証番号は4721」 holds 「暗証番号は4721」.

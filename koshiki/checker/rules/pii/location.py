@@ -78,6 +78,7 @@ from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
 from koshiki.checker.rules.pii._address import find_addresses
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text, sentence_bounds
 from koshiki.checker.tokens import Tokens
 
@@ -462,6 +463,7 @@ def _whereabouts_at(text: Text, spans: Iterable[tuple[int, int]], message: str, 
 
 
 @rule("pii.location", title="私人の居場所・位置情報", severity="warning")
+@screened("pii.location")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     hits = list(_specific(text))
     for hit in _person_place_habit(text):

@@ -62,6 +62,7 @@ from pathlib import Path
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text
 from koshiki.checker.tokens import Token
 
@@ -357,6 +358,7 @@ def _is_private(norm: str, start: int, end: int, listed: bool = False) -> bool:
 
 
 @rule("pii.person_name", title="私人の氏名", severity="warning")
+@screened("pii.person_name")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     for start, end in find_private_names(text):
         yield Hit(

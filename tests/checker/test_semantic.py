@@ -1,0 +1,196 @@
+"""The semantic screen: features, the shipped model, the build, and its findings in ``check()``."""
+
+from __future__ import annotations
+
+import json
+import threading
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from koshiki.checker import check
+from koshiki.checker.engine import Env
+from koshiki.checker.profiles import load_profile
+from koshiki.checker.semantic import disabled, enabled, load_model, score_sentences
+from koshiki.checker.semantic.data import sha256
+from koshiki.checker.semantic.features import FeatureSpec, counts, split_sentences
+from koshiki.checker.semantic.model import MODEL_DIR, Model
+from koshiki.checker.semantic.screen import MESSAGES, SCREENED, screen_hits
+from koshiki.checker.text import Text
+from tests.checker.fixtures import all_cases
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "koshiki" / "checker" / "semantic" / "specs" / "posts.toml"
+SCREEN_MARK = "（文の意味による判定）"
+MEANING_RULES = {
+    "harm.insult",
+    "harm.discrimination",
+    "harm.obscene",
+    "harm.illegal",
+    "harm.rumor",
+    "neutrality.politics_religion",
+    "neutrality.commercial",
+    "confidential.deliberation",
+    "confidential.secret",
+    "pii.location",
+    "pii.person_name",
+}
+
+
+def _w3_posts() -> list[dict]:
+    path = ROOT / "benchmarks" / "corpus" / "w3.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def test_sentences_end_after_punctuation_and_at_line_breaks():
+    norm = Text("【お知らせ】\n本日は休館日です。明日は開館します!?\n#京都市\n詳しくはHPへ").norm
+    got = [norm[a:b] for a, b in split_sentences(norm)]
+    assert got == ["【お知らせ】", "本日は休館日です。", "明日は開館します!?", "#京都市", "詳しくはhpへ"]
+
+
+def test_short_fragments_are_not_units():
+    assert split_sentences("🍁\n\n#秋\n") == []
+
+
+def test_ngram_counts_do_not_depend_on_batching():
+    spec = FeatureSpec(bits=20, n_min=1, n_max=3)
+    units = ["来年度の予算案はまだ言えません。", "山田さんの家は駅前の青い屋根"]
+    rows, cols, cnt = counts(units, spec)
+    for i, unit in enumerate(units):
+        _, c1, n1 = counts([unit], spec)
+        assert sorted(zip(cols[rows == i], cnt[rows == i], strict=True)) == sorted(zip(c1, n1, strict=True))
+
+
+def test_digits_fold_so_numbers_share_features():
+    spec = FeatureSpec(bits=20, n_min=1, n_max=3)
+    assert np.array_equal(counts(["82歳の田中さん"], spec)[1], counts(["75歳の田中さん"], spec)[1])
+
+
+def test_shipped_model_loads_once_and_has_the_meaning_based_labels():
+    model = load_model("posts")
+    assert load_model("posts") is model
+    assert set(model.labels) >= MEANING_RULES
+    assert all(0.0 < model.threshold(label) < 1.0 for label in model.labels)
+    assert model.weights.flags.writeable is False
+    assert (MODEL_DIR / "posts.npz").stat().st_size < 8_000_000  # a few MB in the wheel
+
+
+def test_shipped_model_matches_its_spec_and_training_data():
+    """The model records the SHA-256 of every file it was trained on: data and model cannot drift."""
+    with SPEC.open("rb") as fh:
+        spec = tomllib.load(fh)
+    meta = load_model("posts").meta
+    assert meta["labels"] == spec["labels"]
+    assert meta["version"] == spec["version"]
+    assert meta["features"] == spec["features"]
+    assert [d["path"] for d in meta["data"]] == [s["path"] for s in spec["sources"]]
+    for entry in meta["data"]:
+        path = (ROOT / entry["path"]).resolve()
+        if not path.exists():  # ../shared is beside the checkout, not in a wheel
+            continue
+        assert sha256(path) == entry["sha256"], (
+            f"{entry['path']} changed since the model was built: run python -m koshiki.checker.semantic.build"
+        )
+
+
+def test_score_sentences_maps_offsets_to_the_original_text():
+    text = "ＡＢＣ公園のお知らせ。\r\n明日は１０時から清掃活動です！"
+    out = score_sentences(text)
+    assert [text[a:b] for a, b, _ in out] == ["ＡＢＣ公園のお知らせ。", "明日は１０時から清掃活動です！"]
+    for _, _, probs in out:
+        assert probs.keys() >= MEANING_RULES
+        assert all(0.0 <= p <= 1.0 for p in probs.values())
+
+
+def test_scoring_is_thread_safe():
+    texts = [post["text"] for post in _w3_posts()[:60]]
+    expected = [score_sentences(t) for t in texts]
+    results: list[list] = [None] * 4  # type: ignore[list-item]
+
+    def work(k: int) -> None:
+        results[k] = [score_sentences(t) for t in texts]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == expected for r in results)
+
+
+def test_screen_findings_name_the_rule_cite_the_clause_and_cover_one_sentence():
+    posts = _w3_posts()
+    screen = []
+    for post in posts:
+        for f in check(post["text"], "standard"):
+            if f.message.endswith(SCREEN_MARK):
+                screen.append((post["text"], f))
+    assert len(screen) >= 20, "the screen should add findings on the development set"
+    for text, f in screen:
+        assert f.rule in SCREENED
+        assert f.severity.value == "warning"
+        assert f.clause.ref and f.clause.title
+        assert f.suggestion is not None and f.suggestion.title == MESSAGES[f.rule][1]
+        norm = Text(text[f.start : f.end]).norm
+        assert len(split_sentences(norm)) == 1, f"not one sentence: {text[f.start : f.end]!r}"
+
+
+def test_disabled_screen_gives_the_rules_alone():
+    posts = [p["text"] for p in _w3_posts()[:200]]
+    assert enabled()
+    with disabled():
+        assert not enabled()
+        alone = [check(t, "standard") for t in posts]
+    assert enabled()
+    both = [check(t, "standard") for t in posts]
+    assert all(not f.message.endswith(SCREEN_MARK) for fs in alone for f in fs)
+    for a, b in zip(alone, both, strict=True):
+        assert set(a) <= set(b)
+        assert all(f.message.endswith(SCREEN_MARK) for f in set(b) - set(a))
+
+
+def test_profile_option_screen_false_switches_it_off():
+    text = Text(next(p["text"] for p in _w3_posts() if p["labels"]))
+    profile = load_profile("standard")
+    env = Env(profile, None, {"screen": False})  # type: ignore[arg-type]
+    assert list(screen_hits(text, env, "harm.insult", [])) == []
+
+
+def test_screen_stays_quiet_on_the_rules_valid_fixtures():
+    """The hard negatives of the rule fixtures (valid cases): the screen adds at most 2% false alarms."""
+    cases = [c for c in all_cases() if c.kind == "valid" and c.rule in SCREENED]
+    flagged = [
+        (c.rule, c.text)
+        for c in cases
+        if any(
+            f.rule == c.rule and f.message.endswith(SCREEN_MARK) for f in check(c.text, c.profile, c.context)
+        )
+    ]
+    assert len(flagged) <= 0.02 * len(cases), flagged
+
+
+def test_model_refuses_a_malformed_file(tmp_path):
+    from koshiki.checker.semantic.model import ModelError
+
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, meta=np.array("{}"))
+    with pytest.raises(ModelError):
+        Model.from_file(bad)
+
+
+def test_build_is_deterministic_on_a_small_sample(tmp_path):
+    pytest.importorskip("sklearn")
+    from koshiki.checker.semantic.build import build
+
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    meta = build("posts", a, sample=25, log=lambda *_: None)
+    build("posts", b, sample=25, log=lambda *_: None)
+    assert a.read_bytes() == b.read_bytes()
+    model = Model.from_file(a)
+    assert model.labels == tuple(meta["labels"])
+    assert model.score_sentences(Text("まだ言えないけど、来月から値上げが決まりそうです。").norm).probs.shape[
+        1
+    ] == len(model.labels)
