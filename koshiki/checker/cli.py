@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any, NoReturn
 
 from koshiki.checker.context import AUTHOR_KINDS, CheckContext, ContextError
@@ -45,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     p_check.add_argument("file", nargs="?", default="-", help="投稿文のファイル（- で標準入力）")
     p_check.add_argument("--profile", default=None, help=f"プロファイル id（既定: {DEFAULT_PROFILE}）")
     p_check.add_argument("--paid-third-party", action="store_true", help="謝礼を払って第三者に依頼した投稿")
-    p_check.add_argument("--author-kind", choices=AUTHOR_KINDS, default="official")
+    p_check.add_argument(
+        "--author-kind", choices=AUTHOR_KINDS, default=None, help="投稿者の種別（既定: official）"
+    )
     p_check.add_argument("--format", choices=("text", "json"), default="text")
     p_check.add_argument("--batch", metavar="FILE.jsonl", help="JSON Lines の投稿を一括チェック")
 
@@ -63,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.command == "check":
             if args.batch:
-                return _batch(args.batch, args.profile or DEFAULT_PROFILE, sys.stdout)
+                return _batch(
+                    args.batch, args.profile or DEFAULT_PROFILE, sys.stdout, _context_defaults(args)
+                )
             return _check_one(args)
         if args.command == "rules":
             return _rules(args.format)
@@ -105,7 +109,7 @@ def _read_text(path: str) -> str:
 def _check_one(args: argparse.Namespace) -> int:
     text = _read_text(args.file)
     profile = load_profile(args.profile or DEFAULT_PROFILE)
-    ctx = CheckContext(paid_third_party=args.paid_third_party, author_kind=args.author_kind)
+    ctx = CheckContext(paid_third_party=args.paid_third_party, author_kind=args.author_kind or "official")
     findings = check(text, profile, ctx)
     if args.format == "json":
         out = report_dict(profile.id, findings)
@@ -177,19 +181,39 @@ def _batch_lines(path: str) -> Iterator[tuple[int, bytes]]:
                 yield no, raw
 
 
-def _batch(path: str, default_profile: str, out: IO[str]) -> int:
-    """One output line per non-blank input line, in order; a bad line gets an error record."""
+def _context_defaults(args: argparse.Namespace) -> dict[str, Any]:
+    """The context keys given on the command line, as defaults for every batch line."""
+    defaults: dict[str, Any] = {}
+    if args.paid_third_party:
+        defaults["paid_third_party"] = True
+    if args.author_kind is not None:
+        defaults["author_kind"] = args.author_kind
+    return defaults
+
+
+def _batch(
+    path: str, default_profile: str, out: IO[str], context_defaults: Mapping[str, Any] | None = None
+) -> int:
+    """One output line per non-blank input line, in order; a bad line gets an error record.
+
+    ``--profile``, ``--paid-third-party`` and ``--author-kind`` of the command line
+    apply to every line that does not set the same key itself (``profile`` at the
+    top level, the others in its ``context``).
+    """
     load_profile(default_profile)  # a bad --profile is a usage error, not 10,000 error records
+    defaults = dict(context_defaults or {})
     worst = EXIT_OK
     for no, raw in _batch_lines(path):
-        record = _batch_record(no, raw, default_profile)
+        record = _batch_record(no, raw, default_profile, defaults)
         if any(f.get("severity") == "error" for f in record.get("findings", [])):
             worst = EXIT_FINDINGS
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return worst
 
 
-def _batch_record(no: int, raw: bytes, default_profile: str) -> dict[str, Any]:
+def _batch_record(
+    no: int, raw: bytes, default_profile: str, context_defaults: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     try:
         item = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -208,7 +232,10 @@ def _batch_record(no: int, raw: bytes, default_profile: str) -> dict[str, Any]:
     try:
         if not isinstance(profile_id, str):
             raise ContextError("profile は文字列で指定してください")
-        findings = check(text, load_profile(profile_id), CheckContext.from_dict(item.get("context")))
+        context = item.get("context")
+        if context_defaults and (context is None or isinstance(context, dict)):
+            context = {**context_defaults, **(context or {})}
+        findings = check(text, load_profile(profile_id), CheckContext.from_dict(context))
     except (ContextError, ProfileError) as exc:
         return {"id": post_id, "line": no, "error": str(exc)}
     except Exception as exc:  # a rule's bug must not lose the other 9,999 posts of a batch

@@ -26,7 +26,7 @@ REGENERATE = "python -m koshiki.checker.docs docs/rules"
 INDEX = "index.md"
 _NOTICE = f"<!-- 自動生成: 規則モジュールの docstring とプロファイルから `{REGENERATE}` で作る。手で編集しないこと。 -->"
 _SEVERITY_LABELS = {"error": "エラー", "warning": "警告", "info": "情報", "off": "適用しない"}
-_SUBJECT_LABELS = {"post": "投稿", "account": "アカウント", "comment": "コメント"}
+_SUBJECT_LABELS = {"post": "投稿", "account": "アカウント", "comment": "コメント", "media": "画像・動画"}
 _STATUS_LABELS = {"preview": "試行", "stable": "安定", "deprecated": "非推奨", "removed": "廃止"}
 
 

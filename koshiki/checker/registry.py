@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +21,7 @@ from typing import Any
 from koshiki.checker.findings import Hit, Severity
 
 STATUSES = ("preview", "stable", "deprecated", "removed")
-SUBJECTS = ("post", "account", "comment")
+SUBJECTS = ("post", "account", "comment", "media")
 
 CheckFunc = Callable[[Any, Any], Iterable[Hit]]
 
@@ -53,6 +54,7 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
+_LOAD_LOCK = threading.Lock()  # the first all_rules() of two threads imports the modules once
 
 
 def rule(
@@ -93,6 +95,11 @@ def rule(
 def _load_all() -> None:
     import koshiki.checker.rules as pkg
 
+    with _LOAD_LOCK:
+        _import_rule_modules(pkg)
+
+
+def _import_rule_modules(pkg: Any) -> None:
     for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
         importlib.import_module(info.name)
 

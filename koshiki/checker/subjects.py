@@ -1,9 +1,13 @@
-"""Subjects other than post text that rules check: the account record.
+"""Subjects other than post text that rules check: the account record and media facts.
 
 The checker imports nothing from Django; the web application maps its own
 models (the registry's Account, its policy, security facts and devices) onto
 these plain frozen dataclasses and calls
-``koshiki.checker.engine.check_subject(record, "account", profile)``.
+``koshiki.checker.engine.check_subject(record, "account", profile)``. An image
+or video attached to a draft is described by ``MediaFacts`` (what the web
+application read from the file, detected and recorded) and checked with
+``koshiki.checker.engine.check_media(facts, profile)``; the checker never
+opens the file.
 
 Dates are ``datetime.date`` in Japan time. ``today`` is part of the record so
 that every date comparison is deterministic (tests and batch audits pass a
@@ -110,3 +114,78 @@ class AccountRecord:
     def is_closed(self) -> bool:
         """The account has been deleted or revoked: no rule applies any more."""
         return self.status == "closed"
+
+
+MEDIA_KINDS = ("image", "video")
+# How the city holds the rights to a picture or video (RULES.md media.rights).
+RIGHTS_BASES = (
+    "own_work",  # made by the city's own staff on duty
+    "commissioned",  # commissioned, with the rights transferred or licensed to the city by contract
+    "licensed",  # licensed material (stock photo, a work used with permission) under a named licence
+    "free_material",  # free material whose terms allow this use (いらすとや, public-domain works)
+    "provided",  # provided by its author or holder for this use (a citizen's photo, an event organiser)
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaFacts:
+    """One image or video attached to a post draft, as the media rules see it.
+
+    Every fact the web application could not establish stays at its default
+    (``None`` or empty) and the rules treat it as not recorded. ``ValueError``
+    (Japanese message) on an unknown kind or rights basis, or a score outside
+    0..1.
+    """
+
+    kind: str = "image"
+    """``image`` or ``video``."""
+    name: str = ""
+    """What the author sees in messages, e.g. the file name 「IMG_0412.jpg」."""
+    has_location: bool | None = None
+    """Location metadata found in the file (EXIF GPS, XMP/IPTC place, QuickTime ©xyz); None: not read."""
+    location_tags: tuple[str, ...] = ()
+    """The tags that hold it, e.g. ``("EXIF GPSLatitude", "EXIF GPSLongitude")``."""
+    metadata_removed: bool = False
+    """The published copy is re-encoded without metadata (the web application stripped it)."""
+    location_intended: bool = False
+    """The post names the place on purpose (a public venue) and the uploader recorded that."""
+    faces_detected: int | None = None
+    """Faces large enough to identify found by a detector; None: no detector ran."""
+    people_marked_by_uploader: bool = False
+    """The uploader says identifiable people are in it."""
+    consent_recorded: bool = False
+    """Consent of the people shown (or their guardian or organisation) is recorded."""
+    public_official_recorded: bool = False
+    """Those shown are public officials in their role at a public event, recorded as such."""
+    rights_basis: str = ""
+    """One of ``RIGHTS_BASES``; empty when no rights record exists."""
+    rights_note: str = ""
+    """Who made it and on what terms (licence name, contract, provider), free text."""
+    screen_marked: bool = False
+    """The uploader marks it as showing a screen, document, badge or whiteboard."""
+    screen_score: float | None = None
+    """A detector's confidence (0..1) that a screen or document is shown; None: no detector ran."""
+    screen_public: bool = False
+    """What is shown is published (a public document, the city's public web page), recorded as such."""
+    alt_text: str = ""
+    """The alternative text given for the image."""
+    decorative: bool = False
+    """Marked as decorative: it carries no information, so no alternative text is needed."""
+
+    def __post_init__(self) -> None:
+        if self.kind not in MEDIA_KINDS:
+            raise ValueError(f"kind は {' / '.join(MEDIA_KINDS)} のいずれかです（{self.kind!r}）")
+        if self.rights_basis and self.rights_basis not in RIGHTS_BASES:
+            raise ValueError(
+                f"rights_basis は {' / '.join(RIGHTS_BASES)} のいずれかです（{self.rights_basis!r}）"
+            )
+        if self.screen_score is not None and not 0.0 <= self.screen_score <= 1.0:
+            raise ValueError(f"screen_score は 0 から 1 の数で指定してください（{self.screen_score!r}）")
+        if self.faces_detected is not None and self.faces_detected < 0:
+            raise ValueError(f"faces_detected は 0 以上の整数で指定してください（{self.faces_detected!r}）")
+
+    @property
+    def label(self) -> str:
+        """How messages name the file: 「IMG_0412.jpg」 or 画像 / 動画."""
+        noun = "画像" if self.kind == "image" else "動画"
+        return f"{noun}「{self.name}」" if self.name else f"この{noun}"

@@ -31,6 +31,7 @@ POST_RULES = {
     "pii.location",
     "confidential.deliberation",
     "confidential.secret",
+    "confidential.security",
     "harm.insult",
     "harm.discrimination",
     "harm.obscene",
@@ -349,6 +350,62 @@ def test_batch_null_profile_means_the_run_profile(tmp_path, capsys):
     assert code == 1
 
 
+PROMO_POST = "#京都市 #PR 紅葉の名所をめぐる旅に出かけました🍁"
+
+
+@needs("promo.wrong_order")
+def test_batch_applies_command_line_context_to_lines_that_do_not_set_it(tmp_path, capsys, monkeypatch):
+    # Issue 13 item 5: --paid-third-party and --author-kind were ignored in batch mode.
+    import koshiki.checker.cli as cli
+
+    seen: dict[object, object] = {}
+    real_check = cli.check
+
+    def spy(text, profile, context):
+        seen[len(seen)] = (profile.id, context.paid_third_party, context.author_kind)
+        return real_check(text, profile, context)
+
+    monkeypatch.setattr(cli, "check", spy)
+    lines = [
+        {"id": "inherits", "text": PROMO_POST},
+        {"id": "own-flag", "text": PROMO_POST, "context": {"paid_third_party": False}},
+        {"id": "own-kind", "text": PROMO_POST, "context": {"author_kind": "official"}, "profile": "standard"},
+    ]
+    path = tmp_path / "posts.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    argv = [
+        "check",
+        "--batch",
+        str(path),
+        "--profile",
+        "kyoto",
+        "--paid-third-party",
+        "--author-kind",
+        "influencer",
+    ]
+    code, out, err = run_main(argv, capsys)
+    records = _records(out)
+    assert err == ""
+    assert [r["id"] for r in records] == ["inherits", "own-flag", "own-kind"]
+    assert "promo.wrong_order" in {f["rule"] for f in records[0]["findings"]}
+    assert not any(f["rule"].startswith("promo.") for f in records[1]["findings"])
+    assert "promo.wrong_order" in {f["rule"] for f in records[2]["findings"]}
+    assert seen == {
+        0: ("kyoto", True, "influencer"),
+        1: ("kyoto", False, "influencer"),
+        2: ("standard", True, "official"),
+    }
+    assert code == 1
+
+
+def test_batch_without_command_line_context_keeps_each_lines_own(tmp_path, capsys):
+    path = tmp_path / "posts.jsonl"
+    path.write_text(json.dumps({"id": 1, "text": PROMO_POST}, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out, _ = run_main(["check", "--batch", str(path), "--profile", "kyoto"], capsys)
+    (record,) = _records(out)
+    assert not any(f["rule"].startswith("promo.") for f in record["findings"])
+
+
 def test_batch_from_stdin_with_invalid_utf8_line_keeps_going(capsys, monkeypatch):
     data = (
         json.dumps({"id": "a", "text": CLEAN_POST}, ensure_ascii=False).encode()
@@ -393,20 +450,33 @@ def test_batch_runs_many_posts_in_one_process(tmp_path, capsys):
 # --- rules and profiles ----------------------------------------------------------
 
 
-def _rules_md_post_ids() -> set[str]:
+def _rules_md_ids(section: str) -> set[str]:
+    """Rule ids in the tables of one RULES.md part: ``post`` (up to "## Media rules")
+    or ``media`` (from there to "## Account rules")."""
     text = RULES_MD.read_text(encoding="utf-8")
-    post_part = text.split("## Account rules", 1)[0]
-    return set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", post_part, flags=re.M))
+    before_accounts = text.split("## Account rules", 1)[0]
+    post_part, _, media_part = before_accounts.partition("## Media rules")
+    part = post_part if section == "post" else media_part
+    return set(re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \|", part, flags=re.M))
 
 
 def test_rules_json_lists_every_post_rule_of_the_catalog(capsys):
+    """Every post and media rule of RULES.md is in the catalog with its subject.
+
+    Subjects are compared one by one, so rules of other subjects (account.*, and
+    comment.* when they come) neither break nor satisfy this test.
+    """
     code, out, _ = run_main(["rules", "--format", "json"], capsys)
     assert code == 0
     rows = json.loads(out)["rules"]
     ids = {r["id"] for r in rows}
     assert ids >= POST_RULES
+    by_subject = {s: {r["id"] for r in rows if r["subject"] == s} for s in ("post", "media")}
+    assert by_subject["post"] == POST_RULES
     if RULES_MD.exists():
-        assert _rules_md_post_ids() == POST_RULES
+        assert _rules_md_ids("post") == POST_RULES
+        assert _rules_md_ids("media") == by_subject["media"]
+        assert by_subject["media"]
     for r in rows:
         assert {"id", "title", "family", "default_severity", "status"} <= set(r)
 

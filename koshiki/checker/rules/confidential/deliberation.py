@@ -64,6 +64,7 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text, sentence_bounds
 
 # Cheap gate: every pattern below contains one of these.
@@ -238,6 +239,7 @@ def _premature(text: Text) -> Iterator[Hit]:
 
 
 @rule("confidential.deliberation", title="意思形成過程の情報", severity="error")
+@screened("confidential.deliberation")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     if not any(word in norm for word in _GATE):

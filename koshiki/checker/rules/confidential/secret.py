@@ -56,6 +56,7 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text, sentence_bounds
 
 # Cheap gates: every match of the pattern below holds one of its words
@@ -205,6 +206,7 @@ def _person_hits(text: Text) -> Iterator[Hit]:
 
 
 @rule("confidential.secret", title="秘密情報", severity="error")
+@screened("confidential.secret")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     if any(word in norm for word in _LABEL_GATE):

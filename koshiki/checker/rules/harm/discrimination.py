@@ -84,6 +84,7 @@ from koshiki.checker.rules.harm._context import (
     sentence,
     sentences_with,
 )
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text
 
 RULE = "harm.discrimination"
@@ -198,6 +199,7 @@ _DEFAULT_SUGGESTION = "属性を指す中立的な言葉に言い換えるか、
 
 
 @rule("harm.discrimination", title="差別表現", severity="error")
+@screened("harm.discrimination")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     found = Taken()

@@ -85,6 +85,7 @@ from koshiki.checker.rules.harm._context import (
     original,
     sentences_with,
 )
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text
 
 RULE = "harm.illegal"
@@ -312,6 +313,7 @@ _SUGGESTION = Suggestion(
 
 
 @rule("harm.illegal", title="違法行為の助長", severity="error")
+@screened("harm.illegal")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     found = Taken()

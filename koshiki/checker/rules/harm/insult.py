@@ -72,6 +72,7 @@ from koshiki.checker.rules.harm._context import (
     original,
     post_has,
 )
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text
 
 RULE = "harm.insult"
@@ -155,6 +156,7 @@ _PHRASE_GATE_RE = re.compile("|".join(map(re.escape, _PHRASE_GATE)))
 
 
 @rule("harm.insult", title="侮辱・誹謗中傷", severity="error")
+@screened("harm.insult")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     found = Taken()

@@ -59,6 +59,7 @@ from koshiki.checker.rules.harm._context import (
     iter_unique,
     original,
 )
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text
 from koshiki.checker.urls import Url, find_urls
 
@@ -86,6 +87,7 @@ _SUGGESTION = Suggestion("性的な語や成人向けサイトへのリンクを
 
 
 @rule("harm.obscene", title="わいせつな内容", severity="error")
+@screened("harm.obscene")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     links = Taken()

@@ -63,6 +63,7 @@ from koshiki.checker.rules.harm._context import (
     neighbours,
     original,
 )
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text
 
 RULE = "harm.rumor"
@@ -83,6 +84,7 @@ _SUGGESTION = Suggestion("担当部署や公式発表で事実を確かめ、確
 
 
 @rule("harm.rumor", title="根拠のない情報・噂", severity="warning")
+@screened("harm.rumor")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     claims: list[Match] = []

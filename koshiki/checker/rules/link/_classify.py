@@ -71,7 +71,15 @@ _UNSAFE_CATEGORIES = {
     "confusing_tld": "ファイル名と紛らわしいドメイン",
 }
 # Words in a host name that say what the site is (hosts.toml): not host names themselves.
-_WORD_CATEGORIES = {"adult_word": "成人向けサイト", "gambling_word": "ギャンブルサイト"}
+_WORD_CATEGORIES = {
+    "adult_word": "成人向けサイト",
+    "gambling_word": "ギャンブルサイト",
+    "dating_word": "出会い系サイト",
+    "piracy_word": "海賊版・違法ダウンロードのサイト",
+}
+# Words that, beside the city's romanised name, make a host pass for the city's
+# own (kyoto-city-info.com): hosts.toml category "municipal_word".
+_MUNICIPAL = "municipal_word"
 _TOKEN_SPLIT = re.compile(r"[^a-z]+")
 
 
@@ -89,7 +97,9 @@ class Link:
 def _host_table() -> tuple[dict[str, Entry], int]:
     """Listed hosts by name, and the most labels any listed host has."""
     entries = load_lexicon("hosts").entries()
-    table = {e.term.lower(): e for e in entries if e.category not in _WORD_CATEGORIES}
+    table = {
+        e.term.lower(): e for e in entries if e.category not in _WORD_CATEGORIES and e.category != _MUNICIPAL
+    }
     return table, max((t.strip(".").count(".") + 1 for t in table), default=1)
 
 
@@ -134,6 +144,44 @@ def _named_unsafe(host: str) -> Entry | None:
             found.append(entry)
             if len(found) >= 2:
                 return found[0]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _municipal_words() -> tuple[str, ...]:
+    """Municipal words (city, shi, shiyakusho, …) as skeletons, longest first."""
+    words = {skeleton(e.term.lower()) for e in load_lexicon("hosts").entries() if e.category == _MUNICIPAL}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _city_lookalike(host: str, city_names: tuple[str, ...]) -> str | None:
+    """The city name a non-official ``host`` wears with a municipal word, if any.
+
+    kyoto-city-info.com, city-of-kyoto.net, kyotocity-koho.com and kyot0-shi.jp
+    pass for Kyoto's own site; kyoto.travel or kyoto-np.co.jp name the place only.
+    Compared on skeletons, so look-alike letters do not hide the name.
+    """
+    if not city_names or not host.isascii():
+        return None
+    sk = skeleton(host)
+    name = sk.rsplit(".", 1)[0] if "." in sk else sk
+    parts = [t for t in re.split(r"[.\-_]+", name) if t]
+    words = _municipal_words()
+    for city in city_names:
+        sc = skeleton(city.lower())
+        if not sc:
+            continue
+        # kyoto-city-info, city-of-kyoto: the name and a municipal word as parts of
+        # their own; kyotocity-koho, cityofkyoto-ish fusions only as a whole part or,
+        # for words of 4+ letters, at a part's edge (kyoto-shinkin is a bank: no).
+        if sc in parts and any(w in parts for w in words):
+            return city
+        for part in parts:
+            for w in words:
+                if part in (sc + w, w + sc) or (
+                    len(w) >= 4 and (part.startswith(sc + w) or part.endswith(w + sc))
+                ):
+                    return city
     return None
 
 
@@ -268,8 +316,15 @@ def _unsafe_reason(url: Url, official: tuple[str, ...]) -> str | None:
     return None
 
 
-def classify(text: Text, official: tuple[str, ...], profile_key: str) -> list[Link]:
-    """Every URL of the post with its kind (cached per text and profile)."""
+def classify(
+    text: Text, official: tuple[str, ...], profile_key: str, city_names: tuple[str, ...] = ()
+) -> list[Link]:
+    """Every URL of the post with its kind (cached per text and profile).
+
+    ``city_names``: the municipality's romanised names (profile param
+    ``romanised_names``); a non-official host wearing one beside a municipal
+    word is unsafe (a look-alike of the city's site).
+    """
     key = f"links:{profile_key}"
     cached = text.memo.get(key)
     if cached is not None:
@@ -299,6 +354,15 @@ def classify(text: Text, official: tuple[str, ...], profile_key: str) -> list[Li
             links.append(Link(url, UNSAFE, reason))
         elif host_matches(url.host, official):
             links.append(Link(url, OFFICIAL))
+        elif (city := _city_lookalike(url.host, city_names)) is not None:
+            links.append(
+                Link(
+                    url,
+                    UNSAFE,
+                    f"市の名前「{city}」を含み市の公式サイトに見せかけたホスト（{url.host}）へのリンクです"
+                    "（公式ドメインではありません）",
+                )
+            )
         elif (word := _named_unsafe(url.host)) is not None:
             label = _WORD_CATEGORIES[word.category]
             links.append(
@@ -314,6 +378,14 @@ def may_hold_links(norm: str) -> bool:
     """Cheap gate shared by the link rules: every URL has a dot or ``://``
     (``http://[2001:db8::1]/`` has no dot)."""
     return "." in norm or "://" in norm
+
+
+def city_names(profile: object) -> tuple[str, ...]:
+    """The profile's ``romanised_names`` param (kyoto, kawasaki, …) as a tuple."""
+    value = profile.param("romanised_names", ())  # type: ignore[attr-defined]
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value or ())
 
 
 def official_domains(profile: object) -> tuple[str, ...]:

@@ -44,6 +44,7 @@ from koshiki.checker.rules.link._classify import (
     EXTERNAL,
     SHORTENER,
     UNSAFE,
+    city_names,
     classify,
     may_hold_links,
     official_domains,
@@ -64,7 +65,7 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
     # link off the official domains (RULES.md link.external).
     kinds = {EXTERNAL, SHORTENER, UNSAFE}
     allowed = tuple(env.options.get("allowed_hosts", ()))
-    for link in classify(text, official_domains(env.profile), env.profile.id):
+    for link in classify(text, official_domains(env.profile), env.profile.id, city_names(env.profile)):
         if link.kind in kinds and not host_matches(link.url.host, allowed):
             yield Hit(
                 link.url.start,

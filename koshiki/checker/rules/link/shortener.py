@@ -39,7 +39,13 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.rules.link._classify import SHORTENER, classify, may_hold_links, official_domains
+from koshiki.checker.rules.link._classify import (
+    SHORTENER,
+    city_names,
+    classify,
+    may_hold_links,
+    official_domains,
+)
 from koshiki.checker.text import Text
 
 _SUGGESTION = Suggestion("短縮前の本来のURLを記載してください")
@@ -49,7 +55,7 @@ _SUGGESTION = Suggestion("短縮前の本来のURLを記載してください")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     if not may_hold_links(text.norm):
         return
-    for link in classify(text, official_domains(env.profile), env.profile.id):
+    for link in classify(text, official_domains(env.profile), env.profile.id, city_names(env.profile)):
         if link.kind == SHORTENER:
             yield Hit(
                 link.url.start,

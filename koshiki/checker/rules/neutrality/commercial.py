@@ -69,6 +69,7 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text
 
 # Words that name a private business or its product.
@@ -254,6 +255,7 @@ def _line(norm: str, pos: int) -> str:
 
 
 @rule("neutrality.commercial", title="特定事業者の優遇", severity="warning")
+@screened("neutrality.commercial")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     if not _GATE_RE.search(norm):

@@ -73,6 +73,7 @@ from functools import cache
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text, sentence_bounds
 
 # Who is campaigned for: a candidate, a party or a camp (the name comes before it).
@@ -286,6 +287,7 @@ def _name_start(text: Text, pos: int) -> int | None:
 
 
 @rule("neutrality.politics_religion", title="政治・宗教的中立", severity="error")
+@screened("neutrality.politics_religion")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     norm = text.norm
     politics = _POLITICS.finditer(norm) if _gate(_POLITICS_GATE).search(norm) else ()

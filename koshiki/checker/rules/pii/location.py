@@ -1,6 +1,20 @@
 """私人の居場所（自宅・今いる場所）や、位置情報を付けて投稿していることを検出する。
 
 ## 何を検出するか
+基本の形は「私人」＋「場所」＋「いつもいる時間・住まい・今いること」が一つの文にそろったものです。
+
+- 私人: 名前（SudachiPy の人名に敬称、または姓と名）か、名前のない言い方（近所のおばあちゃん、
+  息子さん、3年生の子、利用者の方、ひとり暮らしの高齢者）。「子どもたち」「皆さん」のような
+  複数の人や、役職とともに書かれた公人は対象外。
+- 場所: SudachiPy の地名、施設・建物・目印（公園、駅、交差点、東屋、マンション、団地、
+  図書館、ベンチ、〇丁目、お宅…）。
+- 時間・住まい・今いること: 毎朝、平日の夕方、土曜、7時、通学路・帰り道などの経路、
+  住んでいる、泊まっている、通っている、お宅、「東屋にいます」。
+- 「開催」「どなたでも」「参加」「会場」「休館」「ご注意」など催しや公のお知らせの語が同じ文に
+  あれば、場所は会場・施設の案内なので対象にしません。
+
+次の書き方は、この形の特に分かりやすいものとして個別にも見ています。
+
 - 特定の人の住まいを示す書き方: 「山田さんの家」「鈴木様宅」「田中さんの自宅前」
   「吉田さん（98）のご自宅」。人名（SudachiPy の品詞で判定）に敬称・年齢や「の」を
   挟んで自宅・お宅・家・実家などが続くもの。番地まで書いた住所に「のお宅」「のご自宅」が
@@ -36,6 +50,8 @@
 - NG: 「見守り活動を続ける田中さんの自宅前で撮影しました」
 - NG: 「ボランティアの山田太郎さんは今、四条河原町にいます！」
 - NG: 「今日の写真は位置情報をオンにしたまま投稿しています」
+- NG: 「近所のおばあちゃんは毎朝6時に中央公園の東屋でラジオ体操をしています」
+- OK: 「毎朝、中央公園でラジオ体操を開催しています。どなたでも参加できます」（催し）
 - OK: 「会場は京都市勧業館（みやこめっせ）です」（催しの会場）
 - OK: 「写真を投稿するときは位置情報をオフにしましょう」（注意喚起）
 - OK: 「市長は現在、被災地を訪れています」（役職とともに書かれた公人）
@@ -60,6 +76,7 @@ from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
 from koshiki.checker.rules.pii._address import find_addresses
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text, sentence_bounds
 from koshiki.checker.tokens import Tokens
 
@@ -159,6 +176,143 @@ _ROLE = re.compile(
     r"(?:市長|副市長|区長|町長|村長|知事|副知事|大臣|議長|議員|局長|部長|課長|職員|隊員|消防|警察)"
 )
 _START = attrgetter("start")
+
+# ---- the explicit pattern: a private person + a place + a habit or presence (issue 13 item 3) ----
+# A private person described without a name (近所のおばあちゃん, 息子さん, 3年生の子, 利用者の方);
+# plural and generic forms (子どもたち, 皆さん) are not one person.
+_DESCRIPTOR = re.compile(
+    r"近所の(?:おばあちゃん|おじいちゃん|おばあさん|おじいさん|奥さん|お子さん|方|人|子(?!ども|供|育て)|男性|女性)"
+    r"|(?<![皆])(?:息子|娘|お孫|お子|奥|ご主人|お母|お父)さん"
+    r"|\d{1,2}年生の(?:男の子|女の子|お子さん|子(?!ども|供|育て)|児童|生徒)|(?:小学|中学|高校)\d年の(?:男の子|女の子|子(?!ども|供)|児童|生徒)"
+    r"|利用者の(?:方|男性|女性)(?!々|たち)|(?:ひとり|一人)暮らしの(?:高齢者|方|女性|男性|おばあちゃん|おじいちゃん)"
+    r"|(?:高齢|年配)の(?:女性|男性|方)(?!々|たち)|(?<!の)(?:おばあちゃん|おじいちゃん|おばあさん|おじいさん)(?!たち|方)"
+)
+# Every _DESCRIPTOR match without さん holds one of these.
+_DESCRIPTOR_GATE = ("近所", "年生の", "年の", "利用者の", "暮らしの", "高齢の", "年配の", "おばあ", "おじい")
+_NAME_HONORIFIC = re.compile(r"\s?(?:さん|くん|ちゃん|様|さま|氏)")
+_HONORIFIC_GATE = re.compile(r"さん|くん|ちゃん|様|さま|氏")
+# A place precise enough to meet someone there: facilities, buildings, landmarks (SudachiPy's
+# 地名 tokens count too).
+_PLACE_WORD = re.compile(
+    r"公園|駅(?!伝|前広場で開催)|交差点|東屋|あずまや|マンション|アパート|団地|コンビニ|スーパー|商店街|河川敷|図書館|病院|医院"
+    r"|クリニック|小学校|中学校|高校|保育園|幼稚園|神社|お寺|橋|バス停|停留所|広場|公民館|集会所|体育館|プール|カフェ|喫茶店"
+    r"|銭湯|郵便局|銀行|ベンチ|遊歩道|堤防|土手|畑|田んぼ|ホテル|旅館|民宿|ネットカフェ|老人ホーム|デイサービス|社宅|寮"
+    r"|\d{1,4}号室|丁目|番地|お宅|ご自宅|自宅|実家"
+)
+# When and how the person is there: times of day, weekdays, routes, living and staying.
+_HABIT = re.compile(
+    r"毎(?:朝|晩|夕方?|夜|日|週|月)|いつも|平日|週末|土日|休日|[月火水木金土日]曜|\d{1,2}時(?:\d{1,2}分|半)?"
+    r"|夕方|放課後|登下校|帰り道|行き帰り|通学路|通勤路|ルート|経路|コース"
+    r"|住んで|住まわれ|お住まい|暮らして|泊まって|宿泊して|通って|通院|散歩|ジョギング|ウォーキング|お宅|入居して|滞在して"
+)
+# Presence at the place: 〜にいます right after it.
+_PRESENT = re.compile(r"(?:に|で)(?:いる|います|いらっしゃ|おられ|座って|立って|待って)")
+# An event or a public notice: the place is a venue, the people its public.
+_EVENT = re.compile(
+    r"開催|どなたでも|参加|会場|募集|受付|申込|申し込|教室|講座|説明会|イベント|休館|開館|営業|運休|運行|ご利用|ご注意|お越し"
+    r"|定員|予約|実施|行います|行って|開設|無料|見学|体験|ボランティア募集|お知らせ"
+)
+_SENTENCE_END = re.compile(r"[。!?\n]")
+
+
+def _sentences(norm: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for m in _SENTENCE_END.finditer(norm):
+        if m.start() > start:
+            yield start, m.start()
+        start = m.end()
+    if start < len(norm):
+        yield start, len(norm)
+
+
+def _named_person(text: Text, lo: int, hi: int) -> tuple[int, int] | None:
+    """A private person's name in ``[lo, hi)``: a name token with an honorific, or surname + given name."""
+    items = text.line_of(lo).items
+    first = bisect.bisect_left(items, lo, key=_START)
+    norm = text.norm
+    for i in range(first, len(items)):
+        tok = items[i]
+        if tok.start >= hi:
+            break
+        if not tok.is_person_name:
+            continue
+        end = tok.end
+        j = i + 1
+        while j < len(items) and items[j].is_person_name and items[j].start == end:
+            end = items[j].end
+            j += 1
+        honorific = _NAME_HONORIFIC.match(norm, end)
+        if honorific is None:
+            continue  # a name without さん: maybe a place, a shop or a public figure
+        if _ROLE.search(norm, max(lo, tok.start - 4), tok.start) or _ROLE.match(norm, end):
+            continue
+        return tok.start, honorific.end() if honorific else end
+    return None
+
+
+def _place_token(text: Text, lo: int, hi: int) -> tuple[int, int] | None:
+    """A SudachiPy 地名 token inside ``[lo, hi)``."""
+    items = text.line_of(lo).items
+    first = bisect.bisect_left(items, lo, key=_START)
+    for tok in items[first:]:
+        if tok.start >= hi:
+            break
+        if tok.is_place_name:
+            return tok.start, tok.end
+    return None
+
+
+def _person_place_habit(text: Text) -> Iterator[Hit]:
+    """A private person, a place and a habit or presence in one sentence, no event words.
+
+    Regexes first; the sentence is tokenised only when a habit and no event word are
+    in it and the person or the place still needs SudachiPy (a name, a 地名).
+    """
+    norm = text.norm
+    # The person is the rarest part: only sentences holding a descriptor or an honorific
+    # are looked at any further.
+    people = [m.start() for m in _HONORIFIC_GATE.finditer(norm)]
+    if any(word in norm for word in _DESCRIPTOR_GATE):
+        people += [m.start() for m in _DESCRIPTOR.finditer(norm)]
+    if not people:
+        return
+    for lo, hi in _sentences(norm):
+        if not any(lo <= p < hi for p in people):
+            continue
+        habit = _HABIT.search(norm, lo, hi)
+        present = None
+        place_m = _PLACE_WORD.search(norm, lo, hi)
+        if habit is None:
+            if place_m is None:
+                continue
+            present = _PRESENT.match(norm, place_m.end()) or _PRESENT.match(norm, place_m.end() + 1)
+            if present is None:
+                continue
+        if _EVENT.search(norm, lo, hi) or _ROLE.search(norm, lo, hi):
+            continue
+        descriptor = _DESCRIPTOR.search(norm, lo, hi)
+        if descriptor is not None:
+            person: tuple[int, int] | None = descriptor.span()
+        elif _NAME_HONORIFIC.search(norm, lo, hi):
+            # Only a sentence with an honorific is tokenised for a name (山田さん, 鈴木様).
+            person = _named_person(text, lo, hi)
+        else:
+            continue
+        if person is None:
+            continue
+        place = place_m.span() if place_m else _place_token(text, lo, hi)
+        if place is None:
+            continue
+        spans = [person, place, (habit or present).span()]  # type: ignore[union-attr]
+        start, end = min(a for a, _ in spans), max(b for _, b in spans)
+        yield Hit(
+            start,
+            end,
+            f"私人の居場所が分かる記述（人・場所・いつもいる時間や住まい）「{text.quote(start, end)}」があります",
+            Suggestion(
+                "個人がいつどこにいるか、どこに住んでいるかは書かないでください（「地域の方」などに）"
+            ),
+        )
 
 
 def _person_before(tokens: Tokens, norm: str, end: int) -> int | None:
@@ -297,7 +451,17 @@ def _whereabouts_at(text: Text, spans: Iterable[tuple[int, int]], message: str, 
 
 
 @rule("pii.location", title="私人の居場所・位置情報", severity="warning")
+@screened("pii.location")
 def check(text: Text, env: Env) -> Iterator[Hit]:
+    hits = list(_specific(text))
+    for hit in _person_place_habit(text):
+        # The general pattern adds what the specific ones missed, never a second marker.
+        if not any(h.start < hit.end and hit.start < h.end for h in hits):
+            hits.append(hit)
+    yield from hits
+
+
+def _specific(text: Text) -> Iterator[Hit]:
     norm = text.norm
     yield from _geotags(norm)
     yield from _homes(text)

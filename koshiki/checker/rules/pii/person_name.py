@@ -5,15 +5,22 @@
 
 - 敬称「さん・くん・ちゃん・様・君」が続く（「山田太郎さん」）
 - 年齢・学年が近くにある（「3歳」「小学2年」「80代」「（72）」）
-- 児童・生徒・患者・被害者・申請者・受賞者など、私人の立場を表す言葉が前にある
+- 児童・生徒・患者・被害者・申請者・受賞者・金賞・入選など、私人の立場を表す言葉が前にある
+- 様式の見出し語の後にある（「氏名：」「担当：」「会場責任者：」「届出人：」「保護者氏名：」）。
+  見出し語の後の名前は、役職を表す語（担当・責任者）があっても個人の氏名として扱う
+- 名簿のように読点・中黒で並んでいる（「山田太郎、鈴木花子、佐藤一郎」）
 
 姓と名は SudachiPy の品詞（名詞・固有名詞・人名・姓／名）で見分け、辞書にない名は
-敬称の直前の短い漢字・かな列で補う。形態素解析は、敬称・年齢・立場を表す言葉が
+敬称の直前の短い漢字・かな列で補う。かな書きの名（「伊藤ひなた」）は、姓の直後にある
+ときだけ、japanese-personal-name-dataset（MIT）の名の読み 936 件
+（`lexicons/third_party/japanese-personal-name-dataset/`）と照らして名と認める
+（「ひなたぼっこ」のように続く語は名としない）。形態素解析は、敬称・年齢・立場を表す言葉が
 あるときだけ、その言葉のある行（年齢はその前の数行も）に限って行う。正確さを優先し、
 次は対象にしない。
 
 - 役職とともに書かれた公人（「市長 山田太郎」「山田太郎市長」「〇〇課長」）
-- 催しの講師・出演者など（「講師：山田太郎氏」「出演：鈴木花子さん」「山田太郎さんによる講演」）
+- 催しの講師・出演者など（「講師：山田太郎氏」「出演：鈴木花子さん」「山田太郎さんによる講演」）。
+  出演者・講師の名簿（「出演：山田太郎、鈴木花子、…」）も同じ
 - 写真提供・撮影・作などのクレジット（「写真提供：山田太郎さん」）
 - 歴史上の人物（坂本龍馬、紫式部など）
 
@@ -29,6 +36,7 @@
 ## 例
 - NG: 「交通安全ポスターで最優秀賞に輝いた山田太郎くん（小学3年）」
 - NG: 「救助された鈴木花子さん（82歳）は無事でした」
+- NG: 「会場責任者：佐藤一郎」「金賞 伊藤ひなた、銀賞 高橋そうた」
 - OK: 「市長 松井孝治が出席しました」（役職とともに書かれた公人）
 - OK: 「講師：佐藤一郎さん（防災士）」（催しの講師）
 - OK: 「坂本龍馬ゆかりの地をめぐるスタンプラリー」（歴史上の人物）
@@ -48,10 +56,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
+from koshiki.checker.semantic.screen import screened
 from koshiki.checker.text import Text
 from koshiki.checker.tokens import Token
 
@@ -64,7 +75,39 @@ _AGE = (
 # Private positions: a full name after these is a private individual's.
 _PRIVATE_ROLE = (
     r"(?:児童|生徒|園児|学生|患者|被害者|被災者|遺族|申請者|応募者|受賞者|入賞者|入選者|"
-    r"当選者|住民|入居者|利用者|相談者|容疑者|加害者|感染者|死亡者|行方不明者|迷子|保護者)"
+    r"当選者|住民|入居者|利用者|相談者|容疑者|加害者|感染者|死亡者|行方不明者|迷子|保護者|"
+    # award lists: 金賞 伊藤ひなた、銀賞 高橋そうた
+    r"金賞|銀賞|銅賞|最優秀賞|優秀賞|優良賞|佳作|奨励賞|特選|入選|努力賞)"
+)
+# Form labels: the name after them is a private person's, whatever role words follow
+# (担当：鈴木花子, 会場責任者：佐藤一郎, 氏名：山田太郎); a unit name may stand between.
+_LABEL = (
+    r"(?:氏名|お名前|名前|担当者?|会場責任者|現場責任者|責任者|連絡担当|代表者|申請者|申込者|届出人|記入者|発見者"
+    r"|保護者(?:氏?名)?|受付担当)\s?:\s?"
+)
+_LABEL_CUE = re.compile(_LABEL)
+_LABEL_BEFORE = re.compile(_LABEL + r"(?:[\u4e00-\u9fff]{1,8}(?:課|係|室|局|部|センター|事務所)\s?)?$")
+# Two short items in a list (伊藤ひなた、高橋そうた / 山田太郎・鈴木花子): the lines that may
+# hold a list of names are tokenised; the names are then checked for being list neighbours.
+_ITEM = r"[\u4e00-\u9fff々]{1,3}\s?[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa]{1,4}"
+_LIST_CUE = re.compile(
+    rf"(?:^|(?<=[\s:、,]))(?P<first>{_ITEM})\s?(?:\([^)\n]{{1,15}}\)\s?)?[、,・]\s?(?P<second>{_ITEM})"
+    r"(?=\s?(?:\(|[、,・\n]|$))",
+    re.M,
+)
+# What may stand between two names of one list.
+_LIST_GAP = re.compile(r"\s?(?:(?:さん|くん|ちゃん|様|氏)\s?)?(?:\([^)\n]{0,20}\)\s?)?[、,・/]\s?")
+_KANA_GIVEN_RUN = re.compile(r" ?([\u3041-\u3096]{2,6}|[\u30a1-\u30fa\u30fc]{2,6})")
+# What may follow a kana given name: a particle, an honorific, punctuation or a non-kana character.
+_AFTER_KANA_GIVEN = re.compile(
+    r"(?:さん|くん|ちゃん|さま|[がはのともをにへや]|[^\u3041-\u3096\u30a1-\u30fa\u30fc]|$)"
+)
+_GIVEN_NAMES_FILE = (
+    Path(__file__).resolve().parents[2]
+    / "lexicons"
+    / "third_party"
+    / "japanese-personal-name-dataset"
+    / "given_names_kana.txt"
 )
 # Cues that a private person may be named near them, each scanned on its own
 # (one alternation of all three defeats the regex engine's first-character
@@ -138,6 +181,51 @@ def _same_line_before(norm: str, start: int, width: int) -> str:
     return before
 
 
+@cache
+def kana_given_names() -> frozenset[str]:
+    """Given names in hiragana from japanese-personal-name-dataset (MIT), read once per process."""
+    lines = _GIVEN_NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Kanji surnames from japanese-personal-name-dataset (MIT), read once per process."""
+    lines = (_GIVEN_NAMES_FILE.parent / "surnames.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _starts_with_surname(item: str) -> bool:
+    names = surnames()
+    return any(item[:n] in names for n in (1, 2, 3))
+
+
+def _list_cues(norm: str) -> Iterator[tuple[int, int]]:
+    """Runs of two list items that both start with a known surname (山田太郎、鈴木花子)."""
+    for m in _LIST_CUE.finditer(norm):
+        if _starts_with_surname(m.group("first")) and _starts_with_surname(m.group("second")):
+            yield m.start(), m.end()
+
+
+def _kana_given_end(norm: str, pos: int) -> int | None:
+    """End of a kana given name starting at ``pos`` (伊藤|ひなた), or None.
+
+    The longest listed reading that the kana run starts with, followed by a particle,
+    an honorific or a non-kana character (ひなたが, ひなた（5年）; not ひなたぼっこ).
+    """
+    m = _KANA_GIVEN_RUN.match(norm, pos)
+    if m is None:
+        return None
+    run = m.group(1)
+    hira = "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in run)
+    names = kana_given_names()
+    for n in range(min(len(hira), 5), 1, -1):
+        end = m.start(1) + n
+        if hira[:n] in names and _AFTER_KANA_GIVEN.match(norm, end):
+            return end
+    return None
+
+
 def _full_name_end(norm: str, items: list[Token], i: int) -> int | None:
     """End of the given name after surname token ``items[i]``, or None.
 
@@ -157,6 +245,8 @@ def _full_name_end(norm: str, items: list[Token], i: int) -> int | None:
     while j < len(items) and j <= i + 3 and items[j].start == pos and items[j].is_person_name:
         end = pos = items[j].end
         j += 1
+    if end is None:
+        end = _kana_given_end(norm, surname.end)
     return end
 
 
@@ -165,6 +255,9 @@ def _cue_windows(norm: str) -> list[tuple[int, int]]:
     spans = [(m.start(), m.end()) for m in _HONORIFIC_CUE.finditer(norm)]
     spans += [(m.start(), m.end()) for m in _PRIVATE_ROLE_NEAR.finditer(norm)]
     spans += [(m.start() - _AGE_REACH, m.end() + 10) for m in _AGE_CUE.finditer(norm)]
+    spans += [(m.start(), m.end()) for m in _LABEL_CUE.finditer(norm)]
+    if "、" in norm or "・" in norm or "," in norm:
+        spans += list(_list_cues(norm))
     if not spans:
         return []
     spans.sort()
@@ -190,30 +283,42 @@ def find_private_names(text: Text) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for lo, hi in _cue_windows(norm):
         items = text.line_tokens(lo, hi)
+        names: list[tuple[int, int]] = []
         for i, tok in enumerate(items):
             if tok.pos[2:4] != ("人名", "姓"):
                 continue
-            if out and tok.start < out[-1][1]:
+            if names and tok.start < names[-1][1]:
                 continue
             end = _full_name_end(norm, items, i)
-            if end is None:
-                continue
-            if _is_private(norm, tok.start, end):
-                out.append((tok.start, end))
+            if end is not None:
+                names.append((tok.start, end))
+        # Names that are neighbours in a list (山田太郎、鈴木花子): a list of people is a
+        # cue of its own, as a name with さん or an age is.
+        listed = set()
+        for (a, b), (c, d) in zip(names, names[1:], strict=False):
+            if _LIST_GAP.fullmatch(norm, b, c):
+                listed.update({(a, b), (c, d)})
+        out.extend((a, b) for a, b in names if _is_private(norm, a, b, (a, b) in listed))
     text.memo["pii.person_names"] = out
     return out
 
 
-def _is_private(norm: str, start: int, end: int) -> bool:
+def _is_private(norm: str, start: int, end: int, listed: bool = False) -> bool:
     name = norm[start:end].replace(" ", "")
     if name in HISTORICAL:
         return False
     before = _same_line_before(norm, start, _WINDOW_BEFORE)
     after = norm[end : end + _WINDOW_AFTER]
+    if _LABEL_BEFORE.search(before):
+        return True  # 担当：鈴木花子, 会場責任者：佐藤一郎: a form field naming a person
     if _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after) or _ROLE_IN_BRACKETS.match(after):
         return False
     if _EVENT_CUE.search(before) or _CREDIT_BEFORE.search(before) or _EVENT_AFTER.match(after):
         return False
+    if listed:
+        # The list's heading may stand far before this item (出演：A、B、C、D).
+        line = _same_line_before(norm, start, 200)
+        return not (_EVENT_CUE.search(line) or _CREDIT_BEFORE.search(line))
     if _HONORIFIC_AFTER.match(after):
         return True
     near_after = after.split("。", 1)[0]
@@ -223,6 +328,7 @@ def _is_private(norm: str, start: int, end: int) -> bool:
 
 
 @rule("pii.person_name", title="私人の氏名", severity="warning")
+@screened("pii.person_name")
 def check(text: Text, env: Env) -> Iterator[Hit]:
     for start, end in find_private_names(text):
         yield Hit(

@@ -5,7 +5,10 @@
 アカウントが公表している連絡先（チェック時の `public_contacts`）にもないもの。
 表記は問わない: ハイフン・空白・ピリオド・括弧（075(222)3111）・全角数字・
 数字の間の長音記号（０９０ー１２３４ー５６７８）・国番号付き（+81 90 …）。
-番号が本物の日本の電話番号として成り立つかを `phonenumbers` で確かめる。
+番号が日本の電話番号として成り立つかを `phonenumbers` で確かめ、割り当てのない番号帯
+（090-0000-…、03-0000-…）でも日本の電話番号の形（0 と市外局番・携帯の番号帯から
+10 桁、0X0 の番号帯は 11 桁、最後の区切りは 4 桁）をしていれば対象にする:
+打ち間違えた番号や珍しい番号も、誰かの番号である可能性がある。
 
 - 携帯電話（060・070・080・090）と IP 電話（050）の番号は「エラー」: 職員や
   市民個人の番号である可能性が高い。
@@ -23,6 +26,7 @@
 ## 例
 - NG: 「詳しくは担当の携帯（090-1234-5678）までお気軽にどうぞ！」
 - NG: 「受付は 050.1234.5678 へ」
+- NG: 「拾った方の携帯 090-0000-4821 まで」（割り当てのない番号帯でも携帯番号の形）
 - OK: 「お問い合わせは市役所（075-222-3111）まで。」（プロファイルに登録された市の公表番号）
 - OK: 「急な病気やけがで迷ったら #7119 へ。」（短縮番号）
 - OK: 「事件・事故は110番、火事・救急は119番へ。」（緊急通報番号）
@@ -67,6 +71,9 @@ _GROUPS = re.compile(r"\d+")
 # (060/070/080/090) and IP phone (050), RULES.md pii.phone.
 _PERSONAL_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.VOIP)
 _PERSONAL_PREFIXES = ("60", "70", "80", "90", "50")
+# 0 + area code + subscriber: 10 digits; 11 in the 0X0 blocks (mobile 060-090,
+# IP phone 050, toll-free 0800). The digit after the trunk 0 is never 0.
+_NATIONAL_SHAPE = re.compile(r"0[1-9]\d{8}|0[5-9]0\d{8}")
 
 
 def to_e164(raw: str) -> str | None:
@@ -139,7 +146,36 @@ def _parse(candidate: str) -> phonenumbers.PhoneNumber | None:
         number = phonenumbers.parse(candidate.replace("ー", "-"), "JP")
     except NumberParseException:
         return None
-    return number if phonenumbers.is_valid_number(number) else None
+    if phonenumbers.is_valid_number(number):
+        return number
+    # Issue 13 item 4: a number in an unallocated block (090-0000-…) is a mistyped
+    # or unusual number, and still someone's number to call: its shape is enough.
+    if number.country_code == 81 and _japanese_shape(candidate):
+        return number
+    return None
+
+
+def _japanese_shape(candidate: str) -> bool:
+    """The digit groups have the shape of a Japanese national number, valid or not.
+
+    Written out (area code 0X…, then the local groups) or undivided: 10 digits
+    (0 + area code + subscriber), or 11 for the 0X0 mobile, IP and 0800 blocks.
+    The last group has 4 digits (3 in the 0120/0800/0570 form 0120-123-456).
+    """
+    national = candidate.removeprefix("+81").replace("(0)", "")
+    groups = _GROUPS.findall(national)
+    digits = "".join(groups)
+    if candidate.startswith("+81"):
+        digits = "0" + digits
+        groups = ["0" + groups[0], *groups[1:]]
+    if not _NATIONAL_SHAPE.fullmatch(digits):
+        return False
+    if len(groups) == 1:
+        return True
+    if not 2 <= len(groups[0]) <= 5 or len(groups) > 3:
+        return False
+    last = len(groups[-1])
+    return last == 4 or (last == 3 and digits.startswith(("0120", "0800", "0570")))
 
 
 def find_numbers(norm: str) -> Iterator[tuple[int, int, phonenumbers.PhoneNumber]]:
