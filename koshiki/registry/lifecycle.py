@@ -108,6 +108,9 @@ _TOP_KEYS = {
     # Post procedures (approval chain, scopes, corrections, campaigns): read and
     # validated by koshiki.posts.procedures, not here.
     "posts",
+    # Comment procedures (moderation review, reply exceptions, interim replies, follows):
+    # read and validated by koshiki.comments.procedures.
+    "comments",
 }
 _STEP_KEYS = {
     "id",

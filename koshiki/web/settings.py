@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "koshiki.api",
     "koshiki.directory",
     "koshiki.people",
+    "koshiki.comments",
     "koshiki.home",
     "koshiki.web",
 ]

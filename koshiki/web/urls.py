@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
+from koshiki.comments import api as comments_api
 from koshiki.home import views
 from koshiki.home.login import LockoutAuthenticationForm
 
@@ -21,7 +22,9 @@ urlpatterns = [
     path("posts/", include("koshiki.campaigns.urls")),
     path("org/", include("koshiki.people.urls")),
     path("audit/", include("koshiki.audit.urls")),
+    path("comments/", include("koshiki.comments.urls")),
     # JSON API for other tools (token-authenticated) and the token page.
+    path("api/comments", comments_api.comments, name="api_comments"),
     path("api/", include("koshiki.api.urls")),
     # Public pages for citizens (no login): official-account list, open data, verify API.
     path("public/", include("koshiki.directory.urls")),
