@@ -132,7 +132,7 @@ class ReplyForm(forms.Form):
 class FollowForm(forms.Form):
     handle = forms.CharField(label="フォロー先のID", max_length=200)
     name = forms.CharField(label="フォロー先の名称", max_length=200)
-    url = forms.URLField(label="フォロー先のURL", required=False, max_length=500)
+    url = forms.URLField(label="フォロー先のURL", required=False, max_length=500, assume_scheme="https")
     kind = forms.ChoiceField(label="フォロー先の種類", choices=FollowKind.choices)
     reason = forms.CharField(
         label="フォローする理由", widget=forms.Textarea(attrs=_TEXTAREA), max_length=2000

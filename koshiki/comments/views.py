@@ -45,7 +45,7 @@ from koshiki.comments.states import (
     DecisionState,
     Source,
 )
-from koshiki.errors import ActionError
+from koshiki.errors import ActionError, require
 from koshiki.registry import access as registry_access
 from koshiki.registry.models import Account
 from koshiki.registry.states import ReplyPolicy
@@ -200,6 +200,10 @@ def comment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
+    require(
+        access.can_handle_comments(request.user, comment.account),
+        "このアカウントのコメントを扱えるのは、アカウントの担当者（委託業者・指定管理者を含む）と所属長です",
+    )
     form = ModerationForm(request.POST, clauses=_clause_choices(comment))
     if not form.is_valid():
         messages.error(
@@ -238,6 +242,10 @@ def _decision(request: HttpRequest, pk: int) -> ModerationDecision:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
+    require(
+        access.can_handle_comments(request.user, decision.comment.account),
+        "このアカウントのコメントを扱えるのは、アカウントの担当者（委託業者・指定管理者を含む）と所属長です",
+    )
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "確認の結果を選んでください")
@@ -260,6 +268,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reverse(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
+    require(
+        access.can_handle_comments(request.user, decision.comment.account),
+        "このアカウントのコメントを扱えるのは、アカウントの担当者（委託業者・指定管理者を含む）と所属長です",
+    )
     form = ReverseForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return act_and_redirect(
@@ -275,6 +287,10 @@ def reverse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
+    require(
+        access.can_handle_comments(request.user, comment.account),
+        "このアカウントのコメントを扱えるのは、アカウントの担当者（委託業者・指定管理者を含む）と所属長です",
+    )
     procedures = procedures_for(comment.account)
     needs_exception = comment.account.reply_policy == ReplyPolicy.NONE and bool(procedures.reply_exceptions)
     form = ReplyForm(request.POST, procedures=procedures, needs_exception=needs_exception)
@@ -307,6 +323,10 @@ def import_comments(request: HttpRequest) -> HttpResponse:
     paste_form = PasteForm(accounts=accounts)
     errors: list[str] = []
     if request.method == "POST":
+        require(
+            bool(accounts),
+            "コメントを取り込めるのは、アカウントの担当者（委託業者・指定管理者を含む）と所属長です",
+        )
         by_pk = {a.pk: a for a in accounts}
         now = timezone.now()
         if "file" in request.FILES:
@@ -372,6 +392,13 @@ def _inbox_url() -> str:
 def follows(request: HttpRequest, account_id: int) -> HttpResponse:
     account = _account(request, account_id)
     procedures = procedures_for(account)
+    if request.method == "POST":
+        require(
+            access.can_register_follow(request.user, account, procedures.follow_approver),
+            "このアカウントのフォローを登録できるのは所属長です"
+            if procedures.follow_approver
+            else "このアカウントのフォローを登録できるのは、担当者と所属長です",
+        )
     form = FollowForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -417,6 +444,10 @@ def follows(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_POST
 def end_follow(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(access.follows_visible_to(request.user).select_related("account"), pk=pk)
+    require(
+        access.can_handle_comments(request.user, record.account),
+        "このアカウントのコメントを扱えるのは、アカウントの担当者（委託業者・指定管理者を含む）と所属長です",
+    )
     form = EndFollowForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return act_and_redirect(
@@ -439,6 +470,11 @@ def transparency(request: HttpRequest, account_id: int) -> HttpResponse:
         m = (m - timedelta(days=1)).replace(day=1)
         months.append((m, actions.month_counts(account, m)))
     published = {s.month: s for s in TransparencySummary.objects.filter(account=account)}
+    if request.method == "POST":
+        require(
+            access.can_publish_summary(request.user, account),
+            "コメント対応の月次公表ができるのは、このアカウントの所属長です",
+        )
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"]

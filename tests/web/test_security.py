@@ -40,6 +40,8 @@ from koshiki.audit.events import record_event
 from koshiki.audit.models import AuditEvent
 from koshiki.campaigns import actions as campaign_actions
 from koshiki.campaigns.states import PosterKind
+from koshiki.comments import actions as comment_actions
+from koshiki.comments.importers import CommentInput
 from koshiki.home.login import LOCK_FAILURES
 from koshiki.home.models import LoginFailure
 from koshiki.org.models import RoleAssignment
@@ -71,6 +73,7 @@ PUBLIC = {
     "login",
     "logout",
     "api:check",
+    "api_comments",
     "api:openapi",
     "campaigns:third_party",
     "directory:accounts",
@@ -119,6 +122,14 @@ STATE_CHANGING = {
     "org:person_create",
     "org:role_assign",
     "org:role_end",
+    "comments:import",
+    "comments:moderate",
+    "comments:reply",
+    "comments:review",
+    "comments:reverse",
+    "comments:follows",
+    "comments:end_follow",
+    "comments:transparency",
 }
 # Pages that only show (a POST to them changes nothing; check_live is a POST for its body size).
 READ_ONLY = {
@@ -141,6 +152,8 @@ READ_ONLY = {
     "audit:list",
     "audit:export",
     "api:tokens",
+    "comments:inbox",
+    "comments:comment",
 }
 
 
@@ -171,7 +184,7 @@ def test_every_url_is_classified():
 
 def test_only_the_token_api_is_csrf_exempt():
     exempt = {name for name, _, view in url_patterns() if getattr(view, "csrf_exempt", False)}
-    assert exempt == {"api:check"}
+    assert exempt == {"api:check", "api_comments"}
 
 
 def test_the_admin_is_not_exposed():
@@ -218,6 +231,24 @@ def build_world() -> dict[str, Any]:
     )
     submission = campaign_actions.do_submit_campaign_draft(token, GOOD_PR, "旅するミカ")
     api_token = do_create_api_token(operator, "ブラウザ拡張").token
+    comment = comment_actions.do_import_comments(
+        operator,
+        account,
+        [CommentInput("spam_shop", "副業で月収100万円！詳しくはプロフのリンクから", timezone.now())],
+        source="paste",
+    ).created[0]
+    decision = comment_actions.do_moderate(
+        operator, comment, kind="no_action", reason="既に削除されていたため"
+    )
+    follow = comment_actions.do_register_follow(
+        head,
+        account,
+        handle="city_bousai",
+        name="市防災",
+        kind="city_account",
+        reason="災害時の情報を共有するため",
+        no_prohibited_content=True,
+    )
     elsewhere = make_city("komae", name="よその市")
     return {
         "city": city,
@@ -234,6 +265,9 @@ def build_world() -> dict[str, Any]:
         "submission": submission,
         "role": RoleAssignment.objects.get(user=operator, role=Role.OPERATOR),
         "api_token": api_token,
+        "comment": comment,
+        "decision": decision,
+        "follow": follow,
     }
 
 
@@ -254,6 +288,11 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         "api:token_revoke": lambda: {"pk": w["api_token"].pk},
         "directory:policy": lambda: {"pk": account.pk},
         "static": lambda: {"path": "koshiki.css"},
+        "comments:review": lambda: {"pk": w["decision"].pk},
+        "comments:reverse": lambda: {"pk": w["decision"].pk},
+        "comments:end_follow": lambda: {"pk": w["follow"].pk},
+        "comments:follows": lambda: {"account_id": account.pk},
+        "comments:transparency": lambda: {"account_id": account.pk},
     }
     if name in by_name:
         return by_name[name]()
@@ -272,6 +311,8 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         return {"pk": w["submission"].pk}
     if name.startswith("posts:"):
         return {"pk": w["draft"].pk}
+    if name.startswith("comments:"):
+        return {"pk": w["comment"].pk}
     return {}
 
 
@@ -319,7 +360,7 @@ def test_anonymous_users_are_sent_to_login_except_on_the_public_urls():
 
 def test_the_public_urls_answer_without_login():
     w = build_world()
-    for name in sorted(PUBLIC - {"logout", "api:check"}):
+    for name in sorted(PUBLIC - {"logout", "api:check", "api_comments"}):
         response = Client().get(url_of(name, w))
         # 200, or the verify API's Japanese 400 for a request without ?url= / ?handle=.
         assert response.status_code in (200, 400) and not response.has_header("Location"), name
@@ -414,7 +455,7 @@ def test_every_post_without_a_csrf_token_is_refused_except_the_token_api():
     anonymous = Client(enforce_csrf_checks=True)
     before, seq = row_counts(), last_seq()
     for name, _, _ in url_patterns():
-        if name == "api:check":
+        if name in ("api:check", "api_comments"):
             continue
         client = anonymous if name in PUBLIC else staff
         response = client.post(url_of(name, w), {"text": "CSRF"})

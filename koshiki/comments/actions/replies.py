@@ -124,13 +124,14 @@ def do_start_reply(
 
 def open_follow_ups(comments: object) -> list[ReplyLink]:
     """Interim replies that went out and whose comment has no published answer yet (oldest due first)."""
+    answered = ReplyLink.objects.filter(kind=ReplyKind.ANSWER, draft__status=DraftStatus.PUBLISHED).values(
+        "comment_id"
+    )
     interim = (
         ReplyLink.objects.filter(
             comment__in=comments, kind=ReplyKind.INTERIM, draft__status=DraftStatus.PUBLISHED
         )
-        .exclude(
-            comment__replies__kind=ReplyKind.ANSWER, comment__replies__draft__status=DraftStatus.PUBLISHED
-        )
+        .exclude(comment_id__in=answered)
         .select_related("comment__account", "draft")
         .order_by("answer_due", "pk")
     )
