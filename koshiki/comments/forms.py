@@ -93,11 +93,18 @@ class ReverseForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    kind = forms.ChoiceField(label="返信の種類", choices=ReplyKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="返信の種類", choices=ReplyKind.choices, widget=forms.RadioSelect, initial=ReplyKind.ANSWER
+    )
     exception = forms.ChoiceField(label="返信しない方針の例外", required=False)
-    template = forms.ChoiceField(label="一次回答の文例", required=False)
+    template = forms.ChoiceField(
+        label="一次回答の文例（一次回答のとき）", required=False, widget=forms.RadioSelect
+    )
     text = forms.CharField(
-        label="回答の本文", required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+        label="回答の本文（回答のとき）",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(
@@ -113,6 +120,7 @@ class ReplyForm(forms.Form):
         else:
             del self.fields["exception"]
         self.fields["template"].choices = [(str(i), t) for i, t in enumerate(procedures.interim_templates)]
+        self.fields["template"].initial = "0"
 
     def reply_text(self) -> str:
         """The interim template chosen, or the answer typed."""

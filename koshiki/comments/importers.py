@@ -51,7 +51,7 @@ LINE_HEADERS = ("送信者タイプ", "送信者名", "送信日", "送信時刻
 # Rows the account itself sent (its own replies) are not citizens' comments.
 LINE_OWN_SENDERS = frozenset({"account", "アカウント", "bot", "自動応答"})
 FORMATS = {
-    "generic": "汎用CSV（docs/comments.md の列）",
+    "generic": "汎用CSV（列: 投稿者・本文・投稿日時は必須、コメントのURL・コメントID・返信先の投稿のURLは任意）",
     "line": "LINE公式アカウントのチャット履歴CSV",
 }
 

@@ -22,6 +22,7 @@ from koshiki.comments.states import (
     ReplyKind,
     Source,
 )
+from koshiki.fiscal import to_wareki
 from koshiki.posts.models import Draft, Publication
 from koshiki.registry.models import Account
 
@@ -80,6 +81,15 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"コメント #{self.pk}（{self.author_handle}）"
+
+    @property
+    def state_class(self) -> str:
+        """The badge class of the state: waiting for someone, removed, or settled."""
+        if self.state in (CommentState.OPEN, CommentState.PENDING):
+            return "returned"
+        if self.state in (CommentState.HIDDEN, CommentState.DELETED):
+            return "closed"
+        return "listed"
 
     @property
     def suggested_action_label(self) -> str:
@@ -218,7 +228,16 @@ class TransparencySummary(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account} {self.month:%Y年%m月} のコメント対応"
+        return f"{self.account} {self.month_label} のコメント対応"
+
+    @property
+    def month_label(self) -> str:
+        return month_label(self.month)
+
+
+def month_label(month: Any) -> str:
+    """「令和8年11月」: the 和暦 month of a date."""
+    return to_wareki(month.replace(day=1)).removesuffix("1日")
 
 
 __all__: list[Any] = ["Comment", "FollowRecord", "ModerationDecision", "ReplyLink", "TransparencySummary"]

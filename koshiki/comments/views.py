@@ -36,7 +36,13 @@ from koshiki.comments.forms import (
     ReviewForm,
 )
 from koshiki.comments.importers import FORMATS, JST, ImportError_, read_csv, validate
-from koshiki.comments.models import Comment, FollowRecord, ModerationDecision, TransparencySummary
+from koshiki.comments.models import (
+    Comment,
+    FollowRecord,
+    ModerationDecision,
+    TransparencySummary,
+    month_label,
+)
 from koshiki.comments.states import (
     ACTION_LABELS,
     CATEGORY_LABELS,
@@ -490,7 +496,7 @@ def transparency(request: HttpRequest, account_id: int) -> HttpResponse:
         "comments/transparency.html",
         {
             "account": account,
-            "months": [(m, c, published.get(m)) for m, c in months],
+            "months": [(month_label(m), c, published.get(m)) for m, c in months],
             "form": form,
             "can_publish": access.can_publish_summary(request.user, account),
         },

@@ -151,10 +151,10 @@ def test_paste_form_imports_one_comment(kyoto, client_for):
     assert "1件を取り込みました" in response.content.decode()
     comment = Comment.objects.get()
     assert comment.author_handle == "minato_taro" and comment.source == Source.PASTE
-    # The other section's operator cannot choose this account at all.
+    # The other section's operator handles no account here: refused, nothing stored.
     other = client_for(kyoto.people["operator_b"])
     response = other.post(
         "/comments/import/",
         {"account": kyoto.account.pk, "author": "x", "text": "テスト", "posted_at": posted},
     )
-    assert response.status_code == 200 and Comment.objects.count() == 1
+    assert response.status_code == 403 and Comment.objects.count() == 1

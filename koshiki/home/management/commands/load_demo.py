@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.comments.demo import load_demo_comments
 from koshiki.fiscal import fiscal_year_start
 from koshiki.org.models import Municipality, OrgUnit
 from koshiki.org.roles import Role
@@ -59,6 +60,7 @@ ACCOUNTS: list[tuple[str, str, dict[str, Any], str, str]] = [
             "display_name": "みなと市広報課",
             "handle": "minato_city_koho",
             "url": "https://x.com/minato_city_koho",
+            "reply_policy": "as_needed",
             "purpose": "市政情報を迅速に発信し、市民の利便性を高める。",
             "content": "市政・イベント・防災の情報",
             "audience": "市民及び市に関心のある方",
@@ -433,6 +435,8 @@ class Command(BaseCommand):
                     bootstrap=True,
                     actor=None,
                 )
+        # Citizens' comments on the listed accounts, classified and handled (koshiki.comments.demo).
+        load_demo_comments(created, users)
 
     def _print_logins(self) -> None:
         User = get_user_model()
