@@ -270,11 +270,11 @@ def load_demo_comments(accounts: dict[str, Account], users: dict[str, Any]) -> i
     actions.do_register_follow(
         op,
         koho,
-        handle="minato_bousai",
-        name="みなと市危機管理室（防災）",
-        url="https://x.com/minato_bousai",
+        handle="minato_zoo",
+        name="みなと市動物園",
+        url="https://x.com/minato_zoo",
         kind=FollowKind.CITY_ACCOUNT,
-        reason="災害時の避難情報をリポストし、市民に確実に届けるため",
+        reason="市の施設の催しをリポストし、市民に届けるため",
         no_prohibited_content=True,
     )
     return total

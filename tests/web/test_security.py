@@ -243,8 +243,8 @@ def build_world() -> dict[str, Any]:
     follow = comment_actions.do_register_follow(
         head,
         account,
-        handle="city_bousai",
-        name="市防災",
+        handle=other.handle,
+        name="観光課のアカウント",
         kind="city_account",
         reason="災害時の情報を共有するため",
         no_prohibited_content=True,

@@ -57,6 +57,12 @@ def do_register_follow(
         raise ActionError(
             f"「{FollowKind(kind).label}」はフォローできません。フォローできるのは{allowed}です{clause}"
         )
+    if kind == FollowKind.CITY_ACCOUNT and not (
+        Account.objects.filter(municipality_id=account.municipality_id, handle__iexact=target)
+        .exclude(pk=account.pk)
+        .exists()
+    ):
+        raise ActionError(f"@{target} は市の公式アカウントとして登録されていません。種類を確かめてください")
     reason = require_reason(reason, "フォローする理由")
     if not no_prohibited_content:
         raise ActionError(

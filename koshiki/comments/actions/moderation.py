@@ -85,6 +85,8 @@ def do_moderate(
                 "clause": clause,
                 "reason": reason,
                 "second_person": procedures.needs_second_person and kind in _REMOVING,
+                # A hide or delete under a clause the checker did not find: the reviewer is told.
+                "checker_found_rule": rule in c.categories if rule else None,
             },
         )
     return decision

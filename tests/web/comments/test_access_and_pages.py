@@ -86,6 +86,10 @@ def test_the_moderation_form_round_trip_with_a_second_person(kyoto, two, client_
     decision = ModerationDecision.objects.get()
     # The decider sees no review form; the section head does, in the inbox and on the page.
     assert "確認を記録する" not in op.get(f"/comments/{mine.pk}/").content.decode()
+    assert (
+        "チェッカーはこのコメントに"
+        not in client_for(kyoto.people["head"]).get(f"/comments/{mine.pk}/").content.decode()
+    )
     head = client_for(kyoto.people["head"])
     assert "別の職員の確認を待っている" in head.get("/comments/").content.decode()
     response = head.post(f"/comments/decisions/{decision.pk}/review/", {"approve": "yes"}, follow=True)
@@ -96,6 +100,19 @@ def test_the_moderation_form_round_trip_with_a_second_person(kyoto, two, client_
         f"/comments/decisions/{decision.pk}/reverse/", {"reason": "正規の事業者の告知だったため"}, follow=True
     )
     assert "未対応に戻りました" in response.content.decode()
+
+
+def test_the_reviewer_is_warned_when_the_clause_was_not_found_by_the_checker(kyoto, client_for):
+    op = kyoto.people["operator"]
+    critic = add_comment(
+        kyoto.account, op, "市長の方針には反対です。もっと市民の声を聞いてください。", author="critic"
+    )
+    assert critic.categories == []
+    actions.do_moderate(
+        op, critic, kind=DecisionKind.HIDE, rule="comment.defamation", reason="市長への中傷と判断した"
+    )
+    page = client_for(kyoto.people["head"]).get(f"/comments/{critic.pk}/").content.decode()
+    assert "チェッカーはこのコメントに「誹謗中傷」の指摘をしていません" in page
 
 
 def test_inbox_filters_and_pages(kyoto, client_for):

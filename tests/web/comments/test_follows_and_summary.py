@@ -34,6 +34,7 @@ def _follow(actor, account, **kw):  # noqa: ANN001, ANN003
 def test_komae_follows_only_official_accounts_and_only_by_the_section_head(db):
     city = make_city("komae")
     account = account_in(city, "listed")
+    account_in(city, "listed", unit="b", handle="komae_bousai")
     with pytest.raises(PermissionDenied, match="所属長"):
         _follow(city.people["operator"], account)
     head = city.people["head"]
@@ -58,6 +59,14 @@ def test_ishinomaki_allows_related_bodies_but_not_private_accounts(db):
     assert _follow(op, account, handle="ishinomaki_kanko", name="石巻観光協会", kind=FollowKind.RELATED_BODY)
     with pytest.raises(ActionError, match="3\\(3\\)イ"):
         _follow(op, account, handle="someone", name="個人", kind=FollowKind.OTHER)
+
+
+def test_a_city_account_must_be_in_the_registry(kyoto):
+    with pytest.raises(ActionError, match="市の公式アカウントとして登録されていません"):
+        _follow(kyoto.people["operator"], kyoto.account, handle="fake_city_koho", name="偽の市広報")
+    with pytest.raises(ActionError, match="登録されていません"):
+        # An account cannot declare itself as the city account it follows.
+        _follow(kyoto.people["operator"], kyoto.account, handle=kyoto.account.handle, name="自分")
 
 
 def test_an_account_whose_comments_were_hidden_cannot_be_followed(kyoto):
