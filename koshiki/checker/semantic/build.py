@@ -79,7 +79,13 @@ def read_units(
                 continue
             raise FileNotFoundError(f"training source not found: {src['path']}")
         rows = read_source(
-            path, src["format"], src.get("group_by"), src.get("group"), list(src.get("hold_out", [])), hard
+            path,
+            src["format"],
+            src.get("group_by"),
+            src.get("group"),
+            list(src.get("hold_out", [])),
+            hard,
+            src.get("derive"),
         )
         if sample is not None:
             rows = rows[:sample]
