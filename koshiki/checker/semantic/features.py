@@ -116,9 +116,7 @@ def hashed_ngrams(units: list[str], spec: FeatureSpec) -> tuple[np.ndarray, np.n
         return np.zeros(len(cols), dtype=np.int64), cols
     # An n-gram starting in one unit and ending in the next is dropped.
     same = np.concatenate(rows) == 0
-    starts = np.concatenate(
-        [owner[: size - n + 1] for n in range(spec.n_min, spec.n_max + 1) if size - n + 1 > 0]
-    )
+    starts = np.concatenate([owner[: size - n + 1] for n in range(spec.n_min, spec.n_max + 1) if size - n + 1 > 0])
     return starts[same], cols[same]
 
 
