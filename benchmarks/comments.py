@@ -195,6 +195,10 @@ GRID: dict[str, list[float]] = {
 }
 
 
+MARGIN = 0.04
+CATEGORY_GRID = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
+
+
 def tune(rows: list[dict[str, Any]], probs: list[dict[str, float]]) -> dict[str, Any]:
     """Coordinate search over ``GRID``: max micro F1 + action accuracy with no legitimate comment hidden."""
     norms = [Text(r["text"]).norm for r in rows]
@@ -202,16 +206,36 @@ def tune(rows: list[dict[str, Any]], probs: list[dict[str, float]]) -> dict[str,
 
     def objective(params: dict[str, Any]) -> tuple[float, dict[str, Any]]:
         r = score(rows, predict_cv(rows, probs, params, norms, found))
-        penalty = 10.0 * r["legitimate_hidden"]
+        # A margin for a new writer: no legitimate comment hidden even with every gate
+        # MARGIN looser than chosen (the blind writer's scores will not sit where ours did).
+        loose = {
+            **params,
+            **{
+                k: float(params[k]) + MARGIN
+                for k in ("legit_max", "cue_legit_max", "fallback_legit_max", "criticism_max")
+            },
+            "category_min": float(params["category_min"]) - MARGIN,
+            "category": {c: v - MARGIN for c, v in params.get("category", {}).items()},
+        }
+        hidden_loose = score(rows, predict_cv(rows, probs, loose, norms, found))["legitimate_hidden"]
+        penalty = 10.0 * r["legitimate_hidden"] + 1.0 * hidden_loose
         return r["micro_f1"] + r["action_accuracy"] - penalty, r
 
     params = dict(decision_params())
+    params["category"] = dict(params.get("category", {}))
     best, _ = objective(params)
     for _round in range(3):
         changed = False
         for key, values in GRID.items():
             for v in values:
                 trial = {**params, key: v}
+                val, _ = objective(trial)
+                if val > best + 1e-9:
+                    best, params, changed = val, trial, True
+        # then one threshold per category (the model's probabilities differ in scale by label)
+        for c in CATEGORIES:
+            for v in CATEGORY_GRID:
+                trial = {**params, "category": {**params["category"], c: v}}
                 val, _ = objective(trial)
                 if val > best + 1e-9:
                     best, params, changed = val, trial, True
@@ -225,9 +249,12 @@ def write_params(params: dict[str, Any]) -> None:
         "# Decision parameters of the comment classifier (koshiki/checker/comments.py: judge).",
         "# Written by `python -m benchmarks.comments --tune`: coordinate search on out-of-fold",
         "# scores of the training comments (cross-validation grouped by writer), maximising",
-        "# micro F1 + action accuracy with no legitimate comment suggested for hiding.",
+        "# micro F1 + action accuracy with no legitimate comment suggested for hiding, and",
+        f"# none either with every gate {MARGIN} looser (a margin for a new writer).",
     ]
     lines += [f"{k} = {float(v)!r}" for k, v in params.items() if not isinstance(v, dict)]
+    lines += ["", "# Per-category model thresholds (category_min for the others)", "[category]"]
+    lines += [f'"{c}" = {float(v)!r}' for c, v in sorted(params.get("category", {}).items())]
     THRESHOLDS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
