@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any, NoReturn
 
-from koshiki.checker.comments import check_comment, comment_report_dict
+from koshiki.checker.comments import check_comment, comment_report_dict, score_comments
 from koshiki.checker.context import AUTHOR_KINDS, CheckContext, ContextError
 from koshiki.checker.engine import DEFAULT_PROFILE, check
 from koshiki.checker.findings import Finding, Severity, report_dict
@@ -258,16 +258,51 @@ def _batch(
     load_profile(default_profile)  # a bad --profile is a usage error, not 10,000 error records
     defaults = dict(context_defaults or {})
     worst = EXIT_OK
-    for no, raw in _batch_lines(path):
-        record = _batch_record(no, raw, default_profile, defaults)
-        if any(f.get("severity") == "error" for f in record.get("findings", [])):
-            worst = EXIT_FINDINGS
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for chunk in _chunks(_batch_lines(path), _CHUNK):
+        scores = _comment_scores(chunk)
+        for no, raw in chunk:
+            record = _batch_record(no, raw, default_profile, defaults, scores.get(no))
+            if any(f.get("severity") == "error" for f in record.get("findings", [])):
+                worst = EXIT_FINDINGS
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return worst
 
 
+_CHUNK = 256  # lines read ahead: the comment model scores a chunk's comments in one call
+
+
+def _chunks(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
+    chunk: list[tuple[int, bytes]] = []
+    for item in lines:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _comment_scores(chunk: list[tuple[int, bytes]]) -> dict[int, Any]:
+    """The comment model's scores of the chunk's comment lines, by line number (one model call)."""
+    texts: dict[int, str] = {}
+    for no, raw in chunk:
+        try:
+            item = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(item, dict) and item.get("subject") == "comment" and isinstance(item.get("text"), str):
+            texts[no] = item["text"]
+    if not texts:
+        return {}
+    return dict(zip(texts, score_comments(list(texts.values())), strict=True))
+
+
 def _batch_record(
-    no: int, raw: bytes, default_profile: str, context_defaults: Mapping[str, Any] | None = None
+    no: int,
+    raw: bytes,
+    default_profile: str,
+    context_defaults: Mapping[str, Any] | None = None,
+    comment_probs: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     try:
         item = json.loads(raw.decode("utf-8"))
@@ -291,7 +326,7 @@ def _batch_record(
         if not isinstance(profile_id, str):
             raise ContextError("profile は文字列で指定してください")
         if subject == "comment":
-            result = check_comment(text, load_profile(profile_id), item.get("context"))
+            result = check_comment(text, load_profile(profile_id), item.get("context"), probs=comment_probs)
             return {
                 "id": post_id,
                 "findings": [f.as_dict() for f in result.findings],

@@ -128,6 +128,24 @@ _SPAM_WORDS = re.compile(
 )
 
 
+# Post rules whose findings in a comment are evidence for a comment category: the
+# checker's own word lists and patterns (harm.*, pii.*) carry over to citizens' words.
+POST_RULE_EVIDENCE: dict[str, str] = {
+    "harm.insult": "comment.defamation",
+    "harm.discrimination": "comment.discrimination",
+    "harm.illegal": "comment.law_violation",
+    "harm.obscene": "comment.public_order",
+    "harm.rumor": "comment.false_info",
+    "neutrality.politics_religion": "comment.politics_religion",
+    "neutrality.commercial": "comment.commercial",
+    "pii.location": "comment.privacy",
+    "pii.person_name": "comment.privacy",
+    "pii.phone": "comment.privacy",
+    "pii.address": "comment.privacy",
+    "link.unsafe": "comment.other",
+}
+
+
 def cues(norm: str) -> dict[str, str]:
     """Labels whose patterns match ``norm`` (normalised comment), each with the matched words."""
     found: dict[str, str] = {}

@@ -39,7 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from koshiki.checker.comment_cues import cues
+from koshiki.checker.comment_cues import POST_RULE_EVIDENCE, cues
 from koshiki.checker.context import ContextError
 from koshiki.checker.findings import Clause, Finding, Hit, Severity
 from koshiki.checker.profiles import Profile, load_profile
@@ -173,6 +173,49 @@ def decision_params() -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+def evidence(text: str, profile: Profile) -> dict[str, str]:
+    """Cues of a comment: the comment patterns, plus post rules' findings mapped to categories.
+
+    The post rules run under the same profile (its public phone numbers and official
+    domains are not a private person's) with their own word lists and patterns only:
+    the post screen is trained on official posts, and the comment model already reads
+    the meaning. ~0.2-0.4 ms per comment.
+    """
+    from koshiki.checker.context import CheckContext
+    from koshiki.checker.engine import Env
+    from koshiki.checker.semantic import disabled
+
+    subject = Text(text)
+    found = cues(subject.norm)
+    ctx = CheckContext()
+    with disabled():
+        for rule, binding in profile.active("post"):
+            category = POST_RULE_EVIDENCE.get(rule.id)
+            if category is None or category in found:
+                continue
+            for hit in rule.func(subject, Env(profile, ctx, binding.options)):
+                start, end = subject.to_original(hit.start, hit.end)
+                found[category] = text[start:end]
+                break
+    return found
+
+
+def score_comments(texts: list[str]) -> list[dict[str, float] | None]:
+    """The model's scores of many comments in one call (batch mode: ~10x less numpy overhead).
+
+    ``None`` for every text when the model file is absent (``check_comment`` then
+    falls back to scoring alone, which also finds no model: cues only).
+    """
+    from koshiki.checker.semantic.model import ModelError, load_model
+
+    try:
+        model = load_model(MODEL)
+    except ModelError:
+        return [None] * len(texts)
+    rows = model.predict([Text(t).norm for t in texts]) if texts else []
+    return [{label: float(p) for label, p in zip(model.labels, row, strict=True)} for row in rows]
+
+
 def _model_probs(norm: str) -> dict[str, float]:
     from koshiki.checker.semantic.model import ModelError, load_model
 
@@ -294,18 +337,22 @@ def check_comment(
     text: str,
     profile: str | Profile = "standard",
     context: CommentContext | Mapping[str, Any] | None = None,
+    *,
+    probs: Mapping[str, float] | None = None,
 ) -> CommentResult:
     """Classify one comment under a profile: findings (two citations each) and an action.
 
     ``ContextError`` (Japanese, one line) on a malformed context or an unknown
     reply policy; ``ProfileError`` on an unknown profile. Never raises on any ``str``.
+    ``probs`` (the model's scores of this comment, from ``score_comments``) lets a
+    batch score all its comments in one model call.
     """
     from koshiki.checker.engine import Env, sort_findings
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     ctx = context if isinstance(context, CommentContext) else CommentContext.from_dict(context)
     subject = Text(text)
-    judgement = judge(subject.norm)
+    judgement = judge(subject.norm, probs, found=evidence(text, prof))
     comment = CommentSubject(subject, judgement, ctx)
     findings: list[Finding] = []
     kept: list[str] = []
