@@ -279,32 +279,53 @@ def run_checker(
     return preds, time.perf_counter() - began
 
 
+# Comment categories that are toxicity in the dataset's sense. (10) その他 catches off-topic
+# chat and (5) 営利 spam, which are out of place under a city post but not toxic; (8) 虚偽
+# is about facts. Chat lines without a post around them are often off-topic by nature.
+TOXIC_CATEGORIES = (
+    "comment.law_violation",
+    "comment.defamation",
+    "comment.discrimination",
+    "comment.public_order",
+    "comment.privacy",
+)
+
+
+def _binary(gold: list[bool], pred: list[bool]) -> str:
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
+    tn = len(gold) - tp - fp - fn
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return f"P {tp / max(1, tp + fp):.3f} R {tp / max(1, tp + fn):.3f} F1 {f1:.3f} (tp {tp}, fp {fp}, fn {fn}, tn {tn})"
+
+
 def inspection(path: Path) -> str:
     with path.open(encoding="utf-8") as fh:
         data = list(csv.DictReader(fh))
-    tp = fp = fn = tn = 0
     per: dict[str, Counter[str]] = {}
+    fired: Counter[str] = Counter()
+    gold: list[bool] = []
+    any_pred: list[bool] = []
+    toxic_pred: list[bool] = []
     began = time.perf_counter()
     for row in data:
         toxic_votes = int(row["Toxic"]) + int(row["Very Toxic"])
-        gold = toxic_votes * 2 > int(row["annotation_num"])
-        res = check_comment(row["text"], PROFILE)
-        pred = bool(res.findings)
-        tp += gold and pred
-        fp += pred and not gold
-        fn += gold and not pred
-        tn += not gold and not pred
-        found = {f.rule for f in res.findings}
+        gold.append(toxic_votes * 2 > int(row["annotation_num"]))
+        found = {f.rule for f in check_comment(row["text"], PROFILE).findings}
+        fired.update(found)
+        any_pred.append(bool(found))
+        toxic_pred.append(bool(found & set(TOXIC_CATEGORIES)))
         for col, cat in INSPECTION_MAP.items():
             if int(row[col]) * 2 > int(row["annotation_num"]):
                 per.setdefault(f"{col} -> {cat}", Counter())["hit" if cat in found else "miss"] += 1
     secs = time.perf_counter() - began
-    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     lines = [
-        f"## inspection-ai japanese-toxic-dataset ({len(data)} sentences, {tp + fn} toxic by majority)",
+        f"## inspection-ai japanese-toxic-dataset ({len(data)} sentences, {sum(gold)} toxic by majority)",
         "",
-        f"toxic vs not (any comment finding): P {tp / max(1, tp + fp):.3f} R {tp / max(1, tp + fn):.3f} F1 {f1:.3f} "
-        f"(tp {tp}, fp {fp}, fn {fn}, tn {tn}); {len(data) / secs:.0f} sentences/s",
+        f"toxic = any comment category: {_binary(gold, any_pred)}",
+        f"toxic = {', '.join(c.removeprefix('comment.') for c in TOXIC_CATEGORIES)}: {_binary(gold, toxic_pred)}",
+        f"categories found: {dict(sorted(fired.items()))}; {len(data) / secs:.0f} sentences/s",
         "",
         "| inspection-ai category (majority) -> comment category | sentences | found as that category |",
         "|---|---:|---:|",
