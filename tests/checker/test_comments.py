@@ -284,3 +284,19 @@ def test_cli_bad_comment_usage_exits_2_with_one_line(argv, monkeypatch, capsys):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("koshiki: ") and err.count("\n") == 1
+
+
+def test_batch_scoring_gives_the_same_result_as_one_by_one():
+    from koshiki.checker.comments import score_comments
+
+    texts = [
+        *HARSH_CRITICISM[:2],
+        *CATEGORY_FIXTURES["comment.commercial"],
+        "申込みは郵送でもできますか？",
+        "",
+    ]
+    for text, probs in zip(texts, score_comments(texts), strict=True):
+        alone = check_comment(text, "standard")
+        batched = check_comment(text, "standard", probs=probs)
+        assert batched.action == alone.action
+        assert [f.as_dict() for f in batched.findings] == [f.as_dict() for f in alone.findings]
