@@ -28,6 +28,7 @@ ALIASES = {
     "loc": "pii.location",
     "delib": "confidential.deliberation",
     "secret": "confidential.secret",
+    "sec": "confidential.security",
     "insult": "harm.insult",
     "discr": "harm.discrimination",
     "obscene": "harm.obscene",

@@ -107,10 +107,12 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 # A post that wakes every lazy part: a name and an age (tokeniser), a lexicon
-# word, a link, a phone number, a deliberation cue.
+# word, a link, a phone number, a deliberation cue, a list of kana names (the
+# name lists), a person at a place.
 _WARM_UP_POST = (
     "交通安全ポスターで入賞した山田太郎くん（小学3年）の作品を展示します。"
-    "詳しくは https://www.city.kyoto.lg.jp/ または 075-222-3111 へ。検討中の素案はまだ非公表です。"
+    "詳しくは https://www.city.kyoto.lg.jp/ または 075-222-3111 へ。検討中の素案はまだ非公表です。\n"
+    "金賞 伊藤ひなた、銀賞 高橋そうた。近所のおばあちゃんは毎朝公園にいます。"
 )
 
 

@@ -188,4 +188,10 @@ class MediaFacts:
     def label(self) -> str:
         """How messages name the file: 「IMG_0412.jpg」 or 画像 / 動画."""
         noun = "画像" if self.kind == "image" else "動画"
-        return f"{noun}「{self.name}」" if self.name else f"この{noun}"
+        name = one_line(self.name)
+        return f"{noun}「{name}」" if name else f"この{noun}"
+
+
+def one_line(value: str) -> str:
+    """``value`` with every run of whitespace and line breaks as one space (messages are one line)."""
+    return " ".join(value.split())

@@ -11,10 +11,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from koshiki.checker import MediaFacts, check_media
 from koshiki.checker.profiles import available, load_profile
 from koshiki.checker.registry import all_rules
+from koshiki.checker.subjects import MEDIA_KINDS, RIGHTS_BASES
 
 CASES_FILE = Path(__file__).with_name("media") / "cases.toml"
 CASES = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))["case"]
@@ -96,3 +99,39 @@ def test_post_check_never_runs_media_rules():
     from koshiki.checker import check
 
     assert not [f for f in check("運動会の写真です📷", "kyoto") if f.rule.startswith("media.")]
+
+
+_FACTS = st.builds(
+    MediaFacts,
+    kind=st.sampled_from(MEDIA_KINDS),
+    name=st.one_of(st.text(max_size=12), st.just("写真\n2枚目\u2028.jpg")),
+    has_location=st.one_of(st.none(), st.booleans()),
+    location_tags=st.lists(st.one_of(st.text(max_size=10), st.just("GPS\r\nLat")), max_size=3).map(tuple),
+    metadata_removed=st.booleans(),
+    location_intended=st.booleans(),
+    faces_detected=st.one_of(st.none(), st.integers(0, 50)),
+    people_marked_by_uploader=st.booleans(),
+    consent_recorded=st.booleans(),
+    public_official_recorded=st.booleans(),
+    rights_basis=st.sampled_from(("", *RIGHTS_BASES)),
+    rights_note=st.text(max_size=10),
+    screen_marked=st.booleans(),
+    screen_score=st.one_of(st.none(), st.floats(0, 1)),
+    screen_public=st.booleans(),
+    alt_text=st.text(max_size=10),
+    decorative=st.booleans(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    facts=_FACTS,
+    profile=st.sampled_from(("standard", "kyoto", "komae", "ishinomaki", "akitakata", "kawasaki")),
+)
+def test_check_media_never_raises_and_reports_one_line_per_rule(facts, profile):
+    findings = check_media(facts, profile)
+    assert len({f.rule for f in findings}) == len(findings)
+    for f in findings:
+        assert f.rule.startswith("media.") and (f.start, f.end) == (0, 0)
+        assert f.message and "\n" not in f.message
+        assert f.clause.profile == profile and f.clause.ref

@@ -79,8 +79,9 @@ def read_units(
                 continue
             raise FileNotFoundError(f"training source not found: {src['path']}")
         rows = read_source(
-            path, src["format"], src.get("group_by"), src.get("group"), list(src.get("hold_out", [])), hard
-        )
+            path, src["format"], src.get("group_by"), src.get("group"), list(src.get("hold_out", [])), hard,
+            src.get("derive"),  # hook for the comment classifier (branch ccheck)
+        )  # fmt: skip
         if sample is not None:
             rows = rows[:sample]
         manifest.append({"path": src["path"], "sha256": sha256(path), "rows": len(rows)})

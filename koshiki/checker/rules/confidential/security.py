@@ -163,97 +163,37 @@ _PUBLIC_WIFI = re.compile(
 # Cheap substring gates, one per pattern: most posts hold none of these words, and a
 # pattern is only run on a post that holds one of its gate's words.
 _GATES = {
-    "password": ("パス", "暗証", "pass", "pw", "pin", "合言葉", "キー"),
-    "login": ("id", "ユーザ", "ログイン名", "アカウント名"),
+    "password": (
+        "パス", "暗証", "pass", "pw", "pin", "合言葉", "セキュリティキー", "暗号化キー", "ネットワークキー",
+    ),
+    "login": (
+        "ログインid", "ユーザーid", "ユーザid", "利用者id", "職員id", "管理者id", "アカウントid", "ログイン名",
+        "ユーザー名", "ユーザ名", "アカウント名", "login", "user",
+    ),
+    "idlabel": ("ログイン", "ユーザ", "利用者id", "職員id", "管理者id", "アカウントid", "パスワード", "暗証番号", "id:", "idは", "id は"),
     "api": ("api", "token", "トークン", "シークレット", "secret", "認証キー", "アクセスキー"),
     "scheme": (
-        "職員番号",
-        "生年月日",
-        "誕生日",
-        "内線番号",
-        "電話番号の下",
-        "姓の",
-        "名前の",
-        "氏名の",
-        "ローマ字",
-        "イニシャル",
-        "頭文字",
-        "コード",
+        "職員番号", "生年月日", "誕生日", "内線番号", "電話番号の下", "姓の", "名前の", "氏名の", "ローマ字",
+        "イニシャル", "頭文字", "所属コード", "課コード",
     ),
-    "key": ("sk-", "akia", "gh", "xox", "aiza", "glpat"),
+    "key": ("sk-", "akia", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "aiza", "glpat"),
     "ip": ("10.", "172.", "192.168"),
     "host": (".local", ".internal", ".intra", ".lan", ".corp", "home.arpa", "\\\\"),
-    "server": (
-        "vpn",
-        "nas",
-        "rdp",
-        "ssh",
-        "サーバ",
-        "ルータ",
-        "ファイアウォール",
-        "リモートデスクトップ",
-        "ホスト名",
-    ),
+    "server": ("vpn", "nas", "rdp", "ssh", "サーバ", "ルータ", "ファイアウォール", "リモートデスクトップ", "ホスト名"),
     "door": ("番号", "コード", "ダイヤル"),
     "lock": (
-        "通用口",
-        "裏口",
-        "ドア",
-        "扉",
-        "金庫",
-        "キーボックス",
-        "鍵箱",
-        "倉庫",
-        "書庫",
-        "サーバー室",
-        "電算室",
-        "オートロック",
-        "テンキー",
-        "錠",
-        "セキュリティゲート",
+        "通用口", "裏口", "ドア", "扉", "金庫", "キーボックス", "鍵箱", "倉庫", "書庫", "サーバー室", "電算室",
+        "オートロック", "テンキー", "錠", "セキュリティゲート",
     ),
     "unpublished": (
-        "公表",
-        "発表",
-        "内緒",
-        "内密",
-        "オフレコ",
-        "外部",
-        "外には",
-        "ここだけ",
-        "まだ",
-        "未",
-        "修正",
-        "放置",
-        "パッチ",
+        "公表", "発表", "内緒", "内密", "オフレコ", "外部には", "外には", "ここだけ", "脆弱", "ぜい弱", "セキュリティホール",
     ),
     "incident": (
-        "脆弱",
-        "ぜい弱",
-        "セキュリティホール",
-        "ウイルス",
-        "ウィルス",
-        "ランサム",
-        "不正アクセス",
-        "漏え",
-        "漏洩",
-        "サイバー",
-        "障害",
-        "停止",
-        "ダウン",
-        "不具合",
+        "脆弱", "ぜい弱", "セキュリティホール", "ウイルス", "ウィルス", "ランサム", "不正アクセス", "漏え", "漏洩",
+        "サイバー", "障害", "停止", "ダウン", "不具合",
     ),
-    "screen": (
-        "画面",
-        "モニター",
-        "ディスプレイ",
-        "ホワイトボード",
-        "職員証",
-        "idカード",
-        "入館証",
-        "社員証",
-    ),
-}
+    "screen": ("画面", "モニター", "ディスプレイ", "ホワイトボード", "職員証", "idカード", "入館証", "社員証"),
+}  # fmt: skip
 
 
 _GATE_WORDS = sorted({w for words in _GATES.values() for w in words})
@@ -416,7 +356,7 @@ def _hits(text: Text) -> Iterator[Hit]:
         yield from _value_hits(text, _LOGIN_ID, "ログインID")
     if "api" in gates:
         yield from _value_hits(text, _API_LABELS, "APIキー・アクセストークン")
-    if "scheme" in gates and ("id" in norm or "パスワード" in norm or "暗証番号" in norm):
+    if "scheme" in gates and "idlabel" in gates:
         yield from _scheme_hits(text)
     if "key" in gates:
         for m in _KEY_SHAPES.finditer(norm):

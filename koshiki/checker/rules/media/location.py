@@ -37,14 +37,15 @@ from collections.abc import Iterator
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
-from koshiki.checker.subjects import MediaFacts
+from koshiki.checker.subjects import MediaFacts, one_line
 
 
 @rule("media.location", title="画像・動画に残った位置情報", severity="error", subject="media")
 def check(facts: MediaFacts, env: Env) -> Iterator[Hit]:
     if not facts.has_location or facts.metadata_removed or facts.location_intended:
         return
-    where = f"（{'、'.join(facts.location_tags)}）" if facts.location_tags else ""
+    tags = [one_line(tag) for tag in facts.location_tags if one_line(tag)]
+    where = f"（{'、'.join(tags)}）" if tags else ""
     yield Hit(
         0,
         0,

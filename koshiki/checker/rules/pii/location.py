@@ -72,6 +72,8 @@ import re
 from collections.abc import Iterable, Iterator
 from operator import attrgetter
 
+import ahocorasick_rs
+
 from koshiki.checker.engine import Env
 from koshiki.checker.findings import Hit, Suggestion
 from koshiki.checker.registry import rule
@@ -187,10 +189,19 @@ _DESCRIPTOR = re.compile(
     r"|利用者の(?:方|男性|女性)(?!々|たち)|(?:ひとり|一人)暮らしの(?:高齢者|方|女性|男性|おばあちゃん|おじいちゃん)"
     r"|(?:高齢|年配)の(?:女性|男性|方)(?!々|たち)|(?<!の)(?:おばあちゃん|おじいちゃん|おばあさん|おじいさん)(?!たち|方)"
 )
+# 「近所の方から…との通報」: the person told about it, not the one who is there.
+_REPORTER_AFTER = re.compile(r"\s?(?:から|より|が通報|の通報|の声|に聞|が見つけ|が発見)")
 # Every _DESCRIPTOR match without さん holds one of these.
 _DESCRIPTOR_GATE = ("近所", "年生の", "年の", "利用者の", "暮らしの", "高齢の", "年配の", "おばあ", "おじい")
 _NAME_HONORIFIC = re.compile(r"\s?(?:さん|くん|ちゃん|様|さま|氏)")
-_HONORIFIC_GATE = re.compile(r"さん|くん|ちゃん|様|さま|氏")
+# Honorifics that may follow a name, and the descriptor words: one Aho-Corasick pass
+# finds both (a regex with look-behinds would be tried at every character).
+_HONORIFICS = ("さん", "くん", "ちゃん", "様", "さま", "氏")
+_PERSON_CUE_WORDS = _HONORIFICS + _DESCRIPTOR_GATE
+_PERSON_CUES = ahocorasick_rs.AhoCorasick(_PERSON_CUE_WORDS)
+# Not after a name: たくさん, 皆さん, みなさん, 皆様, 同様, 様子, 様々, 様式 (two characters before
+# the honorific and up to three from it).
+_NOT_HONORIFIC = re.compile(r"(?:.?(?:たく|皆|みな)さん|.?[皆同]様|.{0,2}様[子々式])")
 # A place precise enough to meet someone there: facilities, buildings, landmarks (SudachiPy's
 # 地名 tokens count too).
 _PLACE_WORD = re.compile(
@@ -212,17 +223,6 @@ _EVENT = re.compile(
     r"開催|どなたでも|参加|会場|募集|受付|申込|申し込|教室|講座|説明会|イベント|休館|開館|営業|運休|運行|ご利用|ご注意|お越し"
     r"|定員|予約|実施|行います|行って|開設|無料|見学|体験|ボランティア募集|お知らせ"
 )
-_SENTENCE_END = re.compile(r"[。!?\n]")
-
-
-def _sentences(norm: str) -> Iterator[tuple[int, int]]:
-    start = 0
-    for m in _SENTENCE_END.finditer(norm):
-        if m.start() > start:
-            yield start, m.start()
-        start = m.end()
-    if start < len(norm):
-        yield start, len(norm)
 
 
 def _named_person(text: Text, lo: int, hi: int) -> tuple[int, int] | None:
@@ -271,14 +271,24 @@ def _person_place_habit(text: Text) -> Iterator[Hit]:
     norm = text.norm
     # The person is the rarest part: only sentences holding a descriptor or an honorific
     # are looked at any further.
-    people = [m.start() for m in _HONORIFIC_GATE.finditer(norm)]
-    if any(word in norm for word in _DESCRIPTOR_GATE):
+    people: list[int] = []
+    descriptor_cue = False
+    for i, start, _ in _PERSON_CUES.find_matches_as_indexes(norm):
+        word = _PERSON_CUE_WORDS[i]
+        if word in _DESCRIPTOR_GATE:
+            descriptor_cue = True
+        elif not _NOT_HONORIFIC.match(norm[max(0, start - 2) : start + 3]):
+            people.append(start)
+    if descriptor_cue:
         people += [m.start() for m in _DESCRIPTOR.finditer(norm)]
     if not people:
         return
-    for lo, hi in _sentences(norm):
-        if not any(lo <= p < hi for p in people):
+    seen: set[tuple[int, int]] = set()
+    for p in sorted(people):
+        lo, hi = sentence_bounds(norm, p, p, 200)
+        if (lo, hi) in seen:
             continue
+        seen.add((lo, hi))
         habit = _HABIT.search(norm, lo, hi)
         present = None
         place_m = _PLACE_WORD.search(norm, lo, hi)
@@ -291,6 +301,8 @@ def _person_place_habit(text: Text) -> Iterator[Hit]:
         if _EVENT.search(norm, lo, hi) or _ROLE.search(norm, lo, hi):
             continue
         descriptor = _DESCRIPTOR.search(norm, lo, hi)
+        if descriptor is not None and _REPORTER_AFTER.match(norm, descriptor.end()):
+            descriptor = None
         if descriptor is not None:
             person: tuple[int, int] | None = descriptor.span()
         elif _NAME_HONORIFIC.search(norm, lo, hi):

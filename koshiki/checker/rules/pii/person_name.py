@@ -90,11 +90,10 @@ _LABEL_BEFORE = re.compile(_LABEL + r"(?:[\u4e00-\u9fff]{1,8}(?:課|係|室|局|
 # Two short items in a list (伊藤ひなた、高橋そうた / 山田太郎・鈴木花子): the lines that may
 # hold a list of names are tokenised; the names are then checked for being list neighbours.
 _ITEM = r"[\u4e00-\u9fff々]{1,3}\s?[\u4e00-\u9fff々\u3041-\u3096\u30a1-\u30fa]{1,4}"
-_LIST_CUE = re.compile(
-    rf"(?:^|(?<=[\s:、,]))(?P<first>{_ITEM})\s?(?:\([^)\n]{{1,15}}\)\s?)?[、,・]\s?(?P<second>{_ITEM})"
-    r"(?=\s?(?:\(|[、,・\n]|$))",
-    re.M,
-)
+_SEPARATOR = re.compile(r"[、,・]")
+_ITEM_AT = re.compile(rf"{_ITEM}(?=\s?(?:\(|[、,・\n]|$))")
+# The item before a separator, at the start of the line or after a space, colon or 、.
+_ITEM_BEFORE = re.compile(rf"(?:^|(?<=[\s:、,]))(?P<item>{_ITEM})\s?(?:\([^)\n]{{1,15}}\)\s?)?$", re.M)
 # What may stand between two names of one list.
 _LIST_GAP = re.compile(r"\s?(?:(?:さん|くん|ちゃん|様|氏)\s?)?(?:\([^)\n]{0,20}\)\s?)?[、,・/]\s?")
 _KANA_GIVEN_RUN = re.compile(r" ?([\u3041-\u3096]{2,6}|[\u30a1-\u30fa\u30fc]{2,6})")
@@ -196,15 +195,30 @@ def surnames() -> frozenset[str]:
 
 
 def _starts_with_surname(item: str) -> bool:
+    """The item starts with a surname of two or three characters (one-character surnames
+    such as 中 or 林 start too many ordinary words to be a useful cue)."""
     names = surnames()
-    return any(item[:n] in names for n in (1, 2, 3))
+    return item[:2] in names or item[:3] in names
 
 
 def _list_cues(norm: str) -> Iterator[tuple[int, int]]:
-    """Runs of two list items that both start with a known surname (山田太郎、鈴木花子)."""
-    for m in _LIST_CUE.finditer(norm):
-        if _starts_with_surname(m.group("first")) and _starts_with_surname(m.group("second")):
-            yield m.start(), m.end()
+    """Runs of two list items that both start with a known surname (山田太郎、鈴木花子).
+
+    Anchored on the separators: the item after one is looked up first (two dictionary
+    probes), and only then the regexes run, so a post full of 、 costs little.
+    """
+    names = surnames()
+    for sep in _SEPARATOR.finditer(norm):
+        j = sep.end()
+        if norm[j : j + 1] == " ":
+            j += 1
+        if norm[j : j + 2] not in names and norm[j : j + 3] not in names:
+            continue
+        second = _ITEM_AT.match(norm, j)
+        first = _ITEM_BEFORE.search(norm, max(0, sep.start() - 30), sep.start())
+        if second is None or first is None or not _starts_with_surname(first.group("item")):
+            continue
+        yield first.start(), second.end()
 
 
 def _kana_given_end(norm: str, pos: int) -> int | None:
@@ -294,13 +308,29 @@ def find_private_names(text: Text) -> list[tuple[int, int]]:
                 names.append((tok.start, end))
         # Names that are neighbours in a list (山田太郎、鈴木花子): a list of people is a
         # cue of its own, as a name with さん or an age is.
-        listed = set()
+        # A list's heading decides for all its items (出場選手：A、B、C; 市長 A、B).
+        head_of: dict[tuple[int, int], tuple[int, int]] = {}
         for (a, b), (c, d) in zip(names, names[1:], strict=False):
             if _LIST_GAP.fullmatch(norm, b, c):
-                listed.update({(a, b), (c, d)})
-        out.extend((a, b) for a, b in names if _is_private(norm, a, b, (a, b) in listed))
+                head_of.setdefault((a, b), (a, b))
+                head_of[(c, d)] = head_of[(a, b)]
+        public_heads = {h for h in set(head_of.values()) if _public_heading(norm, h[0])}
+        out.extend(
+            (a, b)
+            for a, b in names
+            if head_of.get((a, b)) not in public_heads and _is_private(norm, a, b, (a, b) in head_of)
+        )
     text.memo["pii.person_names"] = out
     return out
+
+
+def _public_heading(norm: str, start: int) -> bool:
+    """The text before a list's first name names a public role, an event or a credit."""
+    before = _same_line_before(norm, start, _WINDOW_BEFORE)
+    if _LABEL_BEFORE.search(before):
+        return False
+    line = _same_line_before(norm, start, 200)
+    return bool(_ROLE_BEFORE.search(before) or _EVENT_CUE.search(line) or _CREDIT_BEFORE.search(line))
 
 
 def _is_private(norm: str, start: int, end: int, listed: bool = False) -> bool:
