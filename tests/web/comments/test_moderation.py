@@ -21,7 +21,8 @@ def test_hiding_needs_a_clause_and_a_reason_and_waits_for_a_second_person(kyoto)
     op, head = kyoto.people["operator"], kyoto.people["head"]
     comment = add_comment(kyoto.account, op, DOXXING)
     assert "comment.privacy" in comment.categories
-    assert comment.suggested_action == "hide_or_delete"
+    # A threat with an address: hide (or escalate first, when the checker reads a danger).
+    assert comment.suggested_action in ("hide_or_delete", "escalate")
     with pytest.raises(ActionError, match="条項"):
         actions.do_moderate(op, comment, kind=DecisionKind.HIDE, rule="", reason="個人の住所を晒しているため")
     with pytest.raises(ActionError, match="理由"):
