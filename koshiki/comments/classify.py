@@ -9,6 +9,7 @@ citation carries.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -18,15 +19,46 @@ from koshiki.posts.checking import checker_version
 from koshiki.registry.models import Account, OperationPolicy
 from koshiki.registry.states import PolicyKind
 
+_NUMBERED = re.compile(r"^\s*[(（]\s*(\d+)\s*[)）]\s*(.+?)\s*$")
+_REF_NUMBER = re.compile(r"[(（]\s*(\d+)\s*[)）]\s*$")
 
-def policy_version_at(account: Account, when: datetime) -> int | None:
-    """The version of the account's public 運用ポリシー in force at ``when`` (None before the first)."""
+
+def policy_at(account: Account, when: datetime) -> OperationPolicy | None:
+    """The account's public 運用ポリシー version in force at ``when`` (None before the first)."""
     return (
         OperationPolicy.objects.filter(account=account, kind=PolicyKind.PUBLIC, created_at__lte=when)
         .order_by("-version")
-        .values_list("version", flat=True)
         .first()
     )
+
+
+def published_clauses(notes: str) -> dict[str, str]:
+    """「(5) 広告、宣伝…」 lines of a policy's 注意事項, by number: what the account itself published."""
+    found = {}
+    for line in notes.splitlines():
+        match = _NUMBERED.match(line)
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def account_policy_clauses(account: Account, when: datetime) -> dict[str, dict[str, Any]]:
+    """comment.* rule -> ``{"ref", "title", "version"}`` of the account's policy in force at ``when``.
+
+    The numbering is the profile's (``[comments.policy_clauses]``); the title is
+    the account's own published wording where its 注意事項 keep that numbering
+    (its own city's name, its own words), else the profile's default title.
+    """
+    profile = load_profile(account.municipality.profile_id)
+    policy = policy_at(account, when)
+    version = policy.version if policy is not None else None
+    own = published_clauses(policy.notes) if policy is not None else {}
+    clauses = {}
+    for rule, spec in profile.comments.get("policy_clauses", {}).items():
+        number = _REF_NUMBER.search(spec["ref"])
+        title = own.get(number.group(1), "") if number else ""
+        clauses[rule] = {"ref": spec["ref"], "title": title or spec.get("title", ""), "version": version}
+    return clauses
 
 
 def reply_policy_for(account: Account) -> str:
@@ -39,11 +71,9 @@ def classify(account: Account, text: str, posted_at: datetime, post_text: str = 
     """The stored classification of one comment: findings, categories, action and the versions used."""
     profile_id = account.municipality.profile_id
     profile = load_profile(profile_id)
-    version = policy_version_at(account, posted_at)
-    clauses = {
-        rule: {"ref": spec["ref"], "title": spec.get("title", ""), "version": version}
-        for rule, spec in profile.comments.get("policy_clauses", {}).items()
-    }
+    clauses = account_policy_clauses(account, posted_at)
+    in_force = policy_at(account, posted_at)
+    version = in_force.version if in_force is not None else None
     reply_policy = reply_policy_for(account)
     result = check_comment(
         text,

@@ -10,6 +10,7 @@ from typing import Any
 from koshiki.actors import Person
 from koshiki.checker.profiles import load_profile
 from koshiki.comments import access
+from koshiki.comments.classify import account_policy_clauses
 from koshiki.comments.models import Comment, ModerationDecision
 from koshiki.comments.procedures import CommentProcedures, load_comment_procedures
 from koshiki.errors import ActionError, require
@@ -70,20 +71,15 @@ def policy_clause(comment: Comment, rule: str) -> dict[str, Any]:
     """
     profile = load_profile(comment.profile_id or comment.account.municipality.profile_id)
     binding = profile.bindings.get(rule)
-    defaults = profile.comments.get("policy_clauses", {})
-    if rule not in defaults and binding is None:
+    clauses = account_policy_clauses(comment.account, comment.posted_at)
+    if rule not in clauses and binding is None:
         raise ActionError("運用ポリシーのどの条項に当たるかを選んでください")
     for f in comment.findings:
         if f.get("rule") == rule and f.get("policy"):
             policy = f["policy"]
             break
     else:
-        spec = defaults.get(rule, {})
-        policy = {
-            "ref": spec.get("ref", ""),
-            "title": spec.get("title", ""),
-            "version": comment.policy_version,
-        }
+        policy = clauses.get(rule, {"ref": "", "title": "", "version": comment.policy_version})
     return {
         "ref": policy.get("ref", ""),
         "title": policy.get("title", ""),

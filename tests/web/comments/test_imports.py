@@ -111,7 +111,7 @@ def test_a_comment_cites_the_policy_version_in_force_when_it_was_posted(kyoto):
     earlier = add_comment(kyoto.account, op, "副業で月収100万円！詳しくはプロフのリンクから", author="a")
     registry_actions.do_revise_policy(
         kyoto.account,
-        values={"notes": "注意事項を改めました。"},
+        values={"notes": "次の投稿は削除します。\n(5) 広告・宣伝・勧誘など営利を目的とする投稿（第2版の文言）"},
         reason="注意事項の改訂",
         actor=op,
         documents=["policy"],
@@ -119,6 +119,13 @@ def test_a_comment_cites_the_policy_version_in_force_when_it_was_posted(kyoto):
     later = add_comment(kyoto.account, op, "副業で月収100万円！詳しくはプロフのリンクから", author="b")
     assert earlier.policy_version == 1 and later.policy_version == 2
     assert earlier.findings[0]["policy"]["version"] == 1 and later.findings[0]["policy"]["version"] == 2
+    # Each cites the clause as that version of the account's own policy words it.
+    assert later.findings[0]["policy"] == {
+        "ref": "注意事項(5)",
+        "title": "広告・宣伝・勧誘など営利を目的とする投稿（第2版の文言）",
+        "version": 2,
+    }
+    assert earlier.findings[0]["policy"]["title"] != later.findings[0]["policy"]["title"]
 
 
 def test_the_import_page_refuses_a_file_with_broken_rows_whole(kyoto, client_for):
