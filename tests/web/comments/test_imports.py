@@ -111,7 +111,9 @@ def test_a_comment_cites_the_policy_version_in_force_when_it_was_posted(kyoto):
     earlier = add_comment(kyoto.account, op, "副業で月収100万円！詳しくはプロフのリンクから", author="a")
     registry_actions.do_revise_policy(
         kyoto.account,
-        values={"notes": "次の投稿は削除します。\n(5) 広告・宣伝・勧誘など営利を目的とする投稿（第2版の文言）"},
+        values={
+            "notes": "次の投稿は削除します。\n(5) 広告・宣伝・勧誘など営利を目的とする投稿（第2版の文言）"
+        },
         reason="注意事項の改訂",
         actor=op,
         documents=["policy"],
