@@ -84,12 +84,7 @@ def _handled_accounts(request: HttpRequest) -> list[Account]:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """The comments of the accounts the user may see, filtered and paged; pending reviews and follow-ups first."""
-    accounts = list(
-        registry_access.accounts_visible_to(request.user)
-        .filter(comments__isnull=False)
-        .distinct()
-        .order_by("display_name")
-    )
+    accounts = list(registry_access.accounts_visible_to(request.user).order_by("display_name"))
     form = FilterForm(request.GET or None, accounts=accounts)
     comments = _comments(request)
     if form.is_valid():

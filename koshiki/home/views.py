@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from koshiki.comments.attention import comments_attention
 from koshiki.org import access as org_access
 from koshiki.posts.attention import posts_attention
 from koshiki.registry import access as registry_access
@@ -29,5 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "has_roles": bool(org_access.roles_of(request.user)),
             "visible_count": registry_access.accounts_visible_to(request.user).count(),
             "posts": posts_attention(request.user),
+            "comments": comments_attention(request.user),
         },
     )
