@@ -112,12 +112,13 @@ def comments(request: HttpRequest) -> JsonResponse:
         unknown = sorted(set(payload) - {"account", "comments"})
         if unknown:
             raise _Refused("invalid_request", f"不明な項目があります: {', '.join(unknown)}")
-        account = _account(token.user, payload.get("account"))
         items = payload.get("comments")
         if not isinstance(items, list) or not items:
             raise _Refused("invalid_request", "comments にコメントの配列（1件以上）を指定してください")
         if len(items) > MAX_ITEMS:
             raise _Refused("payload_too_large", f"一度に送れるのは {MAX_ITEMS} 件までです")
+        # The request's shape first, then the account: the answer does not depend on which ids exist.
+        account = _account(token.user, payload.get("account"))
         now = timezone.now()
         rows, errors = [], []
         for i, item in enumerate(items):
