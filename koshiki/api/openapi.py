@@ -117,6 +117,15 @@ def openapi_document() -> dict[str, Any]:
                                         "summary": "担当者の携帯番号を書いてしまった投稿",
                                         "value": {"text": _EXAMPLE_TEXT, "profile": "kyoto"},
                                     },
+                                    "comment": {
+                                        "summary": "市民のコメント（subject: comment）",
+                                        "value": {
+                                            "subject": "comment",
+                                            "text": "在宅で月収50万！詳しくはプロフのリンクから",
+                                            "profile": "kyoto",
+                                            "context": {"post_text": "【お知らせ】市民まつりを開催します。"},
+                                        },
+                                    },
                                     "paid": {
                                         "summary": "PRの表示がない依頼投稿（謝礼を払った第三者の投稿）",
                                         "value": {
@@ -253,9 +262,51 @@ def openapi_document() -> dict[str, Any]:
                             "anyOf": [{"$ref": "#/components/schemas/ProfileId"}, {"type": "null"}],
                             "description": "プロファイル id。省略または null で利用者の自治体のプロファイル",
                         },
-                        "context": {
-                            "anyOf": [{"$ref": "#/components/schemas/Context"}, {"type": "null"}],
+                        "subject": {
+                            "type": "string",
+                            "enum": ["post", "comment"],
+                            "default": "post",
+                            "description": "post: 公式の投稿文、comment: 市民のコメント（対応の提案 action も返す）",
                         },
+                        "context": {
+                            "anyOf": [
+                                {"$ref": "#/components/schemas/Context"},
+                                {"$ref": "#/components/schemas/CommentContext"},
+                                {"type": "null"},
+                            ],
+                            "description": "subject が post なら Context、comment なら CommentContext",
+                        },
+                    },
+                },
+                "CommentContext": {
+                    "type": "object",
+                    "description": "コメントの事情（CLI の --batch で subject が comment の行の context と同じ）",
+                    "additionalProperties": False,
+                    "properties": {
+                        "post_text": {"type": "string", "description": "コメントが付いた公式投稿の本文"},
+                        "platform": {
+                            "type": "string",
+                            "description": "x / facebook / instagram / line / youtube など",
+                        },
+                        "reply_policy": {
+                            "type": "string",
+                            "description": "アカウントの返信方針（none / as_needed など、プロファイルの [comments.replies] のキー）。省略でプロファイルの既定",
+                        },
+                        "policy_clauses": {
+                            "type": "object",
+                            "description": "規則 id → 公開している運用ポリシーの条項（コメント時点の版）。省略でプロファイルの既定の番号",
+                            "additionalProperties": {"$ref": "#/components/schemas/PolicyClause"},
+                        },
+                        "posted_at": {"type": "string", "description": "コメントの日時（ISO 8601）"},
+                    },
+                },
+                "PolicyClause": {
+                    "type": "object",
+                    "required": ["ref"],
+                    "properties": {
+                        "ref": {"type": "string", "description": "条項の番号（例: 注意事項(2)）"},
+                        "title": {"type": "string"},
+                        "version": {"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}]},
                     },
                 },
                 "Context": {
@@ -293,6 +344,27 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {
                         "profile": {"$ref": "#/components/schemas/ProfileId"},
                         "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+                        "subject": {
+                            "type": "string",
+                            "enum": ["comment"],
+                            "description": "subject が comment のときだけ",
+                        },
+                        "action": {
+                            "type": "string",
+                            "enum": [
+                                "none",
+                                "reply",
+                                "interim_reply",
+                                "redirect_to_official_email",
+                                "hide_or_delete",
+                                "escalate",
+                            ],
+                            "description": "コメントへの対応の提案（subject が comment のときだけ）。プロファイルの返信ルールとアカウントの返信方針から決まる",
+                        },
+                        "action_basis": {
+                            "anyOf": [{"$ref": "#/components/schemas/Clause"}, {"type": "null"}],
+                            "description": "対応の根拠となる条項（subject が comment のときだけ）",
+                        },
                     },
                 },
                 "Finding": {
@@ -307,6 +379,10 @@ def openapi_document() -> dict[str, Any]:
                         "end": {"type": "integer", "minimum": 0},
                         "message": {"type": "string", "description": "何が問題か（日本語一行）"},
                         "clause": {"$ref": "#/components/schemas/Clause"},
+                        "policy": {
+                            "$ref": "#/components/schemas/PolicyClause",
+                            "description": "コメントの指摘だけ: アカウントが公開している運用ポリシーの条項",
+                        },
                         "suggestion": {
                             "anyOf": [{"$ref": "#/components/schemas/Suggestion"}, {"type": "null"}]
                         },

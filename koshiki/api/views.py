@@ -21,6 +21,7 @@ from koshiki.api.actions import do_create_api_token, do_revoke_api_token
 from koshiki.api.forms import TokenForm
 from koshiki.api.openapi import ERROR_CODES, MAX_BODY_BYTES, openapi_document
 from koshiki.api.tokens import AuthError, authenticate
+from koshiki.checker.comments import check_comment, comment_report_dict
 from koshiki.checker.context import CheckContext, ContextError
 from koshiki.checker.engine import DEFAULT_PROFILE
 from koshiki.checker.engine import check as run_check
@@ -30,7 +31,8 @@ from koshiki.errors import ActionError
 from koshiki.org import access as org_access
 from koshiki.ui.outcome import act_and_redirect
 
-_REQUEST_KEYS = ("text", "profile", "context")
+_REQUEST_KEYS = ("text", "profile", "context", "subject")
+SUBJECTS = ("post", "comment")
 
 
 class ApiError(Exception):
@@ -73,11 +75,23 @@ def check(request: HttpRequest) -> JsonResponse:
         except AuthError as exc:
             raise ApiError(exc.code, exc.message) from None
         payload = _parse_body(request)
+        subject = payload.get("subject", "post") if isinstance(payload, dict) else "post"
+        if subject not in SUBJECTS:
+            raise ApiError(
+                "invalid_request", "subject は post（投稿文）か comment（市民のコメント）で指定してください"
+            )
+        raw_context = payload.pop("context", None) if subject == "comment" else None
         text, profile_id, context = _parse_payload(payload)
         if profile_id is None:
             municipality = org_access.municipality_of(token.user)
             profile_id = municipality.profile_id if municipality is not None else DEFAULT_PROFILE
         profile = load_profile(profile_id)
+        if subject == "comment":
+            try:
+                result = check_comment(text, profile, raw_context)
+            except ContextError as exc:
+                raise ApiError("invalid_context", str(exc)) from None
+            return _json(comment_report_dict(profile.id, result))
     except ApiError as exc:
         return _error(exc)
     findings = run_check(text, profile, context)

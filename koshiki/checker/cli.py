@@ -4,6 +4,10 @@ Contract (other tools depend on it):
 
 - ``koshiki check [--profile ID] [--paid-third-party] [--author-kind KIND]
   [--format text|json] [FILE|-]`` and ``koshiki check --batch FILE.jsonl``;
+- ``koshiki check --subject comment [--post-text TEXT] [--reply-policy P] [FILE|-]``: one
+  citizen's comment, answered with its findings and a suggested ``action``; batch lines
+  with ``"subject": "comment"`` (and ``"context": {"post_text": ...}``) likewise answer
+  ``{"id", "findings", "action"}``;
 - ``koshiki rules [--format json]``; ``koshiki profiles [--format json]``;
 - exit 0 when no error-level finding, 1 when there is one, 2 for bad usage or
   unreadable input (a one-line Japanese message on stderr, never a traceback).
@@ -18,6 +22,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any, NoReturn
 
+from koshiki.checker.comments import check_comment, comment_report_dict, score_comments
 from koshiki.checker.context import AUTHOR_KINDS, CheckContext, ContextError
 from koshiki.checker.engine import DEFAULT_PROFILE, check
 from koshiki.checker.findings import Finding, Severity, report_dict
@@ -50,6 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     p_check.add_argument("--format", choices=("text", "json"), default="text")
     p_check.add_argument("--batch", metavar="FILE.jsonl", help="JSON Lines の投稿を一括チェック")
+    p_check.add_argument(
+        "--subject", choices=("post", "comment"), default="post", help="チェックする対象（既定: post 投稿文）"
+    )
+    p_check.add_argument(
+        "--post-text", default=None, help="コメントが付いた公式投稿の本文（--subject comment）"
+    )
+    p_check.add_argument(
+        "--reply-policy",
+        default=None,
+        help="アカウントの返信方針（none / as_needed など。既定はプロファイルの値）",
+    )
 
     p_rules = sub.add_parser("rules", help="規則の一覧")
     p_rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -107,6 +123,10 @@ def _read_text(path: str) -> str:
 
 
 def _check_one(args: argparse.Namespace) -> int:
+    if args.subject == "comment":
+        return _check_comment(args)
+    if args.post_text is not None or args.reply_policy is not None:
+        raise UsageError("--post-text と --reply-policy は --subject comment と一緒に指定してください")
     text = _read_text(args.file)
     profile = load_profile(args.profile or DEFAULT_PROFILE)
     ctx = CheckContext(paid_third_party=args.paid_third_party, author_kind=args.author_kind or "official")
@@ -117,6 +137,41 @@ def _check_one(args: argparse.Namespace) -> int:
     else:
         print(render_text(text, findings, args.file if args.file != "-" else "<stdin>", profile.id))
     return _exit_code(findings)
+
+
+def _check_comment(args: argparse.Namespace) -> int:
+    if args.paid_third_party or args.author_kind is not None:
+        raise UsageError("--paid-third-party と --author-kind は投稿文（--subject post）にだけ指定できます")
+    text = _read_text(args.file)
+    profile = load_profile(args.profile or DEFAULT_PROFILE)
+    context: dict[str, Any] = {}
+    if args.post_text is not None:
+        context["post_text"] = args.post_text
+    if args.reply_policy is not None:
+        context["reply_policy"] = args.reply_policy
+    result = check_comment(text, profile, context)
+    if args.format == "json":
+        print(json.dumps(comment_report_dict(profile.id, result), ensure_ascii=False, indent=2))
+    else:
+        name = args.file if args.file != "-" else "<stdin>"
+        print(render_text(text, result.findings, name, profile.id))
+        for f in result.findings:
+            if f.policy is not None:
+                version = f"（第{f.policy.version}版）" if f.policy.version is not None else ""
+                print(f"  運用ポリシー[{f.rule}]: {f.policy.ref}{version} {f.policy.title}")
+        basis = f"（{result.action_basis.profile} {result.action_basis.ref}）" if result.action_basis else ""
+        print(f"{name}: 提案する対応: {result.action} {ACTION_LABELS[result.action]}{basis}")
+    return _exit_code(result.findings)
+
+
+ACTION_LABELS = {
+    "none": "対応不要",
+    "reply": "返信する",
+    "interim_reply": "まず中間回答をし、後日正式に回答する",
+    "redirect_to_official_email": "市の公式メール窓口へ案内する",
+    "hide_or_delete": "非表示・削除を検討する",
+    "escalate": "所管課・関係機関へ引き継ぐ",
+}
 
 
 def _exit_code(findings: list[Finding]) -> int:
@@ -203,16 +258,51 @@ def _batch(
     load_profile(default_profile)  # a bad --profile is a usage error, not 10,000 error records
     defaults = dict(context_defaults or {})
     worst = EXIT_OK
-    for no, raw in _batch_lines(path):
-        record = _batch_record(no, raw, default_profile, defaults)
-        if any(f.get("severity") == "error" for f in record.get("findings", [])):
-            worst = EXIT_FINDINGS
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for chunk in _chunks(_batch_lines(path), _CHUNK):
+        scores = _comment_scores(chunk)
+        for no, raw in chunk:
+            record = _batch_record(no, raw, default_profile, defaults, scores.get(no))
+            if any(f.get("severity") == "error" for f in record.get("findings", [])):
+                worst = EXIT_FINDINGS
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return worst
 
 
+_CHUNK = 256  # lines read ahead: the comment model scores a chunk's comments in one call
+
+
+def _chunks(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
+    chunk: list[tuple[int, bytes]] = []
+    for item in lines:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _comment_scores(chunk: list[tuple[int, bytes]]) -> dict[int, Any]:
+    """The comment model's scores of the chunk's comment lines, by line number (one model call)."""
+    texts: dict[int, str] = {}
+    for no, raw in chunk:
+        try:
+            item = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(item, dict) and item.get("subject") == "comment" and isinstance(item.get("text"), str):
+            texts[no] = item["text"]
+    if not texts:
+        return {}
+    return dict(zip(texts, score_comments(list(texts.values())), strict=True))
+
+
 def _batch_record(
-    no: int, raw: bytes, default_profile: str, context_defaults: Mapping[str, Any] | None = None
+    no: int,
+    raw: bytes,
+    default_profile: str,
+    context_defaults: Mapping[str, Any] | None = None,
+    comment_probs: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     try:
         item = json.loads(raw.decode("utf-8"))
@@ -229,9 +319,20 @@ def _batch_record(
     profile_id = item.get("profile")
     if profile_id is None:  # absent or null: the --profile of the run
         profile_id = default_profile
+    subject = item.get("subject", "post")
+    if subject not in ("post", "comment"):
+        return {"id": post_id, "line": no, "error": "subject は post か comment で指定してください"}
     try:
         if not isinstance(profile_id, str):
             raise ContextError("profile は文字列で指定してください")
+        if subject == "comment":
+            result = check_comment(text, load_profile(profile_id), item.get("context"), probs=comment_probs)
+            return {
+                "id": post_id,
+                "findings": [f.as_dict() for f in result.findings],
+                "action": result.action,
+                "action_basis": result.action_basis.as_dict() if result.action_basis else None,
+            }
         context = item.get("context")
         if context_defaults and (context is None or isinstance(context, dict)):
             context = {**context_defaults, **(context or {})}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 
 class Severity(enum.StrEnum):
@@ -66,9 +67,12 @@ class Finding:
     message: str
     clause: Clause
     suggestion: Suggestion | None = None
+    # Comment findings only: the clause of the account's published 運用ポリシー
+    # (``koshiki.checker.comments.PolicyClause``), the finding's second citation.
+    policy: Any = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "rule": self.rule,
             "severity": self.severity.value,
             "start": self.start,
@@ -77,6 +81,9 @@ class Finding:
             "clause": self.clause.as_dict(),
             "suggestion": self.suggestion.as_dict() if self.suggestion else None,
         }
+        if self.policy is not None:
+            out["policy"] = self.policy.as_dict()
+        return out
 
 
 @dataclass(frozen=True, slots=True)

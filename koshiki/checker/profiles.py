@@ -34,7 +34,15 @@ from koshiki.checker.findings import Clause, Severity
 from koshiki.checker.registry import Rule, all_rules
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
-_TOP_KEYS = {"id", "name", "municipality", "guideline", "extends", "edition", "params", "rules"}
+_TOP_KEYS = {"id", "name", "municipality", "guideline", "extends", "edition", "params", "rules", "comments"}
+_COMMENT_ACTIONS = (
+    "none",
+    "reply",
+    "interim_reply",
+    "redirect_to_official_email",
+    "hide_or_delete",
+    "escalate",
+)
 _RULE_KEYS = {"ref", "title", "severity", "options"}
 
 
@@ -70,6 +78,8 @@ class Profile:
     params: Mapping[str, Any]
     bindings: Mapping[str, Binding]
     procedures: Mapping[str, Any]
+    # [comments]: how comments are answered (koshiki.checker.comments), merged per sub-table.
+    comments: Mapping[str, Any] = field(default_factory=dict)
     # active() per subject kind, computed once: check() asks for it on every post.
     _active: dict[str, tuple[tuple[Rule, Binding], ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -162,6 +172,8 @@ def _load(profile_id: str, directory: Path, seen: tuple[str, ...]) -> Profile:
             raise ProfileError(path, key, "規則カタログにない規則 id です")
         bindings[rule_id] = _binding(path, key, known[rule_id], spec, profile_id, bindings.get(rule_id))
 
+    comments = _comments(path, data.get("comments", {}), parent.comments if parent else {})
+
     procedures = dict(parent.procedures) if parent else {}
     proc_path = directory / "procedures" / f"{profile_id}.toml"
     if proc_path.exists():
@@ -177,7 +189,43 @@ def _load(profile_id: str, directory: Path, seen: tuple[str, ...]) -> Profile:
         params=MappingProxyType(params),
         bindings=MappingProxyType(bindings),
         procedures=MappingProxyType(procedures),
+        comments=MappingProxyType(comments),
     )
+
+
+def _comments(path: Path, own: Any, inherited: Mapping[str, Any]) -> dict[str, Any]:
+    """``[comments]`` merged over the extended profile's: scalars replaced, tables merged by key.
+
+    Every action named (``category_actions``, ``replies.<policy>``, ``precedence``)
+    must be one of the six actions of RULES.md "Comment rules".
+    """
+    if not isinstance(own, dict):
+        raise ProfileError(path, "comments", "テーブルで指定してください")
+    merged: dict[str, Any] = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in inherited.items()}
+    for key, value in own.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            table = dict(merged[key])
+            for sub, item in value.items():
+                # replies.<policy> and policy_clauses.<rule>: merged one level deeper
+                both = isinstance(item, dict) and isinstance(table.get(sub), Mapping)
+                table[sub] = {**table[sub], **item} if both else item
+            merged[key] = table
+        else:
+            merged[key] = value
+    named: list[tuple[str, Any]] = [
+        (f"comments.category_actions.{k}", v) for k, v in merged.get("category_actions", {}).items()
+    ]
+    for policy, table in merged.get("replies", {}).items():
+        if not isinstance(table, dict):
+            raise ProfileError(path, f"comments.replies.{policy}", "テーブルで指定してください")
+        named += [(f"comments.replies.{policy}.{k}", v) for k, v in table.items()]
+    named += [("comments.precedence", v) for v in merged.get("precedence", [])]
+    for key, action in named:
+        if action not in _COMMENT_ACTIONS:
+            raise ProfileError(path, key, f"{' / '.join(_COMMENT_ACTIONS)} のいずれかです（{action!r}）")
+    if merged.get("precedence") and sorted(merged["precedence"]) != sorted(_COMMENT_ACTIONS):
+        raise ProfileError(path, "comments.precedence", "6 つの対応をすべて一度ずつ並べてください")
+    return merged
 
 
 def _binding(

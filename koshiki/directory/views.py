@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from koshiki.comments.public import published_summaries
 from koshiki.directory.platform_urls import (
     MAX_HANDLE,
     MAX_URL,
@@ -111,6 +112,7 @@ def account_policy(request: HttpRequest, pk: int) -> HttpResponse:
             "state_label": label,
             "listed_on": timezone.localdate(account.listed_at) if account.listed_at else None,
             "policy_on": timezone.localdate(policy.created_at) if policy is not None else None,
+            "moderation_summaries": published_summaries(account),
         },
     )
 

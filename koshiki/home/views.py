@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from koshiki.duties.access import my_open_tasks
+from koshiki.comments.attention import comments_attention
 from koshiki.org import access as org_access
 from koshiki.posts.attention import posts_attention
 from koshiki.registry import access as registry_access
@@ -32,5 +33,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "visible_count": registry_access.accounts_visible_to(request.user).count(),
             "posts": posts_attention(request.user),
             "duties": my_open_tasks(request.user, timezone.localdate()),
+            "comments": comments_attention(request.user),
         },
     )

@@ -117,6 +117,9 @@ _TOP_KEYS = {
     "posts",
     # The duty calendar's city choices (daily checks): read by koshiki.duties.definitions.
     "duties",
+    # Comment procedures (moderation review, reply exceptions, interim replies, follows):
+    # read and validated by koshiki.comments.procedures.
+    "comments",
 }
 _STEP_KEYS = {
     "id",

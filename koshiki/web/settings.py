@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "koshiki.selfcheck",
     "koshiki.documents",
     "koshiki.incidents",
+    "koshiki.comments",
     "koshiki.home",
     "koshiki.web",
 ]

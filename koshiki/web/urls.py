@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve as serve_static
 from django.urls import include, path, re_path
 
+from koshiki.comments import api as comments_api
 from koshiki.home import views
 from koshiki.home.login import LockoutAuthenticationForm
 
@@ -26,7 +27,9 @@ urlpatterns = [
     path("duties/", include("koshiki.duties.urls")),
     path("committees/", include("koshiki.committees.urls")),
     path("incidents/", include("koshiki.incidents.urls")),
+    path("comments/", include("koshiki.comments.urls")),
     # JSON API for other tools (token-authenticated) and the token page.
+    path("api/comments", comments_api.comments, name="api_comments"),
     path("api/", include("koshiki.api.urls")),
     # Any staff member: check a private post before posting it (nothing stored).
     path("selfcheck/", include("koshiki.selfcheck.urls")),

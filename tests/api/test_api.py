@@ -27,6 +27,7 @@ from koshiki.api.openapi import ERROR_CODES, MAX_BODY_BYTES, openapi_document
 from koshiki.audit.events import verify_chain
 from koshiki.audit.models import AuditEvent
 from koshiki.checker import cli
+from koshiki.checker.comments import CommentContext
 from koshiki.checker.context import CheckContext, ContextError
 from koshiki.checker.engine import check as engine_check
 from koshiki.checker.findings import Severity
@@ -594,7 +595,10 @@ def test_every_example_fits_its_schema():
     media = operation["requestBody"]["content"]["application/json"]
     for example in media["examples"].values():
         assert schema_errors(example["value"], media["schema"], doc) == []
-        CheckContext.from_dict(example["value"].get("context"))
+        if example["value"].get("subject") == "comment":
+            CommentContext.from_dict(example["value"].get("context"))
+        else:
+            CheckContext.from_dict(example["value"].get("context"))
     for status, response in operation["responses"].items():
         media = response["content"]["application/json"]
         for name, example in media["examples"].items():

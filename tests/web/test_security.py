@@ -42,6 +42,8 @@ from koshiki.campaigns import actions as campaign_actions
 from koshiki.campaigns.states import PosterKind
 from koshiki.committees.models import Meeting
 from koshiki.duties.models import DutyTask
+from koshiki.comments import actions as comment_actions
+from koshiki.comments.importers import CommentInput
 from koshiki.home.login import LOCK_FAILURES
 from koshiki.home.models import LoginFailure
 from koshiki.notify.models import Notification
@@ -77,6 +79,7 @@ PUBLIC = {
     "login",
     "logout",
     "api:check",
+    "api_comments",
     "api:openapi",
     "campaigns:third_party",
     "directory:accounts",
@@ -156,6 +159,14 @@ STATE_CHANGING = {
     "incidents:unfreeze",
     "incidents:freeze_all",
     "incidents:unfreeze_all",
+    "comments:import",
+    "comments:moderate",
+    "comments:reply",
+    "comments:review",
+    "comments:reverse",
+    "comments:follows",
+    "comments:end_follow",
+    "comments:transparency",
 }
 # Pages that only show (a POST to them changes nothing; check_live is a POST for its body size).
 READ_ONLY = {
@@ -194,6 +205,8 @@ READ_ONLY = {
     "incidents:index",
     "incidents:detail",
     "incidents:evidence_file",
+    "comments:inbox",
+    "comments:comment",
 }
 
 
@@ -224,7 +237,7 @@ def test_every_url_is_classified():
 
 def test_only_the_token_api_is_csrf_exempt():
     exempt = {name for name, _, view in url_patterns() if getattr(view, "csrf_exempt", False)}
-    assert exempt == {"api:check"}
+    assert exempt == {"api:check", "api_comments"}
 
 
 def test_the_admin_is_not_exposed():
@@ -279,6 +292,24 @@ def build_world() -> dict[str, Any]:
     )
     incident_actions.do_complete_step(operator, incident, "record")
     notification = Notification.objects.filter(recipient=head).first()
+    comment = comment_actions.do_import_comments(
+        operator,
+        account,
+        [CommentInput("spam_shop", "副業で月収100万円！詳しくはプロフのリンクから", timezone.now())],
+        source="paste",
+    ).created[0]
+    decision = comment_actions.do_moderate(
+        operator, comment, kind="no_action", reason="既に削除されていたため"
+    )
+    follow = comment_actions.do_register_follow(
+        head,
+        account,
+        handle=other.handle,
+        name="観光課のアカウント",
+        kind="city_account",
+        reason="災害時の情報を共有するため",
+        no_prohibited_content=True,
+    )
     elsewhere = make_city("komae", name="よその市")
     # Set-up rows (not state changes under test): a duty of unit a's account and a committee meeting.
     task = DutyTask.objects.create(
@@ -321,6 +352,9 @@ def build_world() -> dict[str, Any]:
         "incident": incident,
         "evidence": evidence,
         "notification": notification,
+        "comment": comment,
+        "decision": decision,
+        "follow": follow,
     }
 
 
@@ -359,6 +393,11 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         "incidents:notification": lambda: {"pk": w["notification"].pk},
         "incidents:freeze": lambda: {"pk": account.pk},
         "incidents:unfreeze": lambda: {"pk": account.pk},
+        "comments:review": lambda: {"pk": w["decision"].pk},
+        "comments:reverse": lambda: {"pk": w["decision"].pk},
+        "comments:end_follow": lambda: {"pk": w["follow"].pk},
+        "comments:follows": lambda: {"account_id": account.pk},
+        "comments:transparency": lambda: {"account_id": account.pk},
     }
     if name in by_name:
         return by_name[name]()
@@ -386,6 +425,8 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         return {"pk": w["meeting"].pk}
     if name.startswith("incidents:"):
         return {"pk": w["incident"].pk}
+    if name.startswith("comments:"):
+        return {"pk": w["comment"].pk}
     return {}
 
 
@@ -433,7 +474,7 @@ def test_anonymous_users_are_sent_to_login_except_on_the_public_urls():
 
 def test_the_public_urls_answer_without_login():
     w = build_world()
-    for name in sorted(PUBLIC - {"logout", "api:check"}):
+    for name in sorted(PUBLIC - {"logout", "api:check", "api_comments"}):
         response = Client().get(url_of(name, w))
         # 200, or the verify API's Japanese 400 for a request without ?url= / ?handle=.
         assert response.status_code in (200, 400) and not response.has_header("Location"), name
@@ -528,7 +569,7 @@ def test_every_post_without_a_csrf_token_is_refused_except_the_token_api():
     anonymous = Client(enforce_csrf_checks=True)
     before, seq = row_counts(), last_seq()
     for name, _, _ in url_patterns():
-        if name == "api:check":
+        if name in ("api:check", "api_comments"):
             continue
         client = anonymous if name in PUBLIC else staff
         response = client.post(url_of(name, w), {"text": "CSRF"})

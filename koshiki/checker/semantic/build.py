@@ -88,6 +88,7 @@ def read_units(
                 src.get("group"),
                 list(src.get("hold_out", [])),
                 hard,
+                src.get("derive"),  # labels derived from other fields (the comment spec's intents)
             )
         if sample is not None:
             rows = rows[:sample]

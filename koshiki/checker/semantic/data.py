@@ -119,8 +119,14 @@ def _strip_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def read_source(path: Path, fmt: str, group_by: str | None, group: str | None, hold_out: list[str],
-                hard_negative_weight: float = 1.0) -> list[Example]:  # fmt: skip
-    """The examples of one JSON Lines source, sorted by id."""
+                hard_negative_weight: float = 1.0,
+                derive: dict[str, dict[str, Any]] | None = None) -> list[Example]:  # fmt: skip
+    """The examples of one JSON Lines source, sorted by id.
+
+    ``derive`` (``comments`` format; the source's ``[sources.derive]`` table) adds
+    whole-text labels from other fields: ``{"intent.pending": {"action": "interim_reply"}}``
+    labels every row whose ``action`` is ``interim_reply``.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"{path}: unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     out: list[Example] = []
@@ -144,6 +150,10 @@ def read_source(path: Path, fmt: str, group_by: str | None, group: str | None, h
                     ex.weight = hard_negative_weight
             elif fmt == "comments":
                 ex.whole = set(row.get("categories", []))
+                # --- hook added for the comment classifier (branch ccheck): derived labels ---
+                for label, match in (derive or {}).items():
+                    if all(row.get(k) == v for k, v in match.items()):
+                        ex.whole.add(label)
             ex.held_out = gval in hold_out
             out.append(ex)
     out.sort(key=lambda e: e.id)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from koshiki.duties.models import DutySettings
 from koshiki.duties.runner import run as run_duties
+from koshiki.comments.demo import load_demo_comments
 from koshiki.fiscal import fiscal_year_start
 from koshiki.incidents import actions as incident_actions
 from koshiki.incidents.states import Kind
@@ -80,6 +81,7 @@ ACCOUNTS: list[tuple[str, str, dict[str, Any], str, str]] = [
             "display_name": "みなと市広報課",
             "handle": "minato_city_koho",
             "url": "https://x.com/minato_city_koho",
+            "reply_policy": "as_needed",
             "purpose": "市政情報を迅速に発信し、市民の利便性を高める。",
             "content": "市政・イベント・防災の情報",
             "audience": "市民及び市に関心のある方",
@@ -473,6 +475,8 @@ class Command(BaseCommand):
                     bootstrap=True,
                     actor=None,
                 )
+        # Citizens' comments on the listed accounts, classified and handled (koshiki.comments.demo).
+        load_demo_comments(created, users)
 
         self._demo_incident(users, created["koho_x"])
 

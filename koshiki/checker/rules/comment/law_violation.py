@@ -1,0 +1,45 @@
+"""市民のコメントのうち、運用ポリシー注意事項(1)「法律、法令等に違反する内容、又は違反するおそれがあるもの」に当たるものを検出する。
+
+## 何を検出するか
+公式アカウントに寄せられたコメントのうち、不法投棄・未成年の飲酒・飲酒運転・無許可営業・薬物・不正受給など、法令に違反する行為の予告、自慢、すすめを検出します。
+判定はコメント全体の意味によります: 共有の意味判定の仕組み
+（`koshiki/checker/semantic/`）で学習したコメント分類モデル（`models/comments.npz`）の確率に、
+形が決め手になる手がかり（`koshiki/checker/comment_cues.py`: リンク先・電話番号・スパムの型・危険を示す語）を
+加えて判断します。閾値は書き手ごとに分けた交差検証で、学習データの正当なコメントを
+一件も非表示にしない条件の下で選んでいます（`rules/comment/thresholds.toml`）。
+
+市政への厳しい批判は、礼を失しない限り指摘しません。守るべき市民の声だからです。
+
+## なぜ問題か
+各アカウントの運用ポリシー（京都市・石巻市の様式1「1 注意事項」）は、法律、法令等に違反する内容、又は違反するおそれがあるものを禁止し、
+予告なく削除することがあると定めています。指摘には、プロファイルが束ねるガイドラインの条項と、
+そのアカウントが公開している運用ポリシーの条項（コメント時点の版）の両方を示します。
+
+## 例
+- NG:「燃えないごみは林道の奥に置いとけばバレないよ」
+- NG:「祭りの日は未成年でもビール買えるよね、去年余裕だった」
+- OK:「不法投棄が増えているので監視カメラを増やしてください」（違反への対策を求める意見）
+
+## 代わりに
+提案される対応（`hide_or_delete` など）はプロファイルの `[comments]` の表で決まります。
+判断に迷うときは所属長に相談し、削除した場合は記録を残してください。
+
+## 参考
+- 京都市・石巻市 運用ポリシー（様式1）1 注意事項(1)
+- RULES.md「Comment rules」
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from koshiki.checker.comments import CommentSubject, comment_hits
+from koshiki.checker.findings import Hit
+from koshiki.checker.registry import rule
+
+
+@rule("comment.law_violation", title="法令違反", severity="warning", subject="comment")
+def check(comment: CommentSubject, env: Any) -> Iterator[Hit]:
+    """注意事項(1)に当たるコメントなら、コメント全体を一件の指摘にする。"""
+    yield from comment_hits(comment, "comment.law_violation")

@@ -1,0 +1,45 @@
+"""市民のコメントのうち、運用ポリシー注意事項(10)「その他市が不適切と判断した情報及びこれらの内容を含むホームページへのリンク」に当たるものを検出する。
+
+## 何を検出するか
+公式アカウントに寄せられたコメントのうち、(1)〜(9) のどれにも当たらないが、投稿と無関係な連投・荒らし・なりすまし・不適切なサイトへのリンクなど、運用ポリシーに照らして不適切な内容を検出します。
+判定はコメント全体の意味によります: 共有の意味判定の仕組み
+（`koshiki/checker/semantic/`）で学習したコメント分類モデル（`models/comments.npz`）の確率に、
+形が決め手になる手がかり（`koshiki/checker/comment_cues.py`: リンク先・電話番号・スパムの型・危険を示す語）を
+加えて判断します。閾値は書き手ごとに分けた交差検証で、学習データの正当なコメントを
+一件も非表示にしない条件の下で選んでいます（`rules/comment/thresholds.toml`）。
+
+市政への厳しい批判は、礼を失しない限り指摘しません。守るべき市民の声だからです。
+
+## なぜ問題か
+各アカウントの運用ポリシー（京都市・石巻市の様式1「1 注意事項」）は、その他市が不適切と判断した情報及びこれらの内容を含むホームページへのリンクを禁止し、
+予告なく削除することがあると定めています。指摘には、プロファイルが束ねるガイドラインの条項と、
+そのアカウントが公開している運用ポリシーの条項（コメント時点の版）の両方を示します。
+
+## 例
+- NG: 投稿と関係のない同じ文の連投、意味のない文字列の繰り返し
+- NG:「公式です。当選者はこちらから受け取りを」（なりすまし）
+- OK:「いつも情報ありがとうございます」（あいさつ・お礼）
+
+## 代わりに
+提案される対応（`hide_or_delete` など）はプロファイルの `[comments]` の表で決まります。
+判断に迷うときは所属長に相談し、削除した場合は記録を残してください。
+
+## 参考
+- 京都市・石巻市 運用ポリシー（様式1）1 注意事項(10)
+- RULES.md「Comment rules」
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from koshiki.checker.comments import CommentSubject, comment_hits
+from koshiki.checker.findings import Hit
+from koshiki.checker.registry import rule
+
+
+@rule("comment.other", title="その他不適切", severity="warning", subject="comment")
+def check(comment: CommentSubject, env: Any) -> Iterator[Hit]:
+    """注意事項(10)に当たるコメントなら、コメント全体を一件の指摘にする。"""
+    yield from comment_hits(comment, "comment.other")

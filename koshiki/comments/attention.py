@@ -1,0 +1,53 @@
+"""What needs the signed-in user's attention in comments (for the home page)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from koshiki.comments import access
+from koshiki.comments.actions.replies import open_follow_ups
+from koshiki.comments.models import Comment, ModerationDecision
+from koshiki.comments.states import CommentState, DecisionState
+from koshiki.registry.access import accounts_visible_to
+
+
+@dataclass(frozen=True)
+class CommentsAttention:
+    open: int
+    to_review: int
+    follow_ups: int
+    overdue: int
+
+    def __bool__(self) -> bool:
+        return bool(self.open or self.to_review or self.follow_ups)
+
+
+def comments_attention(user: Any) -> CommentsAttention:
+    """Open comments, hides/deletes waiting for this user's confirmation, interim replies awaiting an answer.
+
+    Only for the accounts the user handles (a read-only role sees none here); a few queries.
+    """
+    handled = [
+        a
+        for a in accounts_visible_to(user).select_related("municipality", "owning_unit")
+        if access.can_handle_comments(user, a)
+    ]
+    if not handled:
+        return CommentsAttention(0, 0, 0, 0)
+    comments = Comment.objects.filter(account__in=handled)
+    to_review = (
+        ModerationDecision.objects.filter(comment__in=comments, state=DecisionState.PENDING)
+        .exclude(decided_by=user)
+        .count()
+    )
+    follow_ups = open_follow_ups(comments)
+    today = timezone.localdate()
+    return CommentsAttention(
+        open=comments.filter(state=CommentState.OPEN).count(),
+        to_review=to_review,
+        follow_ups=len(follow_ups),
+        overdue=sum(1 for link in follow_ups if link.answer_due and link.answer_due < today),
+    )
