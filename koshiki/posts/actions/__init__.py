@@ -26,6 +26,7 @@ from koshiki.posts.actions.approvals import (
 from koshiki.posts.actions.common import (
     MAX_FUTURE_SKEW,
     POSTABLE_STATES,
+    is_postable,
     check_draft_content,
     correction_template,
     hours_warning,
@@ -56,6 +57,7 @@ from koshiki.posts.actions.scopes import (
 __all__ = [
     "MAX_FUTURE_SKEW",
     "POSTABLE_STATES",
+    "is_postable",
     "check_draft_content",
     "correction_template",
     "do_approve",
