@@ -25,6 +25,7 @@ from koshiki.registry.actions.common import (
 )
 from koshiki.registry.actions.engine import (
     available_steps,
+    blocking_findings,
     policy_missing_fields,
 )
 from koshiki.registry.actions.findings import (
@@ -76,6 +77,7 @@ __all__ = [
     "KIND_ACTIONS",
     "SECURITY_FIELDS",
     "available_steps",
+    "blocking_findings",
     "do_add_roster_entry",
     "do_annual_review",
     "do_approve",
