@@ -150,7 +150,9 @@ def attention_items(
         item.waiting_steps = [
             s
             for s in procedures.steps_from(account.status)
-            if is_waiting(account, s, today) and access.can_perform_step(user, account, s)
+            if procedures.applies(s, account.platform)
+            and is_waiting(account, s, today)
+            and access.can_perform_step(user, account, s)
         ]
         if account.next_check_due and account.next_check_due <= today:
             item.check_due = account.next_check_due
