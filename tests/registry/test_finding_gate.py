@@ -213,3 +213,29 @@ def test_every_profile_gates_its_registration_or_listing_on_findings():
         assert all(s.kind in ("register", "list", "request_listing") for s in procedures.steps if s.id in gated)
 
 
+
+
+# ---- 運用終了日 passed: a finding and a closure task (item 4) ----
+
+
+def test_an_account_past_its_period_end_gets_a_finding_and_a_closure_task():
+    from koshiki.registry.attention import account_findings, attention_items
+
+    city = make_city("kyoto")
+    account = account_in(city, "listed")
+    actions.do_file_change(
+        account,
+        actor=city.people["operator"],
+        changes={"period_end": date(2025, 9, 30)},
+        reasons="イベント終了に合わせて運用を終える",
+    )
+    account = Account.objects.get(pk=account.pk)
+    later = date(2025, 10, 15)
+    ended = [f for f in account_findings(account, later) if f.rule == "registry.period_ended"]
+    assert ended and "運用終了日" in ended[0].message
+    assert not [f for f in account_findings(account, date(2025, 9, 1)) if f.rule == "registry.period_ended"]
+    items = {i.account.pk: i for i in attention_items(city.people["head"], later)}
+    assert "request_removal" in [s.id for s in items[account.pk].waiting_steps]
+    # The operator cannot close (the section head does), so it is no task of theirs.
+    items = {i.account.pk: i for i in attention_items(city.people["operator"], later)}
+    assert "request_removal" not in [s.id for s in items[account.pk].waiting_steps]
