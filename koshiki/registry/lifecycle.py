@@ -152,6 +152,7 @@ _POLICY_TEXT_KEYS = {
     "operating_hours",
     "remarks_outside_operator",
     "other",
+    "follow_policy",
 }
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 STATUS_VALUES = frozenset(s.value for s in Status)
@@ -518,7 +519,8 @@ def parse_procedures(data: Mapping[str, Any], *, profile_id: str, source: Any) -
             raise c.fail(f"policy_text.{key}", "文字列で指定してください")
         policy_text[key] = value
     for key in ("notes", "ip_rights", "disclaimer"):
-        if not policy_text.get(key, "").strip():
+        # Only a form that has the field needs its text (安芸高田市7(2): the 運用指針 is 任意様式).
+        if key in fields and not policy_text.get(key, "").strip():
             raise c.fail(
                 f"policy_text.{key}", "運用ポリシーの定型文（注意事項・知的財産権・免責事項）は必須です"
             )

@@ -79,6 +79,7 @@ def initial_policy_values(account: Account, procedures: Procedures) -> dict[str,
         "ip_rights": procedures.boilerplate("ip_rights", city),
         "disclaimer": procedures.boilerplate("disclaimer", city),
         "other": procedures.boilerplate("other", city),
+        "follow_policy": procedures.boilerplate("follow_policy", city),
     }
 
 
