@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 
 from koshiki.org.roles import Role
 from koshiki.posts.models import Draft
-from koshiki.registry.access import accounts_visible_to, assignments_reaching, holds_for
 from koshiki.posts.procedures import load_post_procedures
+from koshiki.registry.access import accounts_visible_to, assignments_reaching, holds_for
 from koshiki.registry.models import Account, RosterEntry
 from koshiki.registry.states import OperatorKind
 
@@ -66,7 +66,10 @@ def can_approve_post(user: Any, account: Account, role: str) -> bool:
     """
     if holds_for(user, role, account):
         return True
-    if role == Role.SECTION_HEAD and load_post_procedures(account.municipality.profile_id).company_manager_approves:
+    if (
+        role == Role.SECTION_HEAD
+        and load_post_procedures(account.municipality.profile_id).company_manager_approves
+    ):
         return is_company_manager(user, account)
     return False
 

@@ -151,8 +151,7 @@ def account_drafts(request: HttpRequest, account_id: int) -> HttpResponse:
             "drafts": drafts[:200],
             "status": status,
             "statuses": DraftStatus.choices,
-            "can_draft": access.can_draft_post(request.user, account)
-            and actions.is_postable(account),
+            "can_draft": access.can_draft_post(request.user, account) and actions.is_postable(account),
             "postable": actions.is_postable(account),
             "procedures": procedures,
             "scopes": PreApprovedScope.objects.filter(account=account, active=True),

@@ -539,7 +539,10 @@ def parse_procedures(data: Mapping[str, Any], *, profile_id: str, source: Any) -
     platforms_t = c.table(data, "platforms", "platforms", required=False)
     common = c.strings(platforms_t, "common", "platforms.common")
     if any(s.when == "uncommon_platform" for s in steps) and not common:
-        raise c.fail("platforms.common", "when = \"uncommon_platform\" の手順があるのに、一般的なソーシャルメディアの一覧がありません")
+        raise c.fail(
+            "platforms.common",
+            'when = "uncommon_platform" の手順があるのに、一般的なソーシャルメディアの一覧がありません',
+        )
 
     return Procedures(
         finding_waiver_roles=waiver_roles,

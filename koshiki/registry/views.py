@@ -416,8 +416,10 @@ def finding_waive(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = WaiverForm(request.POST)
     back = request.POST.get("next", "")
-    target = back if back.startswith("/") and not back.startswith("//") else reverse(
-        "registry:account_detail", args=[account.pk]
+    target = (
+        back
+        if back.startswith("/") and not back.startswith("//")
+        else reverse("registry:account_detail", args=[account.pk])
     )
     if not form.is_valid():
         messages.error(request, "容認する理由を入力してください。")
@@ -429,7 +431,9 @@ def finding_waive(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"「{form.cleaned_data['rule']}」の指摘を容認しました（理由を記録しました）。")
+        messages.success(
+            request, f"「{form.cleaned_data['rule']}」の指摘を容認しました（理由を記録しました）。"
+        )
     return redirect(target)
 
 

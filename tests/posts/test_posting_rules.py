@@ -74,7 +74,11 @@ def test_a_publication_timed_before_its_approval_is_recorded_with_an_error_and_a
     draft = _approved(kyoto)
     earlier = timezone.now() - timedelta(hours=2)
     publication = actions.do_record_publication(
-        kyoto.operator, draft, url="https://x.com/kyoto_koho/status/1", published_at=earlier, recorded_text=TEXT
+        kyoto.operator,
+        draft,
+        url="https://x.com/kyoto_koho/status/1",
+        published_at=earlier,
+        recorded_text=TEXT,
     )
     assert publication.before_approval and publication.approved_at > publication.published_at
     event = AuditEvent.objects.get(action="posts.publication.before_approval")

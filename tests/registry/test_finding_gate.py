@@ -34,7 +34,9 @@ def test_kawasaki_refuses_to_register_an_account_named_after_a_person_with_a_gma
     account = _kawasaki_case(city)
     step = load_procedures("kawasaki").step("report_start")
     with pytest.raises(ActionError, match="エラーの指摘が2件あるため") as exc:
-        actions.do_step(account, "report_start", actor=city.people["head"], documents=[d.id for d in step.documents])
+        actions.do_step(
+            account, "report_start", actor=city.people["head"], documents=[d.id for d in step.documents]
+        )
     assert "account.naming" in str(exc.value) and "account.org_email" in str(exc.value)
     account.refresh_from_db()
     assert account.status == Status.ACQUIRED and account.registered_at is None
@@ -58,7 +60,9 @@ def test_kyoto_refuses_listing_an_account_without_an_approved_device_until_it_is
         actions.do_list_publicly(account, actor=city.people["office"])
     account.refresh_from_db()
     assert account.status == Status.LISTING_REQUESTED and not account.is_listed
-    new = actions.do_register_device(city.people["operator"], account, name="広報課 貸与スマートフォン", ownership="city")
+    new = actions.do_register_device(
+        city.people["operator"], account, name="広報課 貸与スマートフォン", ownership="city"
+    )
     actions.do_approve_device(city.people["head"], new)
     listed = actions.do_list_publicly(account, actor=city.people["office"], documents=[])
     assert listed.status == Status.LISTED and listed.is_listed
@@ -98,7 +102,9 @@ def test_kyoto_lets_no_finding_be_waived():
     account = account_in(city, "listing_requested")
     actions.do_retire_device(city.people["operator"], account.devices.get())
     with pytest.raises(ActionError, match="容認できません"):
-        actions.do_waive_finding(account, actor=city.people["office"], rule="account.device", reason="急ぐため")
+        actions.do_waive_finding(
+            account, actor=city.people["office"], rule="account.device", reason="急ぐため"
+        )
 
 
 def test_a_rule_without_an_error_finding_cannot_be_waived():
@@ -156,7 +162,10 @@ def test_a_change_notice_that_touches_no_policy_field_keeps_the_version():
     account = account_in(city, "listed")
     v = account.current_policy.version
     actions.do_file_change(
-        account, actor=city.people["operator"], changes={"contact": "広報課 075-222-3333"}, reasons="電話番号の変更"
+        account,
+        actor=city.people["operator"],
+        changes={"contact": "広報課 075-222-3333"},
+        reasons="電話番号の変更",
     )
     assert Account.objects.get(pk=account.pk).current_policy.version == v
 
@@ -182,8 +191,12 @@ def test_kyoto_needs_the_external_service_application_for_line_but_not_for_x():
     x = account_in(city, "under_review")
     assert "external_service" not in [s.id for s in actions.available_steps(city.people["operator"], x)]
     with pytest.raises(ActionError, match="不要です"):
-        actions.do_file_external_service(x, actor=city.people["operator"], documents=["external_service_request"])
-    assert actions.do_approve(x, actor=city.people["office"], step_id="office_approve").status == Status.APPROVED
+        actions.do_file_external_service(
+            x, actor=city.people["operator"], documents=["external_service_request"]
+        )
+    assert (
+        actions.do_approve(x, actor=city.people["office"], step_id="office_approve").status == Status.APPROVED
+    )
 
 
 def test_the_external_service_step_is_refused_to_the_auditor():
@@ -210,9 +223,9 @@ def test_every_profile_gates_its_registration_or_listing_on_findings():
         procedures = load_procedures(profile)
         gated = [s.id for s in procedures.steps if "no_errors" in s.requires]
         assert gated, profile
-        assert all(s.kind in ("register", "list", "request_listing") for s in procedures.steps if s.id in gated)
-
-
+        assert all(
+            s.kind in ("register", "list", "request_listing") for s in procedures.steps if s.id in gated
+        )
 
 
 # ---- 運用終了日 passed: a finding and a closure task (item 4) ----

@@ -26,10 +26,10 @@ from koshiki.posts.actions.approvals import (
 from koshiki.posts.actions.common import (
     MAX_FUTURE_SKEW,
     POSTABLE_STATES,
-    is_postable,
     check_draft_content,
     correction_template,
     hours_warning,
+    is_postable,
     operating_hours_for,
     post_procedures_for,
     recent_published_texts,

@@ -99,7 +99,11 @@ def _publish(
 def before_approval_finding(publication: Publication) -> dict[str, str]:
     """The error finding a publication before its approval carries (for the audit trail and pages)."""
     published = timezone.localtime(publication.published_at).strftime("%Y-%m-%d %H:%M")
-    approved = timezone.localtime(publication.approved_at).strftime("%Y-%m-%d %H:%M") if publication.approved_at else ""
+    approved = (
+        timezone.localtime(publication.approved_at).strftime("%Y-%m-%d %H:%M")
+        if publication.approved_at
+        else ""
+    )
     return {
         "rule": "posts.before_approval",
         "severity": "error",

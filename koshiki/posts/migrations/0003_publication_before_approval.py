@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('posts', '0002_move_campaigns'),
+        ("posts", "0002_move_campaigns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='publication',
-            name='approved_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='承認日時'),
+            model_name="publication",
+            name="approved_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="承認日時"),
         ),
         migrations.AddField(
-            model_name='publication',
-            name='before_approval',
-            field=models.BooleanField(default=False, verbose_name='承認前の投稿'),
+            model_name="publication",
+            name="before_approval",
+            field=models.BooleanField(default=False, verbose_name="承認前の投稿"),
         ),
     ]

@@ -163,7 +163,9 @@ _FOLLOWED = {
 }
 
 
-def _follow_registry(actor: Person, acc: Account, procedures: Procedures, reason: str) -> OperationPolicy | None:
+def _follow_registry(
+    actor: Person, acc: Account, procedures: Procedures, reason: str
+) -> OperationPolicy | None:
     """A new version of the public 運用ポリシー when the registry's URL, 責任者, 運用期間 or name changed.
 
     Copies the current version, replaces the followed fields the profile's form
@@ -185,6 +187,8 @@ def _follow_registry(actor: Person, acc: Account, procedures: Procedures, reason
     values = {k: getattr(current, k) for k in POLICY_FIELDS}
     values.update(changed)
     labels = "・".join(POLICY_FIELDS[k] for k in changed)
-    policy = _create_policy(actor, acc, PolicyKind.PUBLIC, values, f"{reason}（{labels}を台帳に合わせて改訂）")
+    policy = _create_policy(
+        actor, acc, PolicyKind.PUBLIC, values, f"{reason}（{labels}を台帳に合わせて改訂）"
+    )
     acc.current_policy = policy
     return policy

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from koshiki.actors import Person
 from koshiki.audit.events import record_event, snapshot
+from koshiki.checker import Finding, Severity
 from koshiki.errors import ActionError
 from koshiki.registry import access
 from koshiki.registry.actions.common import (
@@ -28,9 +29,8 @@ from koshiki.registry.actions.common import (
     _require_view,
     procedures_for,
 )
-from koshiki.registry.lifecycle import KINDS, PRECONDITIONS, Procedures, Step
-from koshiki.checker import Finding, Severity
 from koshiki.registry.attention import account_findings
+from koshiki.registry.lifecycle import KINDS, PRECONDITIONS, Procedures, Step
 from koshiki.registry.models import Account, Application, FindingWaiver, StepRecord
 from koshiki.registry.states import (
     POLICY_FIELDS,

@@ -42,7 +42,9 @@ def do_waive_finding(account: Account | int, *, actor: Person, rule: str, reason
             raise ActionError(
                 f"この自治体のガイドラインでは「{rule}」の指摘は容認できません。台帳の記録を直してください"
             )
-        finding = next((f for f in account_findings(acc) if f.rule == rule and f.severity.value == "error"), None)
+        finding = next(
+            (f for f in account_findings(acc) if f.rule == rule and f.severity.value == "error"), None
+        )
         if finding is None:
             raise ActionError(f"このアカウントには「{rule}」のエラーの指摘がありません")
         if not reason:

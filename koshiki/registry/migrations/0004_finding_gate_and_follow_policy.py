@@ -6,34 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_step_record'),
+        ("registry", "0003_step_record"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='operationpolicy',
-            name='follow_policy',
-            field=models.TextField(blank=True, verbose_name='フォローの方針'),
+            model_name="operationpolicy",
+            name="follow_policy",
+            field=models.TextField(blank=True, verbose_name="フォローの方針"),
         ),
         migrations.CreateModel(
-            name='FindingWaiver',
+            name="FindingWaiver",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(max_length=80, verbose_name='ルール')),
-                ('message', models.TextField(verbose_name='指摘の内容')),
-                ('reason', models.TextField(verbose_name='認める理由')),
-                ('waived_at', models.DateTimeField(verbose_name='判断日時')),
-                ('profile_id', models.CharField(max_length=50, verbose_name='プロファイル')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='finding_waivers', to='registry.account')),
-                ('waived_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='判断した職員')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule", models.CharField(max_length=80, verbose_name="ルール")),
+                ("message", models.TextField(verbose_name="指摘の内容")),
+                ("reason", models.TextField(verbose_name="認める理由")),
+                ("waived_at", models.DateTimeField(verbose_name="判断日時")),
+                ("profile_id", models.CharField(max_length=50, verbose_name="プロファイル")),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="finding_waivers",
+                        to="registry.account",
+                    ),
+                ),
+                (
+                    "waived_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="判断した職員",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指摘の容認',
-                'verbose_name_plural': '指摘の容認',
-                'ordering': ['-waived_at', '-pk'],
+                "verbose_name": "指摘の容認",
+                "verbose_name_plural": "指摘の容認",
+                "ordering": ["-waived_at", "-pk"],
             },
         ),
     ]
