@@ -205,9 +205,22 @@ def _add_posting_accounts(city: City, prefix: str) -> None:
     city.people["agency"] = agency
 
 
+# Each city's organisational mail and web domain (the account rules check both).
+CITY_DOMAINS = {
+    "kyoto": "city.kyoto.lg.jp",
+    "ishinomaki": "city.ishinomaki.lg.jp",
+    "akitakata": "city.akitakata.lg.jp",
+    "komae": "city.komae.lg.jp",
+    "kawasaki": "city.kawasaki.jp",
+}
+
+
 def application_details(city: City, **overrides: Any) -> dict[str, Any]:
+    """A complete application whose account findings are clean (the registration gate lets it pass)."""
     city.counter += 1
     n = city.counter
+    domain = CITY_DOMAINS.get(city.profile, "city.test.lg.jp")
+    name = city.municipality.name
     values = {
         "platform": "x",
         "display_name": f"{city.municipality.name}広報課{n}",
@@ -219,8 +232,14 @@ def application_details(city: City, **overrides: Any) -> dict[str, Any]:
         "responsible_title": "広報課長",
         "period_start": date(2025, 4, 1),
         "genre": "government",
-        "registration_email": f"koho{n}@city.test.lg.jp",
+        "registration_email": f"koho{n}@{domain}",
         "contact": "広報課 075-000-0000",
+        "profile_text": (
+            f"{name}広報課が運営する公式アカウントです。市政・イベントの情報を発信し、"
+            "市民の皆さまの暮らしに役立てることが目的です。運用期間：令和7年4月1日から。"
+            f"個別の返信は行いません。運用ポリシー https://www.{domain}/sns/policy.html "
+            f"市ホームページ https://www.{domain}/ 問い合わせ：広報課 075-000-0000"
+        ),
     }
     values.update(overrides)
     return values

@@ -57,7 +57,7 @@ def _campaign_accounts(request: HttpRequest) -> Any:
         for a in registry_access.accounts_visible_to(request.user).select_related(
             "municipality", "owning_unit"
         )
-        if a.status in post_actions.POSTABLE_STATES
+        if post_actions.is_postable(a)
         and access.can_manage_campaign(request.user, a)
         and post_actions.post_procedures_for(a).campaign.enabled
     ]

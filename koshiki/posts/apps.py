@@ -10,6 +10,7 @@ class PostsConfig(AppConfig):
     # Japanese names of the audit action codes this app records (collected by audit.labels).
     audit_actions = {
         "posts.draft.create": "投稿案の作成",
+        "posts.publication.before_approval": "承認前の投稿（エラー）",
         "posts.draft.edit": "投稿案の編集",
         "posts.draft.submit": "投稿案の承認依頼",
         "posts.draft.approve": "投稿案の承認",

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from koshiki.org.roles import Role
 from koshiki.posts import access
 from koshiki.posts.models import ApprovalRun, Draft, PostHocReport, Publication
 from koshiki.posts.states import DraftStatus, RunStatus
@@ -62,6 +63,23 @@ def mismatched_publications(user: Any) -> list[Publication]:
     return [p for p in qs[:50] if access.can_set_post_scopes(user, p.draft.account)]
 
 
+def publications_before_approval(user: Any) -> list[Publication]:
+    """Posts published before their approval (issue 9 item 3), for the section head and the office."""
+    qs = (
+        Publication.objects.filter(
+            before_approval=True, draft__account__in=registry_access.accounts_visible_to(user)
+        )
+        .select_related("draft__account__municipality", "draft__account__owning_unit", "recorded_by")
+        .order_by("-recorded_at")
+    )
+    return [
+        p
+        for p in qs[:50]
+        if access.can_set_post_scopes(user, p.draft.account)
+        or registry_access.holds_for(user, Role.GOVERNANCE_OFFICE, p.draft.account)
+    ]
+
+
 @dataclass
 class PostsAttention:
     """Everything in posts that waits for one user, for the home page."""
@@ -69,6 +87,7 @@ class PostsAttention:
     to_decide: list[Draft] = field(default_factory=list)
     reports: list[PostHocReport] = field(default_factory=list)
     mismatches: list[Publication] = field(default_factory=list)
+    before_approval: list[Publication] = field(default_factory=list)
     returned: list[Draft] = field(default_factory=list)
     to_publish: list[Draft] = field(default_factory=list)
 
@@ -77,7 +96,14 @@ class PostsAttention:
         return sum(1 for r in self.reports if r.is_overdue)
 
     def __bool__(self) -> bool:
-        return bool(self.to_decide or self.reports or self.mismatches or self.returned or self.to_publish)
+        return bool(
+            self.to_decide
+            or self.reports
+            or self.mismatches
+            or self.before_approval
+            or self.returned
+            or self.to_publish
+        )
 
 
 def posts_attention(user: Any) -> PostsAttention:
@@ -92,6 +118,7 @@ def posts_attention(user: Any) -> PostsAttention:
         to_decide=drafts_to_decide(user),
         reports=reports_to_confirm(user),
         mismatches=mismatched_publications(user),
+        before_approval=publications_before_approval(user),
         returned=[d for d in own if d.status == DraftStatus.RETURNED],
         to_publish=[d for d in own if d.status == DraftStatus.APPROVED],
     )

@@ -393,6 +393,9 @@ class Publication(models.Model):
     recorded_sha256 = models.CharField("投稿された本文のハッシュ", max_length=64)
     matches = models.BooleanField("承認された本文と一致")
     hours_warning = models.CharField("運用時間外の警告", max_length=300, blank=True)
+    # Issue 9 item 3: a time earlier than the approval (or the scope's approval) is kept, flagged as an error.
+    approved_at = models.DateTimeField("承認日時", null=True, blank=True)
+    before_approval = models.BooleanField("承認前の投稿", default=False)
     recorded_by = models.ForeignKey(USER, verbose_name="記録者", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("記録日時")
     deleted_at = models.DateTimeField("削除日時（訂正のため）", null=True, blank=True)

@@ -3,6 +3,14 @@
 ``koshiki/checker/profiles/procedures/<profile>.toml`` holds, besides the
 account lifecycle (``registry.lifecycle``), a ``[posts]`` table:
 
+- ``posting_states``: the account states in which posts may be approved and
+  published (安芸高田市7(5)「登録を行った後に運用開始」: ``["registered",
+  "listed"]``); default: opened, awaiting listing, registered, listed;
+- ``company_manager_approves`` (bool) and ``company_manager_clause``: the
+  contractor's or designated manager's 業務の責任者 (their 運用管理者 on the
+  account's roster who holds the company role for that account) may decide the
+  section head's step of the chain (石巻市3(1)イ(ウ)a「所属長等（委託業者、
+  指定管理者の場合は業務の責任者等を含む）」);
 - ``approval_chain``: the roles that approve a draft, in order (京都市4(1)イ(ウ)a:
   ``["section_head"]``); ``approval_clause``, ``approver_label``;
 - ``office_hours``: the operating hours used when the account's policy states
@@ -42,6 +50,7 @@ from typing import Any
 from koshiki.checker.profiles import PROFILE_DIR, ProfileError, load_profile
 from koshiki.org.roles import STEP_ROLES, Role
 from koshiki.posts.hours import parse_operating_hours
+from koshiki.registry.states import Status
 
 HANDLINGS: dict[str, str] = {
     "correct": "誤りを認めて訂正を投稿する（元の投稿は削除しない）",
@@ -53,9 +62,19 @@ SECOND_CHECK_MODES: dict[str, str] = {
     "when_possible": "可能な限り別の職員が確認する（できないときは理由を記録）",
     "none": "定めなし",
 }
+# Where no profile says otherwise: the account exists on the platform and is not suspended.
+DEFAULT_POSTING_STATES = (
+    Status.ACQUIRED.value,
+    Status.LISTING_REQUESTED.value,
+    Status.REGISTERED.value,
+    Status.LISTED.value,
+)
 APPROVER_ROLES = frozenset(r.value for r in STEP_ROLES) - {Role.OPERATOR.value}
 
 _POSTS_KEYS = {
+    "posting_states",
+    "company_manager_approves",
+    "company_manager_clause",
     "approval_chain",
     "approval_clause",
     "approver_label",
@@ -133,6 +152,9 @@ class PostProcedures:
     correction_must_include: tuple[str, ...]
     correction_template: str
     campaign: CampaignRules
+    posting_states: tuple[str, ...] = DEFAULT_POSTING_STATES
+    company_manager_approves: bool = False
+    company_manager_clause: str = ""
 
     def scope(self, scope_id: str) -> Scope:
         for s in self.scopes:
@@ -335,7 +357,20 @@ def parse_post_procedures(data: Any, *, profile_id: str, path: Path | str) -> Po
             "第三者への依頼を有効にするときは、指示する内容（rules）と正しい例（correct_examples）が必要です",
         )
 
+    posting = strings(data, "posting_states", "posting_states") or DEFAULT_POSTING_STATES
+    for state in posting:
+        if state not in Status.values:
+            raise fail("posting_states", f"「{state}」は状態の一覧にありません")
+    company = data.get("company_manager_approves", False)
+    if not isinstance(company, bool):
+        raise fail("company_manager_approves", "true か false で指定してください")
+
     return PostProcedures(
+        posting_states=tuple(posting),
+        company_manager_approves=company,
+        company_manager_clause=text(
+            data, "company_manager_clause", "company_manager_clause", required=company
+        ),
         profile_id=profile_id,
         approval_chain=chain,
         approval_clause=text(data, "approval_clause", "approval_clause", required=True),

@@ -23,7 +23,12 @@ from django.views.decorators.http import require_POST
 
 from koshiki.errors import ActionError, require
 from koshiki.posts import access, actions
-from koshiki.posts.attention import drafts_to_decide, mismatched_publications, reports_to_confirm
+from koshiki.posts.attention import (
+    drafts_to_decide,
+    mismatched_publications,
+    publications_before_approval,
+    reports_to_confirm,
+)
 from koshiki.posts.checking import annotate, counts, marked_parts
 from koshiki.posts.diff import diff_html
 from koshiki.posts.forms import (
@@ -111,7 +116,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "account": a,
             "counts": draft_counts.get(a.pk, {}),
-            "can_draft": access.can_draft_post(request.user, a) and a.status in actions.POSTABLE_STATES,
+            "can_draft": access.can_draft_post(request.user, a) and actions.is_postable(a),
         }
         for a in accounts
     ]
@@ -123,6 +128,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "to_decide": drafts_to_decide(request.user),
             "reports": reports_to_confirm(request.user),
             "mismatches": mismatched_publications(request.user),
+            "before_approval": publications_before_approval(request.user),
             "postable_states": [str(s) for s in actions.POSTABLE_STATES],
         },
     )
@@ -145,9 +151,8 @@ def account_drafts(request: HttpRequest, account_id: int) -> HttpResponse:
             "drafts": drafts[:200],
             "status": status,
             "statuses": DraftStatus.choices,
-            "can_draft": access.can_draft_post(request.user, account)
-            and account.status in actions.POSTABLE_STATES,
-            "postable": account.status in actions.POSTABLE_STATES,
+            "can_draft": access.can_draft_post(request.user, account) and actions.is_postable(account),
+            "postable": actions.is_postable(account),
             "procedures": procedures,
             "scopes": PreApprovedScope.objects.filter(account=account, active=True),
         },
@@ -168,7 +173,7 @@ def draft_new(request: HttpRequest, account_id: int) -> HttpResponse:
     account = _account(request, account_id)
     if not access.can_draft_post(request.user, account):
         raise PermissionDenied("このアカウントの投稿案を作成できるのは、担当者と所属長です")
-    if account.status not in actions.POSTABLE_STATES:
+    if not actions.is_postable(account):
         messages.error(request, f"「{account.get_status_display()}」のアカウントには投稿できません。")
         return redirect("posts:account", account.pk)
     form = DraftForm(request.POST or None, new=True)

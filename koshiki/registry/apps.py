@@ -19,12 +19,15 @@ class RegistryConfig(AppConfig):
         "account.device.retire": "利用端末の廃止",
         "account.app.link": "連携アプリの登録",
         "account.app.revoke": "連携アプリの解除",
+        "account.finding.waive": "アカウントの指摘の容認",
+        "account.policy.follow": "運用ポリシーの自動改訂（台帳の変更に合わせて）",
     }
     # Related rows each recorded object's ``str()`` reads, loaded with it by audit.labels.
     audit_related = {
         "registry.application": ("account",),
         "registry.operationpolicy": ("account",),
         "registry.changenotice": ("account",),
+        "registry.findingwaiver": ("account",),
     }
 
     def ready(self) -> None:

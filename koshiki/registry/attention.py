@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from koshiki.checker import Finding, Severity, check_subject
+from koshiki.checker import Clause, Finding, Severity, check_subject
 from koshiki.checker.subjects import AccountRecord
 from koshiki.checker.subjects import Device as DeviceRecord
 from koshiki.registry import access
@@ -44,12 +44,43 @@ _FORWARD_KINDS = frozenset({"consult", "submit", "approve", "acquire", "request_
 CHECK_NOTICE_DAYS = 14
 
 
+def period_ended(account: Account, today: date) -> bool:
+    """The account's 運用終了日 has passed while it still operates (issue 9 item 4)."""
+    return (
+        account.period_end is not None
+        and account.period_end < today
+        and account.status not in FINAL_STATES
+        and account.status not in (Status.CLOSING, Status.RETAINED)
+        and account.status not in APPLICATION_STATES
+    )
+
+
+def period_finding(account: Account, today: date) -> Finding | None:
+    """The registry's own finding for an account operated past its 運用終了日 (a closure task follows)."""
+    if not period_ended(account, today):
+        return None
+    procedures = load_procedures(account.municipality.profile_id)
+    closing = procedures.steps_of_kind("close")
+    clause = closing[0].clause if closing else ""
+    return Finding(
+        rule="registry.period_ended",
+        severity=Severity.WARNING,
+        start=0,
+        end=0,
+        message=(
+            f"運用終了日（{account.period_end:%Y年%m月%d日}）を過ぎています。運用を続けるなら変更届で運用期間を直し、"
+            "終えるなら廃止の手続をしてください"
+        ),
+        clause=Clause(procedures.profile_id, clause, "運用期間の終了"),
+    )
+
+
 def is_waiting(account: Account, step: Step, today: date) -> bool:
     """Is this step the next thing to do (not merely allowed) for the account?"""
     if step.kind in _FORWARD_KINDS:
         return True
     if step.kind == "close":
-        return account.status == Status.CLOSING
+        return account.status == Status.CLOSING or period_ended(account, today)
     if step.kind == "check":
         due = account.next_check_due
         return due is not None and due <= today + timedelta(days=CHECK_NOTICE_DAYS)
@@ -111,7 +142,11 @@ def account_findings(account: Account, today: date | None = None) -> list[Findin
     """
     if account.status in FINAL_STATES or account.deleted_on_platform_at is not None:
         return []
+    today = today or timezone.localdate()
     findings = check_subject(account_record(account, today), "account", account.municipality.profile_id)
+    ended = period_finding(account, today)
+    if ended is not None:
+        findings = [*findings, ended]
     return sorted(findings, key=lambda f: (f.severity.rank, f.rule))
 
 
@@ -150,7 +185,9 @@ def attention_items(
         item.waiting_steps = [
             s
             for s in procedures.steps_from(account.status)
-            if is_waiting(account, s, today) and access.can_perform_step(user, account, s)
+            if procedures.applies(s, account.platform)
+            and is_waiting(account, s, today)
+            and access.can_perform_step(user, account, s)
         ]
         if account.next_check_due and account.next_check_due <= today:
             item.check_due = account.next_check_due

@@ -304,8 +304,10 @@ class StepForm(forms.Form):
         if "delete_account" in step.effects:
             self.fields["deleted_on"] = WarekiDateField(label="アカウントを削除した日", required=False)
         reasons = _reasons_field(step)
-        if reasons is not None:
-            self.fields["reasons"] = reasons
+        if reasons is None:
+            # Every decision may carry a comment (recorded on the step's row and in the audit trail).
+            reasons = forms.CharField(label="コメント（任意）", widget=_TEXTAREA, required=False)
+        self.fields["reasons"] = reasons
         docs = _documents_field(step)
         if docs is not None:
             self.fields["documents"] = docs
@@ -408,3 +410,14 @@ class AccountFilterForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class WaiverForm(forms.Form):
+    """The office lets one error finding stand, with the reason (issue 9 item 1)."""
+
+    rule = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="容認する理由",
+        widget=_TEXTAREA,
+        error_messages={"required": "容認する理由を入力してください。"},
+    )

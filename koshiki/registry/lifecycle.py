@@ -22,6 +22,14 @@
 - ``[roster]``: ``renewal_month`` (安芸高田市7(7): renewed every April);
 - ``[devices]``: ``approver_roles``, ``approver_office``;
 - ``[policy]``: ``document_kinds``, ``fields`` and ``required`` of the 様式1 form;
+- ``[findings]`` (optional): ``waiver_roles`` (who may let an error-level
+  ``account.*`` finding stand, with a recorded reason) and ``waivable`` (the
+  rule ids they may waive; none when omitted). A step that ``requires``
+  ``no_errors`` is refused while an unwaived error finding remains;
+- ``[platforms]`` (optional): ``common`` (platform ids the city already uses
+  routinely); a step with ``when = "uncommon_platform"`` applies only to other
+  platforms, and the precondition ``external_service`` asks for that step's
+  record (京都市4(1)オ: 外部サービス利用申請);
 - ``[policy_text]``: the boilerplate (注意事項, 知的財産権, 免責事項, reply and
   hours texts); ``{municipality}`` is replaced by the city's name.
 
@@ -56,6 +64,7 @@ KINDS: dict[str, str] = {
     "acquire": "アカウントの取得",
     "request_listing": "一覧掲載の依頼",
     "register": "公式アカウントとしての登録",
+    "external_service": "外部サービス利用申請",
     "list": "一覧への掲載",
     "record_url": "登録URLの連絡",
     "file_change": "変更の届出",
@@ -81,6 +90,12 @@ PRECONDITIONS: dict[str, str] = {
     "devices_approved": "利用端末が登録され、すべて承認されていること",
     "mfa": "多要素認証が設定されていること",
     "committee_decision": "委員会の会議で定足数を満たして行った議決",
+    "no_errors": "アカウントのチェックでエラーの指摘が残っていないこと（容認されたものを除く）",
+    "external_service": "外部サービス利用申請が行われていること（一般的に利用しているソーシャルメディア以外）",
+}
+# When a step applies at all (``when``); absent: always.
+CONDITIONS: dict[str, str] = {
+    "uncommon_platform": "一般的に利用しているソーシャルメディア以外を開設するとき",
 }
 # Preconditions an app above the registry checks (``registry.hooks``); refused when none is installed.
 EXTERNAL_PRECONDITIONS = frozenset({"committee_decision"})
@@ -112,6 +127,8 @@ _TOP_KEYS = {
     "devices",
     "policy",
     "policy_text",
+    "findings",
+    "platforms",
     # Post procedures (approval chain, scopes, corrections, campaigns): read and
     # validated by koshiki.posts.procedures, not here.
     "posts",
@@ -136,6 +153,7 @@ _STEP_KEYS = {
     "effects",
     "clause",
     "note",
+    "when",
 }
 _POLICY_TEXT_KEYS = {
     "notes",
@@ -146,6 +164,7 @@ _POLICY_TEXT_KEYS = {
     "operating_hours",
     "remarks_outside_operator",
     "other",
+    "follow_policy",
 }
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 STATUS_VALUES = frozenset(s.value for s in Status)
@@ -191,6 +210,7 @@ class Step:
     effects: tuple[str, ...] = ()
     clause: str = ""
     note: str = ""
+    when: str = ""
 
     def target(self, current: str) -> str:
         """The state after the step (``to``, or unchanged)."""
@@ -230,6 +250,15 @@ class Procedures:
     policy_required: tuple[str, ...]
     policy_text: Mapping[str, str] = field(default_factory=dict)
     committee_quorum: str | int = "half"
+    finding_waiver_roles: tuple[str, ...] = ()
+    finding_waivable: tuple[str, ...] = ()
+    common_platforms: tuple[str, ...] = ()
+
+    def applies(self, step: Step, platform: str) -> bool:
+        """Does the step apply to an account on ``platform`` (its ``when`` condition)?"""
+        if step.when == "uncommon_platform":
+            return platform not in self.common_platforms
+        return True
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:
@@ -518,12 +547,35 @@ def parse_procedures(data: Mapping[str, Any], *, profile_id: str, source: Any) -
             raise c.fail(f"policy_text.{key}", "文字列で指定してください")
         policy_text[key] = value
     for key in ("notes", "ip_rights", "disclaimer"):
-        if not policy_text.get(key, "").strip():
+        # Only a form that has the field needs its text (安芸高田市7(2): the 運用指針 is 任意様式).
+        if key in fields and not policy_text.get(key, "").strip():
             raise c.fail(
                 f"policy_text.{key}", "運用ポリシーの定型文（注意事項・知的財産権・免責事項）は必須です"
             )
 
+    findings_t = c.table(data, "findings", "findings", required=False)
+    unknown = sorted(set(findings_t) - {"waiver_roles", "waivable"})
+    if unknown:
+        raise c.fail(f"findings.{unknown[0]}", "不明な項目です（使える項目: waiver_roles, waivable）")
+    waiver_roles = c.strings(findings_t, "waiver_roles", "findings.waiver_roles", STEP_ROLES)
+    waivable = c.strings(findings_t, "waivable", "findings.waivable")
+    for rule_id in waivable:
+        if not rule_id.startswith("account."):
+            raise c.fail("findings.waivable", f"「{rule_id}」はアカウント規則（account.*）ではありません")
+    if waivable and not waiver_roles:
+        raise c.fail("findings.waiver_roles", "容認できる指摘があるのに、容認する役割がありません")
+    platforms_t = c.table(data, "platforms", "platforms", required=False)
+    common = c.strings(platforms_t, "common", "platforms.common")
+    if any(s.when == "uncommon_platform" for s in steps) and not common:
+        raise c.fail(
+            "platforms.common",
+            'when = "uncommon_platform" の手順があるのに、一般的なソーシャルメディアの一覧がありません',
+        )
+
     return Procedures(
+        finding_waiver_roles=waiver_roles,
+        finding_waivable=waivable,
+        common_platforms=common,
         profile_id=profile_id,
         office=office,
         committee_name=committee_name,
@@ -576,7 +628,11 @@ def _step(
     effects = c.strings(spec, "effects", f"{key}.effects", EFFECTS)
     if "waive" in effects and reasons != "required":
         raise c.fail(f"{key}.reasons", "手続を省略する手順は理由を必須（required）にしてください")
+    when = c.text(spec, "when", f"{key}.when", required=False)
+    if when and when not in CONDITIONS:
+        raise c.fail(f"{key}.when", f"「{when}」は使えません（使える値: {', '.join(CONDITIONS)}）")
     return Step(
+        when=when,
         id=step_id,
         kind=kind,
         label=c.text(spec, "label", f"{key}.label"),

@@ -385,6 +385,7 @@ class OperationPolicy(models.Model):
     ip_rights = models.TextField("知的財産権", blank=True)
     disclaimer = models.TextField("免責事項", blank=True)
     other = models.TextField("その他の定め", blank=True)
+    follow_policy = models.TextField("フォローの方針", blank=True)
     body = models.TextField("本文（アカウント運用ルール）", blank=True)
     reason = models.CharField("改訂の理由", max_length=500, blank=True)
     created_by = models.ForeignKey(
@@ -436,6 +437,35 @@ class ChangeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account.display_name} {self.title}"
+
+
+class FindingWaiver(models.Model):
+    """The office's recorded decision to let one account finding stand (issue 9 item 1).
+
+    An error-level ``account.*`` finding blocks registration, listing and the
+    start of operation; where the profile lets the office waive it
+    (``[findings] waivable``), this row holds who waived which rule, why and
+    when. Insert only; a new finding of the same rule after ``revoked_at`` is
+    blocked again.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="finding_waivers")
+    rule = models.CharField("ルール", max_length=80)
+    message = models.TextField("指摘の内容")
+    reason = models.TextField("認める理由")
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="判断した職員", on_delete=models.PROTECT, related_name="+"
+    )
+    waived_at = models.DateTimeField("判断日時")
+    profile_id = models.CharField("プロファイル", max_length=50)
+
+    class Meta:
+        verbose_name = "指摘の容認"
+        verbose_name_plural = "指摘の容認"
+        ordering = ["-waived_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.account.display_name} {self.rule} の容認"
 
 
 class AccountRole(models.Model):

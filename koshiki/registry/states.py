@@ -116,4 +116,6 @@ POLICY_FIELDS: dict[str, str] = {
     "ip_rights": "知的財産権",
     "disclaimer": "免責事項",
     "other": "その他の定め",
+    # 狛江市ポリシー見本第6条・石巻市3(3)イ: フォローの方針（どのアカウントをフォローするか）。
+    "follow_policy": "フォローの方針",
 }

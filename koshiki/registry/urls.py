@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/policies/<int:version_pk>/", views.policy_version, name="policy_version"),
     path("<int:pk>/change/", views.change_notice, name="change_notice"),
     path("<int:pk>/steps/<str:step_id>/", views.step_perform, name="step"),
+    path("<int:pk>/findings/waive/", views.finding_waive, name="finding_waive"),
     path("<int:pk>/security/", views.security, name="security"),
     path("<int:pk>/security/update/", views.security_update, name="security_update"),
     path("<int:pk>/roster/add/", views.roster_add, name="roster_add"),

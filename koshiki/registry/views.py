@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from koshiki.audit.events import actor_label
@@ -37,9 +38,17 @@ from koshiki.registry.forms import (
     RosterForm,
     SecurityForm,
     StepForm,
+    WaiverForm,
 )
 from koshiki.registry.lifecycle import KINDS, Procedures, Step, load_procedures
-from koshiki.registry.models import Account, Device, OperationPolicy, RosterEntry, ThirdPartyApp
+from koshiki.registry.models import (
+    Account,
+    Device,
+    FindingWaiver,
+    OperationPolicy,
+    RosterEntry,
+    ThirdPartyApp,
+)
 from koshiki.registry.states import EDITABLE_STATES, POLICY_FIELDS, PolicyKind
 from koshiki.ui.outcome import act_and_redirect
 
@@ -150,6 +159,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     procedures = load_procedures(account.municipality.profile_id)
     next_steps = []
     for step in procedures.steps_from(account.status):
+        if not procedures.applies(step, account.platform):
+            continue
         next_steps.append((step, access.can_perform_step(request.user, account, step)))
     history = _history(account)
     policy_fields = (
@@ -169,6 +180,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "apps": account.third_party_apps.all(),
         "notices": account.change_notices.all()[:50],
         "findings": account_findings(account),
+        **_findings_context(request, account, procedures),
         "history": history,
         "can_edit": access.can_edit_account(request.user, account) and account.status in EDITABLE_STATES,
         "can_security": access.can_edit_security(request.user, account)
@@ -368,8 +380,65 @@ def step_perform(request: HttpRequest, pk: int, step_id: str) -> HttpResponse:
             "account": account,
             "step": step,
             "blocked": blocked if request.method != "POST" else "",
+            **_findings_context(request, account, procedures),
         },
     )
+
+
+def _findings_context(request: HttpRequest, account: Account, procedures: Procedures) -> dict[str, Any]:
+    """The account's findings, which of them block, the waivers, and whether this user may waive."""
+    findings = account_findings(account)
+    waivers = {w.rule: w for w in FindingWaiver.objects.filter(account=account).select_related("waived_by")}
+    rows = [
+        {
+            "finding": f,
+            "waiver": waivers.get(f.rule) if f.rule in procedures.finding_waivable else None,
+            "waivable": f.rule in procedures.finding_waivable and f.severity.value == "error",
+        }
+        for f in findings
+    ]
+    can_waive = bool(procedures.finding_waiver_roles) and bool(
+        access.assignments_reaching(request.user, account, procedures.finding_waiver_roles)
+    )
+    return {
+        "finding_rows": rows,
+        "can_waive": can_waive,
+        "waiver_form": WaiverForm(),
+        "policy": account.current_policy,
+    }
+
+
+@login_required
+@require_POST
+def finding_waive(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office lets one error finding stand with a reason (the action checks role and rule)."""
+    account = _account(request, pk)
+    procedures = load_procedures(account.municipality.profile_id)
+    require(
+        _findings_context(request, account, procedures)["can_waive"],
+        "アカウントの指摘を容認できるのは所管課です",
+    )
+    form = WaiverForm(request.POST)
+    back = request.POST.get("next", "")
+    target = (
+        back
+        if back.startswith("/") and not back.startswith("//")
+        else reverse("registry:account_detail", args=[account.pk])
+    )
+    if not form.is_valid():
+        messages.error(request, "容認する理由を入力してください。")
+        return redirect(target)
+    try:
+        actions.do_waive_finding(
+            account, actor=request.user, rule=form.cleaned_data["rule"], reason=form.cleaned_data["reason"]
+        )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"「{form.cleaned_data['rule']}」の指摘を容認しました（理由を記録しました）。"
+        )
+    return redirect(target)
 
 
 def _security_context(request: HttpRequest, account: Account, **forms: Any) -> dict[str, Any]:

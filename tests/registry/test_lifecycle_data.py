@@ -32,7 +32,9 @@ def test_procedures_load_and_every_state_is_reachable(profile):
     assert kinds <= set(KINDS)
     # The boilerplate of 様式1 is prefilled.
     for key in ("notes", "ip_rights", "disclaimer"):
-        assert "{municipality}" in procedures.policy_text[key]
+        # Only forms that print the boilerplate carry it (安芸高田市's 運用指針 is 任意様式).
+        if key in procedures.policy_fields:
+            assert "{municipality}" in procedures.policy_text[key]
 
 
 @pytest.mark.parametrize(
@@ -87,7 +89,7 @@ effects = ["delete_account"]
 [closure]
 mode = "delete"
 [policy]
-fields = ["content"]
+fields = ["content", "notes"]
 [policy_text]
 notes = "注意"
 ip_rights = "権利"
@@ -124,7 +126,7 @@ def test_a_minimal_file_is_valid(tmp_path):
         ),
         ('notes = "注意"', "", "policy_text.notes", "定型文"),
         ('name = "所管課"', "", "office.name", "必須の項目がありません"),
-        ('fields = ["content"]', 'fields = ["colour"]', "policy.fields", "「colour」は使えません"),
+        ('fields = ["content", "notes"]', 'fields = ["colour"]', "policy.fields", "「colour」は使えません"),
         (
             'label = "提出する"',
             'label = "提出する"\ndocuments = ["form9"]',
@@ -172,3 +174,12 @@ def test_unreadable_toml_is_reported_as_syntax(tmp_path):
 def test_unknown_top_level_table_is_refused(tmp_path):
     with pytest.raises(ProfileError, match="forms: 不明な項目です"):
         load_procedures_file(_write(tmp_path, MINIMAL + "\n[forms]\nx = 1\n"))
+
+
+def test_akitakata_guideline_is_free_form_without_kyoto_boilerplate():
+    """安芸高田市7(2)・(3)イ: 運用指針（任意様式）: no 注意事項/知的財産権/免責事項 text of 京都市様式1."""
+    procedures = load_procedures("akitakata")
+    assert "other" in procedures.policy_fields
+    for key in ("notes", "ip_rights", "disclaimer", "operating_hours"):
+        assert key not in procedures.policy_fields
+        assert key not in procedures.policy_text

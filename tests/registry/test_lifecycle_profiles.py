@@ -198,7 +198,7 @@ def test_ishinomaki_lists_only_accounts_with_multi_factor_authentication():
     city = make_city("ishinomaki")
     account = account_in(city, "acquired")
     actions.do_update_security(city.people["operator"], account, {"mfa_enabled": False})
-    with pytest.raises(ActionError, match="多要素認証が設定されていることが必要です"):
+    with pytest.raises(ActionError, match="多要素認証（二段階認証）が設定されていません（account.mfa）"):
         actions.do_list_publicly(account, actor=city.people["office"])
     actions.do_update_security(city.people["operator"], account, {"mfa_enabled": True})
     assert actions.do_list_publicly(account, actor=city.people["office"]).is_listed

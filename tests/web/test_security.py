@@ -113,6 +113,7 @@ STATE_CHANGING = {
     "registry:roster_remove",
     "registry:device_add",
     "registry:device_approve",
+    "registry:finding_waive",
     "registry:device_retire",
     "registry:app_add",
     "registry:app_revoke",

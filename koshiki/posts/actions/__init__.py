@@ -29,6 +29,7 @@ from koshiki.posts.actions.common import (
     check_draft_content,
     correction_template,
     hours_warning,
+    is_postable,
     operating_hours_for,
     post_procedures_for,
     recent_published_texts,
@@ -63,6 +64,7 @@ from koshiki.posts.actions.scopes import (
 __all__ = [
     "MAX_FUTURE_SKEW",
     "POSTABLE_STATES",
+    "is_postable",
     "check_draft_content",
     "correction_template",
     "do_approve",

@@ -17,6 +17,7 @@ from koshiki.posts.actions.common import (
     _lock_draft,
     _quote,
     _refuse_errors,
+    _require_postable,
     post_procedures_for,
 )
 from koshiki.posts.models import (
@@ -98,6 +99,7 @@ def do_approve(
             raise ActionError(f"「{d.get_status_display()}」の投稿案は承認できません")
         run = _active_run(d)
         role = _guard_decider(actor, d, run, revision)
+        _require_postable(d.account)
         rev = run.revision
         _refuse_errors(rev, "承認")
         missing = [f for f in rev.warnings if not waivers.get(finding_key(f))]

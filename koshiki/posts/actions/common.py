@@ -79,9 +79,19 @@ def _require_draft(actor: Person, account: Account) -> None:
     require(access.can_draft_post(actor, account), "このアカウントの投稿案を扱えるのは、担当者と所属長です")
 
 
+def is_postable(account: Account) -> bool:
+    """May posts of this account be approved and published in its current state (profile data)?"""
+    return account.status in post_procedures_for(account).posting_states
+
+
 def _require_postable(account: Account) -> None:
-    if account.status not in POSTABLE_STATES:
-        raise ActionError(f"「{account.get_status_display()}」のアカウントには投稿できません")
+    """Refuse while the profile's procedures do not yet (or no longer) allow posting (issue 9 item 2)."""
+    procedures = post_procedures_for(account)
+    if account.status not in procedures.posting_states:
+        allowed = "・".join(Status(s).label for s in procedures.posting_states)
+        raise ActionError(
+            f"「{account.get_status_display()}」のアカウントには投稿できません（投稿できる状態: {allowed}）"
+        )
 
 
 def recent_published_texts(account: Account, exclude_draft: Draft | None = None) -> list[str]:

@@ -23,6 +23,7 @@ from koshiki.posts.checking import (
     text_hash,
 )
 from koshiki.posts.models import (
+    ApprovalRun,
     Draft,
     Publication,
     Revision,
@@ -31,6 +32,7 @@ from koshiki.posts.states import (
     CorrectionHandling,
     DraftKind,
     DraftStatus,
+    RunStatus,
 )
 from koshiki.registry.freeze import require_not_frozen
 from koshiki.registry.models import Account
@@ -44,8 +46,15 @@ def _publish(
     published_at: datetime,
     recorded_text: str,
     original_deleted: bool,
+    approved_at: datetime | None = None,
 ) -> Publication:
-    """Record the publication of ``rev`` (inside the caller's transaction, ``d`` locked)."""
+    """Record the publication of ``rev`` (inside the caller's transaction, ``d`` locked).
+
+    A publication time earlier than ``approved_at`` (the approval of that
+    revision, or of the scope it was posted under) is recorded, never refused
+    (the post is out), with the error finding 「承認前の投稿」 and its own
+    audit event (issue 9 item 3).
+    """
     recorded = (recorded_text or "").strip() or rev.text
     if d.kind == DraftKind.CORRECTION:
         _apply_correction_handling(actor, d, original_deleted, published_at)
@@ -61,14 +70,46 @@ def _publish(
         recorded_sha256=digest,
         matches=digest == rev.text_sha256,
         hours_warning=hours_warning(d.account, published_at),
+        approved_at=approved_at,
+        before_approval=approved_at is not None and published_at < approved_at,
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
+    if publication.before_approval:
+        record_event(
+            actor,
+            "posts.publication.before_approval",
+            publication,
+            {},
+            {"before_approval": True},
+            details={
+                "finding": before_approval_finding(publication),
+                "published_at": published_at,
+                "approved_at": approved_at,
+                "draft": d.pk,
+                "revision": rev.number,
+            },
+        )
     d.status = DraftStatus.PUBLISHED
     # The registry's dormancy check (川崎市5(9)) reads the account's last post date.
     day = timezone.localtime(published_at).date()
     Account.objects.filter(pk=d.account_id).exclude(last_posted_at__gte=day).update(last_posted_at=day)
     return publication
+
+
+def before_approval_finding(publication: Publication) -> dict[str, str]:
+    """The error finding a publication before its approval carries (for the audit trail and pages)."""
+    published = timezone.localtime(publication.published_at).strftime("%Y-%m-%d %H:%M")
+    approved = (
+        timezone.localtime(publication.approved_at).strftime("%Y-%m-%d %H:%M")
+        if publication.approved_at
+        else ""
+    )
+    return {
+        "rule": "posts.before_approval",
+        "severity": "error",
+        "message": f"承認前の投稿: 投稿日時（{published}）が承認日時（{approved}）より前です",
+    }
 
 
 def _apply_correction_handling(actor: Person, d: Draft, original_deleted: bool, when: datetime) -> None:
@@ -129,7 +170,13 @@ def do_record_publication(
             raise ActionError("承認された版と最新の版が違います。もう一度承認を受けてください")
         _require_postable(d.account)
         require_not_frozen(d.account, "投稿を記録")
-        publication = _publish(actor, d, rev, url, when, recorded_text, original_deleted)
+        approved_at = (
+            ApprovalRun.objects.filter(draft=d, revision=rev, status=RunStatus.APPROVED)
+            .order_by("-finished_at")
+            .values_list("finished_at", flat=True)
+            .first()
+        )
+        publication = _publish(actor, d, rev, url, when, recorded_text, original_deleted, approved_at)
         d.save(update_fields=["status", "updated_at"])
         record_event(
             actor,
@@ -143,6 +190,7 @@ def do_record_publication(
                 "matches": publication.matches,
                 "recorded_sha256": publication.recorded_sha256,
                 "hours_warning": publication.hours_warning,
+                "before_approval": publication.before_approval,
                 "original_deleted": bool(original_deleted),
             },
         )

@@ -201,7 +201,7 @@ def do_post_under_scope(
                 f"別の職員による内容の確認を受けるか、確認できなかった理由を記録してください（{procedures.second_check_clause}）"
             )
         before_status = d.status
-        publication = _publish(actor, d, rev, url, when, recorded_text, original_deleted)
+        publication = _publish(actor, d, rev, url, when, recorded_text, original_deleted, scope.approved_at)
         d.approved_revision = rev
         d.scope = scope
         d.save(update_fields=["status", "approved_revision", "scope", "updated_at"])
@@ -232,6 +232,7 @@ def do_post_under_scope(
                 "url": url,
                 "matches": publication.matches,
                 "hours_warning": publication.hours_warning,
+                "before_approval": publication.before_approval,
                 "second_check": check.pk if check else None,
                 "no_second_check_reason": report.no_second_check_reason,
                 "clause": procedures.scope_clause,

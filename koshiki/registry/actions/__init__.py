@@ -14,7 +14,7 @@ reasons, preconditions and effects are data; which action runs it is its
 The modules: ``records`` (the application's details, security facts,
 roster, devices, third-party apps), ``engine`` (running one step),
 ``steps`` (the named step actions and ``do_step``), ``policies`` (運用ポリシー
-versions); ``common`` holds the shared guards. Everything public is
+versions), ``findings`` (the office's waiver of an account finding); ``common`` holds the shared guards. Everything public is
 re-exported here, so callers keep writing ``actions.do_approve(...)``.
 """
 
@@ -25,7 +25,11 @@ from koshiki.registry.actions.common import (
 )
 from koshiki.registry.actions.engine import (
     available_steps,
+    blocking_findings,
     policy_missing_fields,
+)
+from koshiki.registry.actions.findings import (
+    do_waive_finding,
 )
 from koshiki.registry.actions.policies import (
     do_revise_policy,
@@ -53,6 +57,7 @@ from koshiki.registry.actions.steps import (
     do_close,
     do_consult,
     do_file_change,
+    do_file_external_service,
     do_list_publicly,
     do_record_acquisition,
     do_record_url,
@@ -73,6 +78,7 @@ __all__ = [
     "KIND_ACTIONS",
     "SECURITY_FIELDS",
     "available_steps",
+    "blocking_findings",
     "do_add_roster_entry",
     "do_annual_review",
     "do_approve",
@@ -83,6 +89,7 @@ __all__ = [
     "do_consult",
     "do_create_application",
     "do_file_change",
+    "do_file_external_service",
     "do_link_app",
     "do_list_publicly",
     "do_record_acquisition",
@@ -103,6 +110,7 @@ __all__ = [
     "do_suspend",
     "do_update_account",
     "do_update_security",
+    "do_waive_finding",
     "do_withdraw",
     "initial_policy_values",
     "policy_missing_fields",

@@ -22,6 +22,7 @@ from koshiki.registry.states import (
     Genre,
     OperatorKind,
     Platform,
+    PolicyKind,
     ReplyPolicy,
 )
 
@@ -150,3 +151,44 @@ def _create_policy(
     return OperationPolicy.objects.create(
         account=acc, kind=kind, version=latest + 1, reason=reason[:500], created_by=actor, **fields
     )
+
+
+# The public policy's fields that follow the registry (issue 9 item 4): policy field -> account value.
+_FOLLOWED = {
+    "registered_url": lambda acc: acc.url,
+    "responsible": lambda acc: acc.responsible_title,
+    "period_start": lambda acc: acc.period_start,
+    "period_end": lambda acc: acc.period_end,
+    "account_name": lambda acc: acc.display_name,
+}
+
+
+def _follow_registry(
+    actor: Person, acc: Account, procedures: Procedures, reason: str
+) -> OperationPolicy | None:
+    """A new version of the public 運用ポリシー when the registry's URL, 責任者, 運用期間 or name changed.
+
+    Copies the current version, replaces the followed fields the profile's form
+    has (責任者 always: it is printed on every form), and makes it current; None
+    when nothing followed changed or there is no public policy yet.
+    """
+    current = acc.current_policy
+    if current is None or PolicyKind.PUBLIC not in procedures.policy_kinds:
+        return None
+    changed = {}
+    for name, value_of in _FOLLOWED.items():
+        if name != "responsible" and name not in procedures.policy_fields:
+            continue
+        value = value_of(acc)
+        if (getattr(current, name) or None) != (value or None):
+            changed[name] = value
+    if not changed:
+        return None
+    values = {k: getattr(current, k) for k in POLICY_FIELDS}
+    values.update(changed)
+    labels = "・".join(POLICY_FIELDS[k] for k in changed)
+    policy = _create_policy(
+        actor, acc, PolicyKind.PUBLIC, values, f"{reason}（{labels}を台帳に合わせて改訂）"
+    )
+    acc.current_policy = policy
+    return policy

@@ -18,25 +18,31 @@ from django.utils import timezone
 
 from koshiki.actors import Person
 from koshiki.audit.events import record_event, snapshot
+from koshiki.checker import Finding, Severity
 from koshiki.errors import ActionError
 from koshiki.registry import access
 from koshiki.registry.actions.common import (
     _TRACKED,
     _check_account_consistency,
     _diff,
+    _follow_registry,
     _lock,
     _require_view,
     procedures_for,
 )
 from koshiki.registry.actions.notices import notify_after_step
+from koshiki.registry.attention import account_findings
 from koshiki.registry.hooks import requirement_problem
 from koshiki.registry.lifecycle import EXTERNAL_PRECONDITIONS, KINDS, PRECONDITIONS, Procedures, Step
-from koshiki.registry.models import Account, Application, StepRecord
+from koshiki.registry.models import Account, Application, FindingWaiver, StepRecord
 from koshiki.registry.states import (
     POLICY_FIELDS,
     Status,
 )
 from koshiki.workdays import next_business_day
+
+# Steps after which the public policy follows the registry (issue 9 item 4).
+_FOLLOWING_KINDS = frozenset({"acquire", "record_url", "file_change", "change_responsible"})
 
 # ---- the lifecycle ----------------------------------------------------------------------------
 
@@ -44,7 +50,11 @@ from koshiki.workdays import next_business_day
 def available_steps(actor: Person, account: Account) -> list[Step]:
     """Steps the actor may perform on the account now (for buttons; no lock, no writes)."""
     procedures = procedures_for(account)
-    return [s for s in procedures.steps_from(account.status) if access.can_perform_step(actor, account, s)]
+    return [
+        s
+        for s in procedures.steps_from(account.status)
+        if procedures.applies(s, account.platform) and access.can_perform_step(actor, account, s)
+    ]
 
 
 def _choose_step(actor: Person, acc: Account, procedures: Procedures, kind: str, step_id: str | None) -> Step:
@@ -65,6 +75,12 @@ def _choose_step(actor: Person, acc: Account, procedures: Procedures, kind: str,
     if not any(access.can_perform_step(actor, acc, s) for s in kind_steps):
         step = (candidates or kind_steps)[0]
         raise PermissionDenied(f"「{step.label}」を行うのは{step.role_labels}です")
+    applicable = [s for s in kind_steps if procedures.applies(s, acc.platform)]
+    if not applicable:
+        step = kind_steps[0]
+        raise ActionError(f"このアカウント（{acc.platform_name}）には「{step.label}」は不要です")
+    kind_steps = applicable
+    candidates = [s for s in kind_steps if acc.status in s.from_states]
     if not candidates:
         status = acc.get_status_display()
         done = [s for s in kind_steps if s.to_state == acc.status]
@@ -138,6 +154,32 @@ def _check_requires(step: Step, acc: Account, procedures: Procedures) -> None:
                 raise fail(key, f"（未承認: {'、'.join(pending)}）")
         elif key == "mfa" and acc.mfa_enabled is not True:
             raise fail(key)
+        elif key == "no_errors":
+            blocking = blocking_findings(acc, procedures)
+            if blocking:
+                listed = "／".join(f"{f.message}（{f.rule}）" for f in blocking[:3])
+                more = f" ほか{len(blocking) - 3}件" if len(blocking) > 3 else ""
+                raise ActionError(
+                    f"アカウントのチェックでエラーの指摘が{len(blocking)}件あるため、「{step.label}」はできません: "
+                    f"{listed}{more}。台帳の記録を直してください"
+                )
+        elif key == "external_service" and acc.platform not in procedures.common_platforms:
+            done = StepRecord.objects.filter(account=acc, kind="external_service").exists()
+            if not done:
+                raise fail(key)
+
+
+def blocking_findings(acc: Account, procedures: Procedures) -> list[Finding]:
+    """The account's error-level findings that no standing waiver covers (issue 9 item 1)."""
+    errors = [f for f in account_findings(acc) if f.severity == Severity.ERROR]
+    if not errors:
+        return []
+    waived = set(
+        FindingWaiver.objects.filter(account=acc, rule__in=procedures.finding_waivable).values_list(
+            "rule", flat=True
+        )
+    )
+    return [f for f in errors if f.rule not in waived]
 
 
 def _apply_effects(
@@ -239,7 +281,12 @@ def _run_step(
             acc.closed_at = acc.closed_at or timezone.now()
             acc.next_check_due = None
         _check_account_consistency(acc)
+        followed = None
+        if step.kind in _FOLLOWING_KINDS:
+            followed = _follow_registry(actor, acc, procedures, step.label)
         acc.save()
+        if followed is not None:
+            extra = {**extra, "policy_version": followed.version, "policy_follows_registry": True}
         if application is not None:
             _update_application(actor, application, step, reasons, answers, documents)
         StepRecord.objects.create(

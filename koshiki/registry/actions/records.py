@@ -28,6 +28,7 @@ from koshiki.registry.actions.common import (
     _clean_details,
     _create_policy,
     _diff,
+    _follow_registry,
     _lock,
     _require_view,
     procedures_for,
@@ -79,6 +80,7 @@ def initial_policy_values(account: Account, procedures: Procedures) -> dict[str,
         "ip_rights": procedures.boilerplate("ip_rights", city),
         "disclaimer": procedures.boilerplate("disclaimer", city),
         "other": procedures.boilerplate("other", city),
+        "follow_policy": procedures.boilerplate("follow_policy", city),
     }
 
 
@@ -136,11 +138,13 @@ def do_update_account(actor: Person, account: Account | int, changes: Mapping[st
         for key, value in values.items():
             setattr(acc, key, value)
         _check_account_consistency(acc)
+        followed = _follow_registry(actor, acc, procedures_for(acc), "申請内容の修正")
         acc.save()
         b, a = _diff(before, snapshot(acc, _TRACKED))
         if not a:
             raise ActionError("変更された項目がありません")
-        record_event(actor, "account.update", acc, b, a)
+        details = {"policy_version": followed.version} if followed is not None else {}
+        record_event(actor, "account.update", acc, b, a, details=details)
     return acc
 
 

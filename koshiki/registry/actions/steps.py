@@ -113,6 +113,13 @@ def do_register_official(account: Account | int, *, actor: Person, **given: Unpa
     return _run_step(actor, account, "register", given)
 
 
+def do_file_external_service(
+    account: Account | int, *, actor: Person, **given: Unpack[StepInputs]
+) -> Account:
+    """Record the external-service application for a platform not in common use (京都市4(1)オ)."""
+    return _run_step(actor, account, "external_service", given)
+
+
 def do_list_publicly(
     account: Account | int, *, actor: Person, genre: str = "", **given: Unpack[StepInputs]
 ) -> Account:
@@ -246,6 +253,7 @@ KIND_ACTIONS: dict[str, Callable[..., Any]] = {
     "acquire": do_record_acquisition,
     "request_listing": do_request_listing,
     "register": do_register_official,
+    "external_service": do_file_external_service,
     "list": do_list_publicly,
     "record_url": do_record_url,
     "file_change": do_file_change,

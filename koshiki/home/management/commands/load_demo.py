@@ -449,6 +449,14 @@ class Command(BaseCommand):
                     )
                 if step_id == "request_removal":
                     kwargs["deleted_on"] = today
+                if step_id == "office_approve":
+                    # 京都市4(1)オ: a platform the city does not commonly use needs the 外部サービス利用申請 first.
+                    procedures = actions.procedures_for(account)
+                    for extra in procedures.steps_of_kind("external_service"):
+                        if procedures.applies(extra, account.platform):
+                            actions.do_step(
+                                account, extra.id, actor=op, documents=[d.id for d in extra.documents]
+                            )
                 actions.do_step(account, step_id, actor=actor, **kwargs)
             if target in ("listed", "suspended"):
                 actions.do_update_security(
