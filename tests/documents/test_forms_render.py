@@ -25,6 +25,7 @@ ERA_DATE = "令和8年4月1日"
 EXPECTED = {
     "kyoto": {
         "policy": "運用ポリシー",
+        "external_service_request": "外部サービス利用申請書",
         "unblock_request": "ホームページ閲覧制限解除申請書",
         "unblock_notice": "ホームページ閲覧制限解除通知書",
         "listing_request": "みなと市ソーシャルメディア一覧掲載依頼書",

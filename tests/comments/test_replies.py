@@ -12,8 +12,8 @@ from koshiki.errors import ActionError
 from koshiki.posts import actions as post_actions
 from koshiki.posts.models import Draft
 from koshiki.posts.states import DraftKind, DraftStatus
-from tests.web.comments.conftest import add_comment
-from tests.web.factories import account_in, make_city
+from tests.comments.conftest import add_comment
+from tests.personas import account_in, make_city
 
 QUESTION = "明日の花火大会は雨でも開催されますか？駐車場はありますか？"
 ANSWER = "花火大会は小雨なら開催します。中止の場合は当日15時までに市ホームページでお知らせします。駐車場はありませんので、公共交通機関をご利用ください。"

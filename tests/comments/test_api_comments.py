@@ -12,7 +12,7 @@ from koshiki.comments.models import Comment
 from koshiki.comments.states import Source
 from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role
-from tests.web.factories import account_in
+from tests.personas import account_in
 
 URL = "/api/comments"
 

@@ -9,8 +9,8 @@ from koshiki.comments.models import Comment, ModerationDecision
 from koshiki.comments.states import DecisionKind
 from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role
-from tests.web.comments.conftest import add_comment
-from tests.web.factories import account_in
+from tests.comments.conftest import add_comment
+from tests.personas import account_in
 
 SPAM = "副業で月収100万円！詳しくはプロフのリンクから登録してね"
 

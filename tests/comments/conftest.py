@@ -12,7 +12,7 @@ from django.utils import timezone
 from koshiki.comments import actions
 from koshiki.comments.importers import CommentInput
 from koshiki.comments.states import Source
-from tests.web.factories import account_in, make_city
+from tests.personas import account_in, make_city
 
 JST = ZoneInfo("Asia/Tokyo")
 

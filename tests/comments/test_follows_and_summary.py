@@ -13,8 +13,8 @@ from koshiki.comments import actions
 from koshiki.comments.models import FollowRecord, ModerationDecision, TransparencySummary
 from koshiki.comments.states import DecisionKind, FollowKind
 from koshiki.errors import ActionError
-from tests.web.comments.conftest import add_comment
-from tests.web.factories import account_in, make_city
+from tests.comments.conftest import add_comment
+from tests.personas import account_in, make_city
 
 SPAM = "副業で月収100万円！詳しくはプロフのリンクから登録してね"
 

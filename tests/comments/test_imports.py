@@ -105,7 +105,7 @@ def test_import_stores_classifies_matches_the_post_and_recognises_duplicates(kyo
 
 def test_a_comment_cites_the_policy_version_in_force_when_it_was_posted(kyoto):
     from koshiki.registry import actions as registry_actions
-    from tests.web.comments.conftest import add_comment
+    from tests.comments.conftest import add_comment
 
     op = kyoto.people["operator"]
     earlier = add_comment(kyoto.account, op, "副業で月収100万円！詳しくはプロフのリンクから", author="a")

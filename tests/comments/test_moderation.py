@@ -11,7 +11,7 @@ from koshiki.comments import actions
 from koshiki.comments.models import ModerationDecision
 from koshiki.comments.states import CommentState, DecisionKind, DecisionState
 from koshiki.errors import ActionError
-from tests.web.comments.conftest import add_comment
+from tests.comments.conftest import add_comment
 
 DOXXING = "こいつの住所は港区本町3-5-12、勤め先も知ってる。晒してやるから覚悟しとけ"
 CRITICISM = "市長のこの判断は納得できない。税金の無駄遣いだと思う。予算の使い道を見直すべきだ"
@@ -133,7 +133,7 @@ def test_wrong_roles_cannot_moderate(kyoto):
 
 
 def test_a_profile_without_second_person_hides_at_once(db):
-    from tests.web.factories import account_in, make_city
+    from tests.personas import account_in, make_city
 
     city = make_city("kawasaki")
     account = account_in(city, "listed")
