@@ -8,6 +8,7 @@ app_name = "duties"
 
 urlpatterns = [
     path("", views.calendar, name="calendar"),
+    path("duties.xlsx", views.calendar_xlsx, name="calendar_xlsx"),
     path("<int:pk>/complete/", views.complete, name="complete"),
     path("settings/", views.settings_update, name="settings"),
 ]

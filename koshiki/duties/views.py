@@ -1,21 +1,26 @@
-"""The duty calendar (職務の暦): this 年度's duties of the city, what is overdue, and what is yours."""
+"""The duty calendar (職務の暦): this 年度's duties of the city, what is overdue, and what is yours; its Excel export."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from koshiki.documents.excel import XLSX_TYPE, workbook_bytes
 from koshiki.duties import access
 from koshiki.duties.actions import do_complete_task, do_set_daily_checks
 from koshiki.duties.definitions import duties_for, offers_daily_checks
+from koshiki.duties.export import duty_sheet
 from koshiki.duties.models import DutyRun, DutyTask, TaskStatus
 from koshiki.duties.runner import daily_checks_on
 from koshiki.errors import require
-from koshiki.fiscal import fiscal_year, fiscal_year_label
+from koshiki.fiscal import fiscal_year, fiscal_year_label, to_wareki
 from koshiki.org.access import municipality_of
 from koshiki.org.roles import Role
 from koshiki.ui.outcome import act_and_redirect
@@ -26,16 +31,21 @@ class CompleteForm(forms.Form):
     note = forms.CharField(required=False)
 
 
+def _selected_fy(request: HttpRequest, today: date) -> int:
+    """The 年度 of ``?fy=2026``; this 年度 when absent or not a number."""
+    try:
+        return int(request.GET.get("fy", fiscal_year(today)))
+    except ValueError:
+        return fiscal_year(today)
+
+
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     user = request.user
     municipality = municipality_of(user)
     require(municipality is not None, "職務の暦を見られるのは自治体の職員です")
     today = timezone.localdate()
-    try:
-        fy = int(request.GET.get("fy", fiscal_year(today)))
-    except ValueError:
-        fy = fiscal_year(today)
+    fy = _selected_fy(request, today)
     mine_only = request.GET.get("mine") == "1"
     tasks = list(
         access.tasks_visible_to(user)
@@ -88,6 +98,22 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "role_labels": dict(Role.choices),
         },
     )
+
+
+@login_required
+def calendar_xlsx(request: HttpRequest) -> HttpResponse:
+    """The duty status of the selected 年度 as .xlsx: the tasks the calendar shows the user, closed ones too."""
+    user = request.user
+    municipality = municipality_of(user)
+    require(municipality is not None, "職務の暦を見られるのは自治体の職員です")
+    today = timezone.localdate()
+    fy = _selected_fy(request, today)
+    duties = duties_for(municipality, daily_checks=daily_checks_on(municipality))
+    sheet = duty_sheet(access.tasks_visible_to(user), municipality, fy, duties, today)
+    response = HttpResponse(workbook_bytes([sheet]), content_type=XLSX_TYPE)
+    filename = f"職務の状況_{fiscal_year_label(fy)}_{to_wareki(today)}現在.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @login_required

@@ -192,6 +192,7 @@ READ_ONLY = {
     "api:tokens",
     "org:transfers_template",
     "duties:calendar",
+    "duties:calendar_xlsx",
     "committees:meeting",
     "committees:minutes",
     "selfcheck:index",
