@@ -38,7 +38,7 @@ FLOORS: list[set[str]] = [
     {"audit"},
     {"registry"},
     {"posts", "campaigns", "api", "directory", "people", "comments", "incidents", "documents", "duties"},
-    {"home"},
+    {"home", "ops"},
     {"web"},
 ]
 FLOOR = {name: level for level, names in enumerate(FLOORS) for name in names}

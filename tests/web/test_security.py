@@ -65,7 +65,8 @@ GOOD_PR = "#PR #京都市 紅葉の永観堂に行ってきました！朝の光
 # ---- the URL map ------------------------------------------------------------------------------
 
 # Reachable without signing in, on purpose (issue 3 / 4): the citizens' directory, the login
-# page, the token-authenticated API and its document, the campaign's token page, static files.
+# page, the token-authenticated API and its document, the campaign's token page, the health probe
+# (static files are served by whitenoise before any URL pattern).
 # Logout is open too: signing out an anonymous session does nothing.
 PUBLIC = {
     "login",
@@ -78,7 +79,7 @@ PUBLIC = {
     "directory:accounts_json",
     "directory:accounts_csv",
     "directory:verify",
-    "static",
+    "ops:healthz",
 }
 # A signed-in person's own session and credentials: open to every role, the auditor included.
 SELF_SERVICE = {"password_change", "api:token_create", "api:token_revoke"}
