@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from koshiki.audit.events import record_event, verify_chain
 from koshiki.audit.models import GENESIS_HASH, AppendOnlyError, AuditChainHead, AuditEvent
+from tests.audit.dba import dba_cursor
 from tests.personas import make_user, new_account
 
 
@@ -66,7 +67,7 @@ def test_verify_audit_catches_a_row_tampered_with_by_raw_sql():
     events = _three_events(None)
     call_command("verify_audit", stdout=io.StringIO())
     table = AuditEvent._meta.db_table
-    with connection.cursor() as cursor:
+    with dba_cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET actor_label = %s WHERE seq = %s", ["改ざん者", 2])
     report = verify_chain()
     assert not report.ok
@@ -80,11 +81,11 @@ def test_verify_audit_catches_a_row_tampered_with_by_raw_sql():
 def test_verify_audit_catches_a_deleted_row_and_a_removed_tail():
     _three_events(None)
     table = AuditEvent._meta.db_table
-    with connection.cursor() as cursor:
+    with dba_cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE seq = 2")
     report = verify_chain()
     assert report.broken.seq == 3 and "連番 2 の記録がありません" in report.broken.problem
-    with connection.cursor() as cursor:
+    with dba_cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE seq = 3")
     report = verify_chain()
     assert report.broken.seq is None and "末尾の記録がありません" in report.broken.problem
@@ -102,7 +103,7 @@ def test_verify_audit_reports_success_with_the_count():
 def test_rows_changed_in_summary_or_hash_are_both_caught():
     _three_events(None)
     table = AuditEvent._meta.db_table
-    with connection.cursor() as cursor:
+    with dba_cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET hash = %s WHERE seq = 1", ["f" * 64])
     assert verify_chain().broken.seq == 1
 

@@ -57,7 +57,8 @@ def test_documented_command_matches_docs_and_systemd_unit():
     unit = (ROOT / "deploy" / "systemd" / "koshiki.service").read_text(encoding="utf-8")
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
     assert " ".join(DOCUMENTED) in docs
-    assert " ".join(DOCUMENTED[1:]) in unit and " ".join(DOCUMENTED[1:]) in dockerfile
+    assert f"/.venv/bin/{' '.join(DOCUMENTED)}" in unit
+    assert f"CMD {json.dumps(DOCUMENTED)}" in dockerfile
 
 
 @pytest.mark.django_db

@@ -30,12 +30,12 @@ DROP FUNCTION IF EXISTS koshiki_audit_append_only();
 
 def _create(apps, schema_editor):  # noqa: ANN001, ANN202
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(_CREATE)
+        schema_editor.execute(_CREATE, params=None)
 
 
 def _drop(apps, schema_editor):  # noqa: ANN001, ANN202
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(_DROP)
+        schema_editor.execute(_DROP, params=None)
 
 
 class Migration(migrations.Migration):
