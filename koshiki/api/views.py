@@ -122,7 +122,9 @@ def _parse_body(request: HttpRequest) -> Any:
     except RecursionError:
         raise ApiError("invalid_json", "リクエスト本文の JSON の入れ子が深すぎます") from None
     except ValueError:  # e.g. an integer past Python's 4,300-digit limit
-        raise ApiError("invalid_json", "リクエスト本文の JSON に扱えない値（桁数の多すぎる数など）があります") from None
+        raise ApiError(
+            "invalid_json", "リクエスト本文の JSON に扱えない値（桁数の多すぎる数など）があります"
+        ) from None
     try:
         # "\ud800" is valid JSON but no UTF-8 text: it could not be written back in a result.
         json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -162,6 +164,7 @@ def _parse_payload(payload: Any) -> tuple[str, str | None, CheckContext]:
     return text, profile_id, context
 
 
+@csrf_exempt  # no session state: an unknown method gets the 405 the document implies, not a CSRF 403
 @require_safe
 def openapi(request: HttpRequest) -> JsonResponse:
     """The OpenAPI 3.1 document (public: it holds no secret and helps tool makers)."""

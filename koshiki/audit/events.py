@@ -313,7 +313,9 @@ def verify_chain(chunk_size: int = 2000, anchors: Iterable[Anchor] = ()) -> Chai
         missing = min(expected)
         return ChainReport(
             checked,
-            BrokenLink(None, None, f"アンカーの連番 {missing} の記録がありません（削除された可能性があります）"),
+            BrokenLink(
+                None, None, f"アンカーの連番 {missing} の記録がありません（削除された可能性があります）"
+            ),
         )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq != checked or head.last_hash != prev):

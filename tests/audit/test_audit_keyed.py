@@ -30,7 +30,11 @@ def _events(n: int = 5) -> list[AuditEvent]:
     with transaction.atomic():
         for i in range(n):
             record_event(
-                None, "registry.account.update", ("registry.account", 7), {"表示名": f"旧{i}"}, {"表示名": f"新{i}"}
+                None,
+                "registry.account.update",
+                ("registry.account", 7),
+                {"表示名": f"旧{i}"},
+                {"表示名": f"新{i}"},
             )
     return list(AuditEvent.objects.order_by("seq"))
 
@@ -147,10 +151,16 @@ def test_anchor_of_an_empty_trail_is_the_genesis():
     assert Anchor.parse(anchor.as_json()) == anchor
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only; SQLite relies on the keyed chain and anchors")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the append-only trigger exists on PostgreSQL only; SQLite relies on the keyed chain and anchors",
+)
 def test_postgresql_refuses_update_and_delete_on_the_trail():
     _events(2)
-    for sql in (f"UPDATE {TABLE} SET actor_label = '改ざん者' WHERE seq = 1", f"DELETE FROM {TABLE} WHERE seq = 2"):
+    for sql in (
+        f"UPDATE {TABLE} SET actor_label = '改ざん者' WHERE seq = 1",
+        f"DELETE FROM {TABLE} WHERE seq = 2",
+    ):
         with pytest.raises(DatabaseError, match="監査証跡は追記のみです"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql)

@@ -64,7 +64,9 @@ def scratch_site(tmp_path: Path) -> Iterator[dict[str, str]]:
         auth = db.get("USER") or "postgres"
         if db.get("PASSWORD"):
             auth += f":{db['PASSWORD']}"
-        env["DATABASE_URL"] = f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
+        env["DATABASE_URL"] = (
+            f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
+        )
     try:
         yield env
     finally:

@@ -112,14 +112,18 @@ def test_gunicorn_serves_a_page_a_static_file_and_a_login_through_an_https_proxy
             response, _ = _request(port, "POST", "/login/", form, headers)
             assert response.status == 302 and response.getheader("Location") == "/"
             # A page from another origin is still refused.
-            response, _ = _request(port, "POST", "/login/", form, {**headers, "Origin": "https://evil.example"})
+            response, _ = _request(
+                port, "POST", "/login/", form, {**headers, "Origin": "https://evil.example"}
+            )
             assert response.status == 403
         finally:
             server.terminate()
             output, _ = server.communicate(timeout=30)
         # Structured access log on stdout: one JSON object per request.
         lines = [json.loads(line) for line in output.splitlines() if line.startswith('{"time"')]
-        assert any(e.get("request") == "GET /static/koshiki.css HTTP/1.1" and e["status"] == 200 for e in lines)
+        assert any(
+            e.get("request") == "GET /static/koshiki.css HTTP/1.1" and e["status"] == 200 for e in lines
+        )
 
 
 def test_check_deploy_passes_clean_with_the_documented_production_settings(tmp_path: Path):
@@ -153,7 +157,9 @@ def test_healthz_answers_ok_and_503_in_japanese_when_the_database_is_gone():
 
 
 def test_json_log_lines_carry_level_logger_and_japanese_message():
-    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/posts/submit/abc123/",), None)
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/posts/submit/abc123/",), None
+    )
     RedactSecretsFilter().filter(record)
     entry = json.loads(JsonFormatter().format(record))
     assert entry["level"] == "WARNING" and entry["logger"] == "django.request"

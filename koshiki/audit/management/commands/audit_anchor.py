@@ -17,7 +17,9 @@ class Command(BaseCommand):
     help = "監査証跡の末尾（連番とハッシュ）をアンカーとして1行の JSON で出力します。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--append", metavar="FILE", help="アンカーを追記するファイル（データベースとは別の場所に）")
+        parser.add_argument(
+            "--append", metavar="FILE", help="アンカーを追記するファイル（データベースとは別の場所に）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         anchor = chain_anchor()
@@ -29,5 +31,9 @@ class Command(BaseCommand):
                     fh.write(line + "\n")
             except OSError as exc:
                 raise CommandError(f"アンカーを書き込めません: {path}（{exc.strerror}）") from None
-        log.info("監査証跡のアンカー %s", line, extra={"event": "audit.anchor", "seq": anchor.seq, "hash": anchor.hash})
+        log.info(
+            "監査証跡のアンカー %s",
+            line,
+            extra={"event": "audit.anchor", "seq": anchor.seq, "hash": anchor.hash},
+        )
         self.stdout.write(line)

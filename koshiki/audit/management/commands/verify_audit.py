@@ -27,7 +27,9 @@ class Command(BaseCommand):
             try:
                 lines = path.read_text(encoding="utf-8").splitlines()
             except (OSError, UnicodeDecodeError) as exc:
-                raise CommandError(f"アンカーのファイルが読めません: {path}（{exc.__class__.__name__}）") from None
+                raise CommandError(
+                    f"アンカーのファイルが読めません: {path}（{exc.__class__.__name__}）"
+                ) from None
             try:
                 anchors = [Anchor.parse(line) for line in lines if line.strip()]
             except ValueError as exc:

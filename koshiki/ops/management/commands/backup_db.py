@@ -55,12 +55,21 @@ class Command(BaseCommand):
                 dest.close()
         elif connection.vendor == "postgresql":
             opts, env = pg_env(connection.settings_dict)
-            command = ["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *opts,
-                       connection.settings_dict["NAME"]]
+            command = [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--file",
+                str(target),
+                *opts,
+                connection.settings_dict["NAME"],
+            ]
             try:
                 done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
             except FileNotFoundError:
-                raise CommandError("pg_dump が見つかりません（PostgreSQL のクライアントを入れてください）") from None
+                raise CommandError(
+                    "pg_dump が見つかりません（PostgreSQL のクライアントを入れてください）"
+                ) from None
             if done.returncode != 0:
                 raise CommandError(f"pg_dump が失敗しました: {done.stderr.strip()[:300]}")
         else:

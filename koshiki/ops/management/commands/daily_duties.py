@@ -28,7 +28,11 @@ class Command(BaseCommand):
         anchor_file = os.environ.get("KOSHIKI_ANCHOR_FILE", "").strip()
         problems: list[str] = []
         steps: list[tuple[str, str, dict[str, Any]]] = [
-            ("監査証跡の検証", "verify_audit", {"anchors": anchor_file} if anchor_file and os.path.exists(anchor_file) else {}),
+            (
+                "監査証跡の検証",
+                "verify_audit",
+                {"anchors": anchor_file} if anchor_file and os.path.exists(anchor_file) else {},
+            ),
             ("アンカーの記録", "audit_anchor", {"append": anchor_file} if anchor_file else {}),
             ("期限切れの事後報告", "overdue_post_reports", {}),
         ]

@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="復元するバックアップファイル")
-        parser.add_argument("--yes", action="store_true", help="現在のデータベースを置き換えることを確認します")
+        parser.add_argument(
+            "--yes", action="store_true", help="現在のデータベースを置き換えることを確認します"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["file"])
@@ -47,12 +49,23 @@ class Command(BaseCommand):
         elif connection.vendor == "postgresql":
             opts, env = pg_env(connection.settings_dict)
             connection.close()
-            command = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                       *opts, "--dbname", connection.settings_dict["NAME"], str(source)]
+            command = [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                *opts,
+                "--dbname",
+                connection.settings_dict["NAME"],
+                str(source),
+            ]
             try:
                 done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
             except FileNotFoundError:
-                raise CommandError("pg_restore が見つかりません（PostgreSQL のクライアントを入れてください）") from None
+                raise CommandError(
+                    "pg_restore が見つかりません（PostgreSQL のクライアントを入れてください）"
+                ) from None
             if done.returncode != 0:
                 raise CommandError(f"pg_restore が失敗しました: {done.stderr.strip()[:300]}")
         else:
