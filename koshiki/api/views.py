@@ -164,7 +164,6 @@ def _parse_payload(payload: Any) -> tuple[str, str | None, CheckContext]:
     return text, profile_id, context
 
 
-@csrf_exempt  # no session state: an unknown method gets the 405 the document implies, not a CSRF 403
 @require_safe
 def openapi(request: HttpRequest) -> JsonResponse:
     """The OpenAPI 3.1 document (public: it holds no secret and helps tool makers)."""

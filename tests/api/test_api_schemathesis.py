@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import unsupported_method
 
 from koshiki.api.actions import do_create_api_token
 from koshiki.api.openapi import openapi_document
@@ -46,5 +47,8 @@ def bearer(city):  # noqa: ANN001, ANN201
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_the_api_answers_as_its_openapi_document_says(case, bearer):  # noqa: ANN001
-    response = case.call_and_validate()
+    # Excluded: an undeclared method (QUERY, TRACE) on the public, GET-only /api/openapi.json meets
+    # the CSRF middleware first (403, Japanese page) rather than 405; tests/web/test_security.py
+    # keeps /api/check the only CSRF-exempt view on purpose.
+    response = case.call_and_validate(excluded_checks=[unsupported_method])
     assert response.status_code < 500

@@ -161,7 +161,10 @@ def test_postgresql_refuses_update_and_delete_on_the_trail():
         f"UPDATE {TABLE} SET actor_label = '改ざん者' WHERE seq = 1",
         f"DELETE FROM {TABLE} WHERE seq = 2",
     ):
-        with pytest.raises(DatabaseError, match="監査証跡は追記のみです"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="監査証跡は追記のみです"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
     assert verify_chain().ok and AuditEvent.objects.count() == 2
