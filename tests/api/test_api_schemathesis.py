@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import unsupported_method
 
@@ -39,8 +41,16 @@ class OperatorToken:
 @pytest.fixture
 def bearer(city):  # noqa: ANN001, ANN201
     _TOKEN["secret"] = do_create_api_token(city.operator, "スキーマ照合（広報課のテスト用）").secret
-    yield _TOKEN["secret"]
-    _TOKEN.clear()
+    # As Django's test client does: the WSGI calls must not close the test's connection
+    # (on PostgreSQL that would end the test transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield _TOKEN["secret"]
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        _TOKEN.clear()
 
 
 @pytest.mark.django_db
