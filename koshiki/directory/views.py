@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 
 from koshiki.comments.public import published_summaries
 from koshiki.directory.platform_urls import (
@@ -34,6 +34,7 @@ from koshiki.directory.public import (
     public_accounts,
     public_policy,
     public_state,
+    registry_version,
 )
 from koshiki.directory.verify import verify as verify_ref
 from koshiki.incidents.models import Impersonation
@@ -50,6 +51,30 @@ def _policy_url(request: HttpRequest, account: Account) -> str:
     return request.build_absolute_uri(reverse("directory:policy", args=[account.pk]))
 
 
+# Browsers and proxies may keep the public list a minute, then revalidate by ETag (one query).
+PUBLIC_MAX_AGE = 60
+
+
+def _registry_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return registry_version()
+
+
+def _versioned(view: Any) -> Any:
+    """Answer 304 when the client's ETag is the registry's current version; else render, tagged and cacheable."""
+
+    conditional = condition(etag_func=_registry_etag)(view)
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = conditional(request, *args, **kwargs)
+        # A signed-in employee's copy stays no-store (koshiki.web.middleware): it carries the staff header.
+        if response.status_code in (200, 304) and not request.user.is_authenticated:
+            response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+        return response
+
+    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+    return wrapped
+
+
 def _open(response: HttpResponse) -> HttpResponse:
     """Open data and the verify API may be read from any site (no cookies are involved)."""
     response["Access-Control-Allow-Origin"] = "*"
@@ -57,6 +82,7 @@ def _open(response: HttpResponse) -> HttpResponse:
 
 
 @require_GET
+@_versioned
 def account_list(request: HttpRequest) -> HttpResponse:
     """公式アカウント一覧 by genre, each with its state and a link to its operation policy."""
     accounts = list(public_accounts())
@@ -122,6 +148,7 @@ def _records(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @require_GET
+@_versioned
 def accounts_json(request: HttpRequest) -> HttpResponse:
     """Open data as JSON (UTF-8): ``{"generated_at", "count", "accounts": [...]}``."""
     records = _records(request)
@@ -136,6 +163,7 @@ def _cell(value: Any) -> str:
 
 
 @require_GET
+@_versioned
 def accounts_csv(request: HttpRequest) -> HttpResponse:
     """Open data as CSV: UTF-8 with BOM (Excel opens it correctly), CRLF, Japanese headers."""
     buffer = io.StringIO()
