@@ -43,7 +43,8 @@ def test_list_prints_id_and_title_of_each_form_of_a_profile(capsys: pytest.Captu
     lines = out.splitlines()
     assert lines[0] == "policy\t様式1 運用ポリシー"
     assert "listing_request\t様式2 ソーシャルメディア一覧掲載依頼書" in lines
-    assert len(lines) == 7
+    assert "external_service_request\t外部サービス利用申請書（京都市外部サービス（クラウドサービス）利用の手引）" in lines
+    assert len(lines) == 8
 
 
 def test_list_without_profile_names_the_profile_of_each_form(capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,6 +27,7 @@ EXPECTED = {
         "policy": "運用ポリシー",
         "unblock_request": "ホームページ閲覧制限解除申請書",
         "unblock_notice": "ホームページ閲覧制限解除通知書",
+        "external_service_request": "外部サービス利用申請書",
         "listing_request": "みなと市ソーシャルメディア一覧掲載依頼書",
         "listing_notice": "みなと市ソーシャルメディア一覧掲載通知書",
         "removal_request": "みなと市ソーシャルメディア一覧削除依頼書",
