@@ -51,7 +51,7 @@ FLOORS: list[set[str]] = [
         "duties",
         "committees",
     },  # fmt: skip
-    {"home"},
+    {"home", "ops"},
     {"web"},
 ]
 FLOOR = {name: level for level, names in enumerate(FLOORS) for name in names}

@@ -280,9 +280,9 @@ def openapi_document() -> dict[str, Any]:
                             "description": "アカウントが公開している電話番号・メールアドレス",
                         },
                         "posted_at": {
-                            "type": "string",
+                            "type": ["string", "null"],
                             "format": "date-time",
-                            "description": "投稿（予定）日時。ISO 8601（例: 2025-04-01T09:00:00+09:00）",
+                            "description": "投稿（予定）日時。ISO 8601（例: 2025-04-01T09:00:00+09:00）。null または省略で指定なし",
                         },
                     },
                 },

@@ -121,6 +121,10 @@ def _parse_body(request: HttpRequest) -> Any:
         ) from None
     except RecursionError:
         raise ApiError("invalid_json", "リクエスト本文の JSON の入れ子が深すぎます") from None
+    except ValueError:  # e.g. an integer past Python's 4,300-digit limit
+        raise ApiError(
+            "invalid_json", "リクエスト本文の JSON に扱えない値（桁数の多すぎる数など）があります"
+        ) from None
     try:
         # "\ud800" is valid JSON but no UTF-8 text: it could not be written back in a result.
         json.dumps(payload, ensure_ascii=False).encode("utf-8")

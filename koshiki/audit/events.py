@@ -3,17 +3,29 @@
 ``record_event`` costs three queries (lock the head, insert the event, move
 the head) and must run inside the caller's ``transaction.atomic()`` so the
 event commits or rolls back with the change it records.
+
+Each link is keyed (ASVS 16.4.2): from ``settings.AUDIT_KEYED_FROM`` on, an
+event's hash is HMAC-SHA-256 with ``settings.AUDIT_HMAC_KEY``, a key kept
+outside the database, so someone who can write the table cannot rewrite a row
+and recompute every later link. Events before that sequence number (a chain
+begun before the key existed) keep their plain SHA-256, and are protected by
+the first keyed link after them. ``chain_anchor()`` is the head to record
+outside the database (the daily duty run logs it); ``verify_chain(anchors=...)``
+checks the chain against such earlier anchors, which catches a rewrite by
+someone who holds the key too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -49,10 +61,11 @@ def event_hash(
     prev_hash: str,
     municipality_id: int | None = None,
 ) -> str:
-    """SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of one row.
+    """HMAC-SHA-256 (SHA-256 before the keyed sequence) over the canonical JSON of one row.
 
-    ``municipality_id`` joins the payload only when set, so events recorded
-    before the column existed (NULL) keep verifying.
+    Canonical: sorted keys, no spaces, UTF-8. ``municipality_id`` joins the
+    payload only when set, so events recorded before the column existed (NULL)
+    keep verifying.
     """
     payload: dict[str, Any] = {
         "seq": seq,
@@ -68,6 +81,8 @@ def event_hash(
     if municipality_id is not None:
         payload["municipality_id"] = municipality_id
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if seq >= settings.AUDIT_KEYED_FROM:
+        return hmac.new(settings.AUDIT_HMAC_KEY, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -221,13 +236,47 @@ class ChainReport:
         return self.broken is None
 
 
-def verify_chain(chunk_size: int = 2000) -> ChainReport:
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's head at one moment, kept outside the database (a log line, a mail, a file)."""
+
+    seq: int
+    hash: str
+    at: str = ""
+
+    def as_json(self) -> str:
+        return json.dumps({"seq": self.seq, "hash": self.hash, "at": self.at}, ensure_ascii=False)
+
+    @classmethod
+    def parse(cls, line: str) -> Anchor:
+        """One anchor from its JSON line; ``ValueError`` with a Japanese message when unreadable."""
+        try:
+            data = json.loads(line)
+            seq, digest = int(data["seq"]), str(data["hash"])
+        except (ValueError, TypeError, KeyError, RecursionError):
+            raise ValueError(f"アンカーの行が読めません: {line.strip()[:80]}") from None
+        return cls(seq, digest, str(data.get("at", "")))
+
+
+def chain_anchor() -> Anchor:
+    """The chain's current head as an anchor (seq 0 and the genesis hash for an empty trail)."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    stamp = timezone.now().astimezone(UTC).isoformat(timespec="seconds")
+    if head is None:
+        return Anchor(0, GENESIS_HASH, stamp)
+    return Anchor(head.last_seq, head.last_hash, stamp)
+
+
+def verify_chain(chunk_size: int = 2000, anchors: Iterable[Anchor] = ()) -> ChainReport:
     """Recompute every hash in sequence order; report the first broken link.
 
     Catches a changed row (hash mismatch), a removed row (gap in ``seq`` or a
-    ``prev_hash`` that does not match) and removed trailing rows (the head
-    names a later event). Reads the table once, streaming.
+    ``prev_hash`` that does not match), removed trailing rows (the head
+    names a later event) and a chain that no longer passes through an earlier
+    anchor (the event at the anchor's ``seq`` has another hash). Reads the
+    table once, streaming.
     """
+    expected = {a.seq: a for a in anchors if a.seq > 0}
     expected_seq, prev, checked = 1, GENESIS_HASH, 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if event.seq != expected_seq:
@@ -249,7 +298,25 @@ def verify_chain(chunk_size: int = 2000) -> ChainReport:
                 checked,
                 BrokenLink(event.seq, event.pk, "記録の内容がハッシュと一致しません（改ざんされています）"),
             )
+        anchor = expected.pop(event.seq, None)
+        if anchor is not None and anchor.hash != event.hash:
+            return ChainReport(
+                checked,
+                BrokenLink(
+                    event.seq,
+                    event.pk,
+                    f"{anchor.at or '以前'}に記録したアンカーのハッシュと一致しません（書き換えられています）",
+                ),
+            )
         prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    if expected:
+        missing = min(expected)
+        return ChainReport(
+            checked,
+            BrokenLink(
+                None, None, f"アンカーの連番 {missing} の記録がありません（削除された可能性があります）"
+            ),
+        )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq != checked or head.last_hash != prev):
         return ChainReport(

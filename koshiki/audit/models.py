@@ -92,6 +92,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["created_at"], name="audit_created_idx"),
+            # An auditor's page: their city's events newest first, by sequence (koshiki.audit.views).
+            models.Index(fields=["municipality", "-seq"], name="audit_city_seq_idx"),
         ]
 
     def __str__(self) -> str:

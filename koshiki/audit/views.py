@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -67,12 +67,44 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     return form, qs
 
 
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of events, newest first, found by sequence number (no COUNT over the trail).
+
+    ``before``: show events with a smaller ``seq`` (the link to older events
+    carries the last one shown); None for the newest page.
+    """
+
+    events: list[AuditEvent]
+    before: int | None
+    has_older: bool
+
+    def __iter__(self) -> Iterator[AuditEvent]:
+        return iter(self.events)
+
+    @property
+    def older_than(self) -> int | None:
+        return self.events[-1].seq if self.events and self.has_older else None
+
+
+def _page(qs: QuerySet[AuditEvent], before: str | None) -> KeysetPage:
+    """At most PAGE_SIZE events below ``before`` by the (municipality, seq) index, plus one to see if more exist."""
+    start = int(before) if before and before.isdigit() and len(before) <= 18 else None
+    if start is not None:
+        qs = qs.filter(seq__lt=start)
+    events = list(qs.order_by("-seq")[: PAGE_SIZE + 1])
+    return KeysetPage(events[:PAGE_SIZE], start, len(events) > PAGE_SIZE)
+
+
 @login_required
 @require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
-    """Browse events, newest first, 100 a page."""
+    """Browse events, newest first, 100 a page; older pages by sequence number (constant cost at any depth)."""
     form, qs = _filtered(request)
-    page = Paginator(qs.order_by("-seq"), 100).get_page(request.GET.get("page"))
+    page = _page(qs, request.GET.get("before"))
     names = object_names(page)  # one query per object type on the page
     rows = [
         {
@@ -85,10 +117,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("before", None)
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "page_size": PAGE_SIZE},
     )
 
 

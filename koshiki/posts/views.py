@@ -165,7 +165,14 @@ def approvals(request: HttpRequest) -> HttpResponse:
 @login_required
 def draft_new(request: HttpRequest, account_id: int) -> HttpResponse:
     """A new draft: the editor; 「チェック」 re-renders with findings, 「保存」 creates the draft."""
-    account = _account(request, account_id)
+    account = (
+        registry_access.accounts_visible_to(request.user)
+        .select_related("municipality", "owning_unit", "current_policy")
+        .filter(pk=account_id)
+        .first()
+    )
+    if account is None:
+        return JsonResponse({"error": "このアカウントは見つかりません"}, status=404)
     if not access.can_draft_post(request.user, account):
         raise PermissionDenied("このアカウントの投稿案を作成できるのは、担当者と所属長です")
     if account.status not in actions.POSTABLE_STATES:
@@ -297,6 +304,18 @@ def _detail_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
     }
 
 
+def _json_id(value: object) -> int | None:
+    """A record number from JSON: a positive integer (or its digits as a string), else None.
+
+    Refuses floats (``1e400`` is infinity), booleans and numbers past the database's bigint.
+    """
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+        return value
+    return None
+
+
 @login_required
 @require_POST
 def check_live(request: HttpRequest) -> JsonResponse:
@@ -309,8 +328,10 @@ def check_live(request: HttpRequest) -> JsonResponse:
         data = json.loads(request.body.decode("utf-8"))
     except RequestDataTooBig:
         return JsonResponse({"error": "本文が大きすぎます"}, status=413)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except ValueError:  # not UTF-8, not JSON, or a number past Python's 4,300-digit limit
         return JsonResponse({"error": "JSON として読めません"}, status=400)
+    except RecursionError:
+        return JsonResponse({"error": "JSON の入れ子が深すぎます"}, status=400)
     if not isinstance(data, dict):
         return JsonResponse({"error": "JSON オブジェクトで送ってください"}, status=400)
     text, alts, links = data.get("text", ""), data.get("alt_texts", []), data.get("links", [])
@@ -323,18 +344,22 @@ def check_live(request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {"error": "text は文字列、alt_texts と links は文字列の配列で送ってください"}, status=400
         )
-    try:
-        account = _account(request, int(data.get("account")))
-    except (TypeError, ValueError):
-        return JsonResponse({"error": "account を指定してください"}, status=400)
+    account_id, draft_id = _json_id(data.get("account")), _json_id(data.get("draft"))
+    if account_id is None:
+        return JsonResponse({"error": "account はアカウントの番号（正の整数）で指定してください"}, status=400)
+    if data.get("draft") not in (None, "", 0) and draft_id is None:
+        return JsonResponse({"error": "draft は投稿案の番号（正の整数）で指定してください"}, status=400)
+    account = (
+        registry_access.accounts_visible_to(request.user)
+        .select_related("municipality", "owning_unit", "current_policy")
+        .filter(pk=account_id)
+        .first()
+    )
+    if account is None:
+        return JsonResponse({"error": "このアカウントは見つかりません"}, status=404)
     if not access.can_draft_post(request.user, account):
         return JsonResponse({"error": "このアカウントの投稿案を扱う権限がありません"}, status=403)
-    draft = None
-    if data.get("draft"):
-        try:
-            draft = _drafts(request).filter(account=account, pk=int(data["draft"])).first()
-        except (TypeError, ValueError):
-            return JsonResponse({"error": "draft が正しくありません"}, status=400)
+    draft = _drafts(request).filter(account=account, pk=draft_id).first() if draft_id is not None else None
     if not text.strip():
         html = render_to_string("posts/_findings.html", {"checked": False}, request=request)
         return JsonResponse({"findings": [], "counts": counts([]), "html": html})

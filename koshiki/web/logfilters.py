@@ -10,6 +10,7 @@ before any handler writes the record. API tokens travel in the
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -34,3 +35,26 @@ class RedactSecretsFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (``LOG_FORMAT=json``): time, level, logger, message, and the exception.
+
+    Journald, a container runtime or a log collector reads each line as one record;
+    ``ensure_ascii=False`` keeps Japanese messages readable in ``journalctl``.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("status_code", "event", "seq", "hash"):
+            value = getattr(record, key, None)
+            if value is not None:
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)

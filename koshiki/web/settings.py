@@ -14,6 +14,21 @@ Environment variables (all optional for a local run):
   single machine in a closed network has no separate web server; turn off
   behind nginx/IIS).
 - ``SECURE_COOKIES``: ``1`` when served over HTTPS (secure session/CSRF cookies).
+- ``CSRF_TRUSTED_ORIGINS``: comma-separated origins (``https://sns.city.example.lg.jp``)
+  the HTTPS front server answers for; needed when TLS ends at a proxy on another host.
+- ``SECURE_PROXY_SSL_HEADER``: ``1`` to trust ``X-Forwarded-Proto: https`` from the
+  front server (only behind a proxy that sets or strips it).
+- ``SECURE_SSL_REDIRECT``: ``1`` to redirect http to https (default off: LGWAN sites
+  often end TLS at the front server, which redirects itself).
+- ``SECURE_HSTS_SECONDS``: HSTS max-age (default 0, off); ``SECURE_HSTS_INCLUDE_SUBDOMAINS``
+  and ``SECURE_HSTS_PRELOAD`` (default off).
+- ``KOSHIKI_AUDIT_KEY`` or ``KOSHIKI_AUDIT_KEY_FILE``: the HMAC key of the audit chain,
+  kept outside the database (default: generated once in ``$KOSHIKI_DATA_DIR/audit_key``).
+- ``KOSHIKI_AUDIT_KEYED_FROM``: the first audit sequence number keyed with it (default 1).
+- ``LOG_LEVEL`` (default ``WARNING``) and ``LOG_FORMAT`` (``json``, one JSON object per
+  line on stdout, or ``text``; default ``text``).
+
+See docs/deploy.md for the production set-up.
 
 Nothing here reaches the network: the app runs offline (LGWAN / 三層分離).
 """
@@ -22,6 +37,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -70,6 +86,35 @@ def _secret_key(path: Path) -> str:
 
 SECRET_KEY = _secret_key(DATA_DIR / "secret_key")
 
+
+def _audit_key() -> bytes:
+    """The audit chain's HMAC key: KOSHIKI_AUDIT_KEY, else the file KOSHIKI_AUDIT_KEY_FILE names.
+
+    Neither set: a key generated once in ``$KOSHIKI_DATA_DIR/audit_key`` (fine for a
+    single machine; docs/deploy.md asks production to keep it apart from the database).
+    """
+    key = os.environ.get("KOSHIKI_AUDIT_KEY", "").strip()
+    if key:
+        return key.encode("utf-8")
+    path = os.environ.get("KOSHIKI_AUDIT_KEY_FILE", "").strip()
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip().encode("utf-8")
+    return _secret_key_file(DATA_DIR / "audit_key").encode("utf-8")
+
+
+def _secret_key_file(path: Path) -> str:
+    """A random key generated once in ``path`` (mode 0600), read back."""
+    saved = os.environ.pop("SECRET_KEY", None)
+    try:
+        return _secret_key(path)
+    finally:
+        if saved is not None:
+            os.environ["SECRET_KEY"] = saved
+
+
+AUDIT_HMAC_KEY = _audit_key()
+AUDIT_KEYED_FROM = int(os.environ.get("KOSHIKI_AUDIT_KEYED_FROM", "1") or 1)
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -93,11 +138,16 @@ INSTALLED_APPS = [
     "koshiki.selfcheck",
     "koshiki.documents",
     "koshiki.home",
+    "koshiki.ops",
     "koshiki.web",
 ]
 
+SERVE_STATIC = _flag("KOSHIKI_SERVE_STATIC", default=True)
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app server itself (whitenoise), unless a front server serves them.
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if SERVE_STATIC else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -190,8 +240,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 KOSHIKI_MEDIA_MAX_BYTES = int(os.environ.get("KOSHIKI_MEDIA_MAX_MB") or 512) * 1024 * 1024
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-SERVE_STATIC = _flag("KOSHIKI_SERVE_STATIC", default=True)
+STATIC_ROOT = Path(os.environ.get("KOSHIKI_STATIC_ROOT") or BASE_DIR / "staticfiles")
+# whitenoise serves STATIC_ROOT (after ``collectstatic``) under gunicorn; without a
+# collected folder (runserver, tests) it finds files in the apps, as Django's own view did.
+WHITENOISE_USE_FINDERS = not STATIC_ROOT.is_dir()
+if WHITENOISE_USE_FINDERS:
+    warnings.filterwarnings("ignore", message="No directory at")
+WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -201,6 +256,16 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("SECURE_COOKIES")
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Behind an HTTPS front server (docs/deploy.md): the origins it answers for, and whether
+# its X-Forwarded-Proto header is trusted; a login POST through the proxy needs both.
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+if _flag("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # same-origin: a campaign's submission link (its token is in the path) never leaks to other sites.
 SECURE_REFERRER_POLICY = "same-origin"
@@ -239,7 +304,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     # Submission-link tokens in request paths never reach a log (koshiki.web.logfilters).
     "filters": {"redact_secrets": {"()": "koshiki.web.logfilters.RedactSecretsFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
+    "formatters": {"json": {"()": "koshiki.web.logfilters.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["redact_secrets"],
+            **({"formatter": "json"} if os.environ.get("LOG_FORMAT", "text").strip() == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # Replace Django's own handlers (its debug console, runserver's request log) with the
     # filtered one: "Not Found: /posts/submit/<token>/" must not print the token.
@@ -250,5 +323,10 @@ LOGGING = {
             "propagate": False,
         },
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "koshiki": {
+            "handlers": ["console"],
+            "level": os.environ.get("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
     },
 }

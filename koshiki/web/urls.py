@@ -1,9 +1,7 @@
 """Koshiki's URLs: staff pages (login required), auth, and static files; wiring only."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.staticfiles.views import serve as serve_static
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from koshiki.home import views
 from koshiki.home.login import LockoutAuthenticationForm
@@ -31,8 +29,7 @@ urlpatterns = [
     path("selfcheck/", include("koshiki.selfcheck.urls")),
     # Public pages for citizens (no login): official-account list, open data, verify API.
     path("public/", include("koshiki.directory.urls")),
+    # Operations: /healthz for the load balancer and the service manager.
+    path("", include("koshiki.ops.urls")),
 ]
-
-if settings.SERVE_STATIC:
-    # One machine in a closed network has no separate web server for /static/.
-    urlpatterns += [re_path(r"^static/(?P<path>.*)$", serve_static, {"insecure": True})]
+# /static/ is served by whitenoise (settings.MIDDLEWARE) unless KOSHIKI_SERVE_STATIC=0.

@@ -355,6 +355,7 @@ def test_body_over_the_limit_without_content_length_is_413(issued):
         (b'{"text": "\xff\xfe"}', "invalid_json", "UTF-8"),
         ('{"text": "\\ud800"}', "invalid_json", "サロゲート"),
         ("[" * 20000 + "]" * 20000, "invalid_json", "入れ子が深すぎます"),
+        ('{"text": "x", "profile": ' + "9" * 5000 + "}", "invalid_json", "桁数の多すぎる数"),
         ('["市政だより"]', "invalid_request", "JSON オブジェクト"),
         ('{"text": "市政だより", "profle": "kyoto"}', "invalid_request", "profle"),
         ('{"profile": "kyoto"}', "invalid_text", "text は文字列"),

@@ -105,11 +105,27 @@ def test_live_check_needs_the_csrf_token_and_a_login(kyoto):
         ('["text"]', 400, "オブジェクト"),
         ('{"account": 1, "text": 5}', 400, "文字列"),
         ('{"text": "こんにちは"}', 400, "account"),
+        # Issue 10 item 7: these answered 500.
+        ('{"account": 1e400, "text": "こんにちは"}', 400, "正の整数"),
+        ('{"account": ' + "[" * 100_000 + "]" * 100_000 + ', "text": "x"}', 400, "入れ子が深すぎます"),
+        ('{"account": ' + "9" * 5000 + ', "text": "x"}', 400, "JSON として読めません"),
+        ('{"account": 99999999999999999999, "text": "x"}', 400, "正の整数"),
+        ('{"account": true, "text": "x"}', 400, "正の整数"),
+        ('{"account": -3, "text": "x"}', 400, "正の整数"),
+        ('{"account": 1, "draft": 2.5, "text": "x"}', 400, "draft"),
+        ('{"account": 987654, "text": "x"}', 404, "見つかりません"),
     ],
 )
 def test_live_check_rejects_malformed_input_with_a_message(kyoto, body, status, message):
     response = login(kyoto.operator).post(reverse("posts:check_live"), body, content_type="application/json")
     assert response.status_code == status and message in response.json()["error"]
+    assert response["Content-Type"] == "application/json"
+
+
+def test_live_check_accepts_the_account_number_as_digits(kyoto):
+    body = json.dumps({"account": str(kyoto.account.pk), "draft": None, "text": MOBILE})
+    response = login(kyoto.operator).post(reverse("posts:check_live"), body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["findings"]
 
 
 def test_live_check_refuses_oversized_text(kyoto):

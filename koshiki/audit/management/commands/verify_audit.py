@@ -1,21 +1,43 @@
-"""``manage.py verify_audit``: recompute the audit chain; exit non-zero at the first broken link."""
+"""``manage.py verify_audit [--anchors FILE]``: recompute the audit chain; exit non-zero at the first broken link."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from koshiki.audit.events import verify_chain
+from koshiki.audit.events import Anchor, verify_chain
 
 
 class Command(BaseCommand):
     help = "監査証跡のハッシュ連鎖を検証し、最初に壊れている箇所を示します。"
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--anchors",
+            metavar="FILE",
+            help="以前に記録したアンカー（audit_anchor の出力、1行に1つの JSON）のファイル。連鎖がそれらを通ることも確かめます",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        report = verify_chain()
+        anchors: list[Anchor] = []
+        if options.get("anchors"):
+            path = Path(options["anchors"])
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CommandError(
+                    f"アンカーのファイルが読めません: {path}（{exc.__class__.__name__}）"
+                ) from None
+            try:
+                anchors = [Anchor.parse(line) for line in lines if line.strip()]
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+        report = verify_chain(anchors=anchors)
         if report.broken is not None:
             raise CommandError(
                 f"監査証跡の連鎖が壊れています: {report.broken}（正常に検証できたのは {report.checked} 件）"
             )
-        self.stdout.write(f"監査証跡を検証しました: {report.checked} 件、連鎖は正常です。")
+        against = f"、アンカー {len(anchors)} 件とも一致" if anchors else ""
+        self.stdout.write(f"監査証跡を検証しました: {report.checked} 件、連鎖は正常です{against}。")
