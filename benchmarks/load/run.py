@@ -63,7 +63,9 @@ class Session:
         self.cookies = dict(cookies or {})
         self.conn: http.client.HTTPConnection | None = None
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None):  # noqa: ANN201
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ):  # noqa: ANN201
         """Send one request; returns (status, body bytes)."""
         hdrs = {"Host": f"{HOST}:{PORT}", **(headers or {})}
         if self.cookies:
@@ -127,7 +129,11 @@ class Result:
         n = len(self.latencies)
         if n == 0:
             return f"| {self.name} | 0 | – | – | – | – | – | {self.errors} |"
-        q = statistics.quantiles(self.latencies, n=100, method="inclusive") if n > 1 else [self.latencies[0]] * 99
+        q = (
+            statistics.quantiles(self.latencies, n=100, method="inclusive")
+            if n > 1
+            else [self.latencies[0]] * 99
+        )
         return (
             f"| {self.name} | {n} | {q[49]:.1f} | {q[94]:.1f} | {q[98]:.1f} | "
             f"{n / self.seconds:.1f} | {self.cpu_ms / n:.1f} | {self.errors} |"
@@ -157,7 +163,9 @@ def workers_cpu_ms(master: int) -> float:
 Call = Callable[[Session], tuple[int, bytes]]
 
 
-def open_loop(name: str, master: int, sessions: list[Session], call: Call, rate: float, seconds: float) -> Result:
+def open_loop(
+    name: str, master: int, sessions: list[Session], call: Call, rate: float, seconds: float
+) -> Result:
     """``rate`` requests/s for ``seconds``, each timed from its scheduled send time."""
     result = Result(name)
     pool: list[Session] = list(sessions)
@@ -190,7 +198,9 @@ def open_loop(name: str, master: int, sessions: list[Session], call: Call, rate:
     return result
 
 
-def closed_loop(name: str, master: int, make: Callable[[], Session], call: Call, clients: int, seconds: float) -> Result:
+def closed_loop(
+    name: str, master: int, make: Callable[[], Session], call: Call, clients: int, seconds: float
+) -> Result:
     """``clients`` threads each sending the next request as soon as the last is answered."""
     result = Result(name)
     stop = time.monotonic() + seconds
@@ -234,7 +244,12 @@ print(json.dumps({"account": acc.pk, "bench_account": bench.pk, "token": issued.
   "accounts": Account.objects.count(), "published": Draft.objects.filter(status="published").count()}))
 """
     out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -262,7 +277,14 @@ def main(argv: list[str] | None = None) -> int:
     log = open(ROOT / "benchmarks/load/gunicorn.log", "w")  # noqa: SIM115 - closed at the end
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
-        [str(gunicorn), "-c", "python:koshiki.web.gunicorn_conf", "koshiki.web.wsgi", "--access-logfile", "/dev/null"],
+        [
+            str(gunicorn),
+            "-c",
+            "python:koshiki.web.gunicorn_conf",
+            "koshiki.web.wsgi",
+            "--access-logfile",
+            "/dev/null",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -290,7 +312,9 @@ def main(argv: list[str] | None = None) -> int:
         def staff_session(role: str) -> Session:
             return Session(cookies[role])
 
-        def post_json(path: str, payload: dict, extra: dict[str, str] | None = None, csrf: bool = False) -> Call:
+        def post_json(
+            path: str, payload: dict, extra: dict[str, str] | None = None, csrf: bool = False
+        ) -> Call:
             body = json.dumps(payload, ensure_ascii=False).encode()
 
             def call(s: Session) -> tuple[int, bytes]:
@@ -357,12 +381,20 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.5)
             others = [
                 open_loop(
-                    "others: public directory", server.pid, [Session() for _ in range(8)],
-                    get("/public/accounts/"), args.staff_rate, seconds / 2,
+                    "others: public directory",
+                    server.pid,
+                    [Session() for _ in range(8)],
+                    get("/public/accounts/"),
+                    args.staff_rate,
+                    seconds / 2,
                 ),  # fmt: skip
                 open_loop(
-                    "others: home (operator)", server.pid, [staff_session("operator") for _ in range(8)],
-                    get("/"), args.staff_rate, seconds / 2,
+                    "others: home (operator)",
+                    server.pid,
+                    [staff_session("operator") for _ in range(8)],
+                    get("/"),
+                    args.staff_rate,
+                    seconds / 2,
                 ),  # fmt: skip
             ]
             stop.set()

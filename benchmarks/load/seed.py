@@ -18,6 +18,7 @@ Benchmark data only: never run it on a real database.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import random
 import sys
@@ -60,7 +61,14 @@ TOPICS = [
     "市民まつり", "防災訓練", "子育て講座", "健康診断", "ごみの分別", "図書館の休館日",
     "桜の開花情報", "道路工事", "花火大会", "選挙の期日前投票", "ワクチン接種", "紅葉の見ごろ",
 ]  # fmt: skip
-ACTIONS = ["registry.update", "posts.create_draft", "posts.submit", "posts.approve", "posts.publish", "org.assign_role"]
+ACTIONS = [
+    "registry.update",
+    "posts.create_draft",
+    "posts.submit",
+    "posts.approve",
+    "posts.publish",
+    "org.assign_role",
+]
 FAMILY = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田"]
 GIVEN = ["陽菜", "蓮", "結衣", "湊", "美咲", "大翔", "花子", "健", "さくら", "翔太", "真由美", "誠"]
 
@@ -92,7 +100,7 @@ def seed(n_accounts: int, n_posts: int, n_events: int, rng: random.Random) -> No
     accounts = []
     platforms = ["x", "instagram", "facebook", "youtube", "line"]
     for i in range(n_accounts):
-        a = Account.objects.get(pk=template.pk)
+        a = copy.copy(template)
         a.pk = None
         unit = units[i % len(units)]
         a.owning_unit = unit
@@ -116,19 +124,30 @@ def seed(n_accounts: int, n_posts: int, n_events: int, rng: random.Random) -> No
         chunk = min(BATCH * 5, n_posts - done)
         with transaction.atomic():
             drafts = [
-                Draft(account=accounts[(done + k) % len(accounts)], author=author, status=DraftStatus.PUBLISHED)
+                Draft(
+                    account=accounts[(done + k) % len(accounts)], author=author, status=DraftStatus.PUBLISHED
+                )
                 for k in range(chunk)
             ]
             Draft.objects.bulk_create(drafts, batch_size=BATCH)
             revisions = []
             for k, draft in enumerate(drafts):
                 topic = TOPICS[(done + k) % len(TOPICS)]
-                text = f"【{topic}】第{done + k + 1}回のお知らせです。詳しくは市のホームページをご覧ください。"
+                text = (
+                    f"【{topic}】第{done + k + 1}回のお知らせです。詳しくは市のホームページをご覧ください。"
+                )
                 revisions.append(
                     Revision(
-                        draft=draft, number=1, text=text, author=author, created_at=now,
-                        sha256=content_hash(text, [], []), text_sha256=text_hash(text),
-                        profile_id=profile_id, checker_version=version, findings=[],
+                        draft=draft,
+                        number=1,
+                        text=text,
+                        author=author,
+                        created_at=now,
+                        sha256=content_hash(text, [], []),
+                        text_sha256=text_hash(text),
+                        profile_id=profile_id,
+                        checker_version=version,
+                        findings=[],
                     )  # fmt: skip
                 )
             Revision.objects.bulk_create(revisions, batch_size=BATCH)
@@ -139,9 +158,15 @@ def seed(n_accounts: int, n_posts: int, n_events: int, rng: random.Random) -> No
             Publication.objects.bulk_create(
                 [
                     Publication(
-                        draft=d, revision=r, url=f"https://x.com/{d.account.handle}/status/{1800000000000 + d.pk}",
-                        published_at=now - timedelta(minutes=d.pk), recorded_text=r.text,
-                        recorded_sha256=r.text_sha256, matches=True, recorded_by=author, recorded_at=now,
+                        draft=d,
+                        revision=r,
+                        url=f"https://x.com/{d.account.handle}/status/{1800000000000 + d.pk}",
+                        published_at=now - timedelta(minutes=d.pk),
+                        recorded_text=r.text,
+                        recorded_sha256=r.text_sha256,
+                        matches=True,
+                        recorded_by=author,
+                        recorded_at=now,
                     )  # fmt: skip
                     for d, r in zip(drafts, revisions, strict=True)
                 ],
