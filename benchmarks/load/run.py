@@ -31,6 +31,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -290,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # A `timeout` or Ctrl-C stops the server too (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         for _ in range(200):
             try:
