@@ -1,0 +1,48 @@
+"""The load benchmark's other pages keep a flat query count too: each role's home, an account's page, the editor, verify.
+
+Complements ``test_query_counts.py`` (same growth: one extra listed account
+with a draft, then five more): the pages ``benchmarks/load/run.py`` measures
+must not issue more queries as the city grows, or their CPU per request
+grows with it (issue 10 item 10).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.test_query_counts import _client, _grow, _queries
+
+pytestmark = pytest.mark.django_db
+
+HOME_ROLES = ["operator", "head", "bureau_head", "office", "member", "chair", "security", "auditor"]
+
+
+@pytest.mark.parametrize("who", HOME_ROLES)
+def test_home_queries_do_not_grow_for_each_role(kyoto, who):  # noqa: ANN001
+    _grow(kyoto, 1)
+    _queries(_client(kyoto, who), "/")  # warm: sessions, caches
+    before = _queries(_client(kyoto, who), "/")
+    _grow(kyoto, 5)
+    after = _queries(_client(kyoto, who), "/")
+    assert after == before, f"home of {who}: {before} queries with 1 extra account, {after} with 6"
+
+
+def _pages(city) -> dict[str, tuple[str | None, str]]:  # noqa: ANN001
+    account = city.accounts["main"]
+    return {
+        "account_page": ("office", f"/accounts/{account.pk}/"),
+        "editor": ("operator", f"/posts/account/{account.pk}/new/"),
+        "verify": (None, f"/public/verify?url=https://x.com/{account.handle}"),
+        "verify_unknown": (None, "/public/verify?url=https://x.com/not_an_official_account"),
+    }
+
+
+@pytest.mark.parametrize("page", ["account_page", "editor", "verify", "verify_unknown"])
+def test_page_queries_do_not_grow(kyoto, page):  # noqa: ANN001
+    who, url = _pages(kyoto)[page]
+    _grow(kyoto, 1)
+    _queries(_client(kyoto, who), url)
+    before = _queries(_client(kyoto, who), url)
+    _grow(kyoto, 5)
+    after = _queries(_client(kyoto, who), url)
+    assert after == before, f"{url}: {before} queries with 1 extra account, {after} with 6"
