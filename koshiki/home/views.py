@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from koshiki.duties.access import my_open_tasks
 from koshiki.comments.attention import comments_attention
+from koshiki.duties.access import my_open_tasks
 from koshiki.org import access as org_access
 from koshiki.posts.attention import posts_attention
 from koshiki.registry import access as registry_access

@@ -160,9 +160,16 @@ def test_every_page_renders_for_the_operator(kyoto, two, client_for):
 def test_the_home_page_tells_staff_what_waits_in_comments(kyoto, two, client_for):
     mine, _ = two
     actions.do_moderate(
-        kyoto.people["operator"], mine, kind=DecisionKind.HIDE, rule="comment.commercial", reason="営利目的の勧誘のため"
+        kyoto.people["operator"],
+        mine,
+        kind=DecisionKind.HIDE,
+        rule="comment.commercial",
+        reason="営利目的の勧誘のため",
     )
     head_home = client_for(kyoto.people["head"]).get("/").content.decode()
     assert "あなたの確認を待っている非表示・削除 1件" in head_home
-    assert "あなたの確認を待っている非表示・削除" not in client_for(kyoto.people["operator"]).get("/").content.decode()
+    assert (
+        "あなたの確認を待っている非表示・削除"
+        not in client_for(kyoto.people["operator"]).get("/").content.decode()
+    )
     assert "コメントで対応が必要なもの" not in client_for(kyoto.people["auditor"]).get("/").content.decode()

@@ -40,16 +40,16 @@ from koshiki.audit.events import record_event
 from koshiki.audit.models import AuditEvent
 from koshiki.campaigns import actions as campaign_actions
 from koshiki.campaigns.states import PosterKind
-from koshiki.committees.models import Meeting
-from koshiki.duties.models import DutyTask
 from koshiki.comments import actions as comment_actions
 from koshiki.comments.importers import CommentInput
+from koshiki.committees.models import Meeting
+from koshiki.duties.models import DutyTask
 from koshiki.home.login import LOCK_FAILURES
 from koshiki.home.models import LoginFailure
-from koshiki.notify.models import Notification
 from koshiki.incidents import actions as incident_actions
-from koshiki.incidents.models import Notification
+from koshiki.incidents.models import Notification as IncidentNotification
 from koshiki.incidents.states import Kind
+from koshiki.notify.models import Notification as InboxNotification
 from koshiki.org.models import RoleAssignment
 from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role, do_create_unit
@@ -294,7 +294,7 @@ def build_world() -> dict[str, Any]:
         operator, incident, file_name="画面.png", content=b"\x89PNG screen"
     )
     incident_actions.do_complete_step(operator, incident, "record")
-    notification = Notification.objects.filter(recipient=head).first()
+    notification = IncidentNotification.objects.filter(recipient=head).first()
     comment = comment_actions.do_import_comments(
         operator,
         account,
@@ -351,7 +351,7 @@ def build_world() -> dict[str, Any]:
         "api_token": api_token,
         "task": task,
         "meeting": meeting,
-        "notification": Notification.objects.filter(recipient=head).first(),
+        "inbox_notification": InboxNotification.objects.filter(recipient=head).first(),
         "incident": incident,
         "evidence": evidence,
         "notification": notification,
@@ -388,7 +388,7 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         "documents:roster_xlsx": lambda: {"pk": account.pk},
         "static": lambda: {"path": "koshiki.css"},
         "duties:complete": lambda: {"pk": w["task"].pk},
-        "notify:open": lambda: {"pk": w["notification"].pk},
+        "notify:open": lambda: {"pk": w["inbox_notification"].pk},
         "committees:vote": lambda: {"pk": w["meeting"].pk, "account_pk": account.pk},
         "committees:decide": lambda: {"pk": w["meeting"].pk, "account_pk": account.pk},
         "incidents:step": lambda: {"pk": w["incident"].pk, "step_id": "confirm"},

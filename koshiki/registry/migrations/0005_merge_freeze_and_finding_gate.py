@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_account_freeze'),
-        ('registry', '0004_finding_gate_and_follow_policy'),
+        ("registry", "0004_account_freeze"),
+        ("registry", "0004_finding_gate_and_follow_policy"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -20,9 +20,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.comments.demo import load_demo_comments
 from koshiki.duties.models import DutySettings
 from koshiki.duties.runner import run as run_duties
-from koshiki.comments.demo import load_demo_comments
 from koshiki.fiscal import fiscal_year_start
 from koshiki.incidents import actions as incident_actions
 from koshiki.incidents.states import Kind
