@@ -78,18 +78,8 @@ def test_comment_breaking_a_clause_is_found_and_hidden(rule_id, text):
     assert result.action in ("hide_or_delete", "escalate", "reply")
 
 
-# Known misses of the shipped model (it judges them legitimate, and a cue alone does not
-# override a confident "legitimate"): kept visible here rather than tuned away.
-KNOWN_MISSES = [
-    ("comment.politics_religion", "神様を信じれば災害も怖くありません。日曜の集会にぜひご参加ください"),
-    ("comment.commercial", "当店ではプレミアム商品券がご利用いただけます！ご来店お待ちしています"),
-]
-
-
-@pytest.mark.parametrize(("rule_id", "text"), KNOWN_MISSES)
-@pytest.mark.xfail(reason="known miss of the comment model (see KNOWN_MISSES)", strict=False)
-def test_known_misses(rule_id, text):
-    assert rule_id in _rules(check_comment(text, "kyoto"))
+# Misses of the shipped model (a religious invitation or a shop advert it judges legitimate)
+# are measured by benchmarks/comments.py, not kept here as tests that cannot fail.
 
 
 @pytest.mark.parametrize("text", HARSH_CRITICISM)
