@@ -249,8 +249,15 @@ def openapi_document() -> dict[str, Any]:
             },
             "schemas": {
                 "CheckRequest": {
+                    "description": "チェックする投稿文またはコメントと条件。知らない項目があると 400 になります（綴りの誤りで既定値が使われないように）。",
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/PostCheckRequest"},
+                        {"$ref": "#/components/schemas/CommentCheckRequest"},
+                    ],
+                },
+                "PostCheckRequest": {
                     "type": "object",
-                    "description": "チェックする投稿文と条件。知らない項目があると 400 になります（綴りの誤りで既定値が使われないように）。",
+                    "description": "公式の投稿文のチェック（subject を省略するか post）",
                     "required": ["text"],
                     "additionalProperties": False,
                     "properties": {
@@ -262,19 +269,24 @@ def openapi_document() -> dict[str, Any]:
                             "anyOf": [{"$ref": "#/components/schemas/ProfileId"}, {"type": "null"}],
                             "description": "プロファイル id。省略または null で利用者の自治体のプロファイル",
                         },
-                        "subject": {
-                            "type": "string",
-                            "enum": ["post", "comment"],
-                            "default": "post",
-                            "description": "post: 公式の投稿文、comment: 市民のコメント（対応の提案 action も返す）",
+                        "subject": {"type": "string", "enum": ["post"], "default": "post"},
+                        "context": {"anyOf": [{"$ref": "#/components/schemas/Context"}, {"type": "null"}]},
+                    },
+                },
+                "CommentCheckRequest": {
+                    "type": "object",
+                    "description": "市民のコメントのチェック（対応の提案 action も返す）",
+                    "required": ["text", "subject"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "text": {"type": "string", "description": "コメントの本文"},
+                        "profile": {
+                            "anyOf": [{"$ref": "#/components/schemas/ProfileId"}, {"type": "null"}],
+                            "description": "プロファイル id。省略または null で利用者の自治体のプロファイル",
                         },
+                        "subject": {"type": "string", "enum": ["comment"]},
                         "context": {
-                            "anyOf": [
-                                {"$ref": "#/components/schemas/Context"},
-                                {"$ref": "#/components/schemas/CommentContext"},
-                                {"type": "null"},
-                            ],
-                            "description": "subject が post なら Context、comment なら CommentContext",
+                            "anyOf": [{"$ref": "#/components/schemas/CommentContext"}, {"type": "null"}]
                         },
                     },
                 },

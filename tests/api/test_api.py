@@ -72,7 +72,7 @@ _TYPES = {
 }
 _SUPPORTED = {
     "$ref", "type", "enum", "const", "required", "properties", "additionalProperties", "items",
-    "minimum", "anyOf", "description", "default", "format", "examples", "title",
+    "minimum", "anyOf", "oneOf", "description", "default", "format", "examples", "title",
 }  # fmt: skip
 
 
@@ -83,6 +83,10 @@ def schema_errors(value: Any, schema: dict[str, Any], root: dict[str, Any], at: 
     errors: list[str] = []
     if "anyOf" in schema and all(schema_errors(value, sub, root, at) for sub in schema["anyOf"]):
         errors.append(f"{at}: matches none of anyOf")
+    if "oneOf" in schema:
+        matching = sum(not schema_errors(value, sub, root, at) for sub in schema["oneOf"])
+        if matching != 1:
+            errors.append(f"{at}: matches {matching} of oneOf (exactly one expected)")
     if "type" in schema:
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         if not any(_TYPES[t](value) for t in types):

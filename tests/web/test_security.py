@@ -99,8 +99,8 @@ SELF_SERVICE = {
     "notify:open",
     "notify:read_all",
     "notify:settings",
+    "incidents:notification",
 }
-SELF_SERVICE = {"password_change", "api:token_create", "api:token_revoke", "incidents:notification"}
 # A POST here changes governed records: refused to read-only roles and to outsiders.
 STATE_CHANGING = {
     "registry:application_new",

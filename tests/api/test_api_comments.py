@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.test_api import api, cli_json, issued, kyoto, operator, post_check  # noqa: F401 (fixtures)
+from tests.api.test_api import api, cli_json, issued, kyoto, operator, post_check  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
