@@ -228,7 +228,9 @@ def test_trail_pages_by_sequence_without_counting_the_trail(city, client_for):
         first = client.get("/audit/")
     # The menu's own counters (the inbox's unread count) may count their rows; never the trail.
     table = AuditEvent._meta.db_table.upper()
-    assert not any("COUNT(" in q["sql"].upper() and table in q["sql"].upper() for q in queries.captured_queries)
+    assert not any(
+        "COUNT(" in q["sql"].upper() and table in q["sql"].upper() for q in queries.captured_queries
+    )
     page = first.context["page"]
     newest = AuditEvent.objects.order_by("-seq").first().seq
     assert [e.seq for e in page][:2] == [newest, newest - 1] and len(page.events) == 100
