@@ -21,10 +21,12 @@ from koshiki.incidents import actions
 from koshiki.incidents.models import FreezeRecord
 from koshiki.incidents.playbooks import load_playbook
 from koshiki.incidents.states import Kind
+from koshiki.org.roles import Role
+from koshiki.people.actions import do_assign_role
 from koshiki.posts import actions as post_actions
 from koshiki.registry import actions as registry_actions
 from koshiki.registry.models import Account
-from tests.personas import WORKDAY_NOON
+from tests.personas import WORKDAY_NOON, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +136,13 @@ def test_city_wide_emergency_freezes_every_account_and_only_the_office_may(kyoto
     draft = _approved(kyoto)
     with pytest.raises(ActionError, match="緊急停止中"):
         post_actions.do_record_publication(kyoto.operator, draft, url=URL, published_at=WORKDAY_NOON)
-    actions.do_unfreeze_all(kyoto.office, kyoto.municipality, reason="調査の結果、被害なし")
+    with pytest.raises(ActionError, match="停止した人とは別の担当者"):
+        actions.do_unfreeze_all(kyoto.office, kyoto.municipality, reason="調査の結果、被害なし")
+    second = make_user("kyo_office2", family="木村", given="彩")
+    do_assign_role(
+        second, Role.GOVERNANCE_OFFICE, municipality=kyoto.municipality, bootstrap=True, actor=None
+    )
+    actions.do_unfreeze_all(second, kyoto.municipality, reason="調査の結果、被害なし")
     assert not Account.objects.filter(frozen_at__isnull=False).exists()
     assert AuditEvent.objects.filter(action="account.unfreeze").count() == 2
     assert verify_chain().ok
@@ -148,7 +156,9 @@ def test_hijack_freeze_from_the_incident_is_on_its_timeline(make_city):
     with pytest.raises(ActionError, match="対象ではないアカウント"):
         actions.do_freeze_account(komae.office, komae.other_account, reason="x", incident=incident)
     actions.do_freeze_account(komae.head, komae.account, reason="乗っ取りの疑い", incident=incident)
-    actions.do_unfreeze_account(komae.head, komae.account, reason="復旧を確認")
+    with pytest.raises(ActionError, match="停止した人とは別の担当者"):
+        actions.do_unfreeze_account(komae.head, komae.account, reason="復旧を確認")
+    actions.do_unfreeze_account(komae.office, komae.account, reason="復旧を確認")
     kinds = list(incident.timeline.values_list("kind", flat=True))
     assert kinds == ["opened", "freeze", "unfreeze"]
 

@@ -70,7 +70,13 @@ def test_open_an_incident_and_walk_it_through_the_pages(kyoto, client_for):
     assert "緊急停止中" in head.get(reverse("incidents:index")).content.decode()
     lifted = head.post(reverse("incidents:unfreeze", args=[kyoto.account.pk]), {"reason": ""}, follow=True)
     assert "解除の理由を入力してください" in lifted.content.decode()
+    # The login that froze it cannot lift it (a taken-over login must not undo the freeze).
     head.post(
+        reverse("incidents:unfreeze", args=[kyoto.account.pk]),
+        {"reason": "沈静化を確認", "incident": incident.pk},
+    )
+    assert Account.objects.get(pk=kyoto.account.pk).is_frozen
+    client_for(kyoto.office).post(
         reverse("incidents:unfreeze", args=[kyoto.account.pk]),
         {"reason": "沈静化を確認", "incident": incident.pk},
     )

@@ -82,7 +82,7 @@ def do_freeze_account(
 
 
 def do_unfreeze_account(actor: Person, account: Account, *, reason: str) -> FreezeRecord:
-    """Lift a freeze, with the reason it is safe again (the same roles as freezing)."""
+    """Lift a freeze, with the reason it is safe again (the same roles as freezing, never the person who froze it)."""
     playbook = load_playbook(account.municipality.profile_id)
     require(
         access.can_freeze(actor, account, playbook), "緊急停止を解除できるのは所管課とアカウントの所属長です"
@@ -94,6 +94,12 @@ def do_unfreeze_account(actor: Person, account: Account, *, reason: str) -> Free
             raise ActionError("このアカウントは緊急停止されていません")
         before = {"frozen_at": acc.frozen_at, "frozen_reason": acc.frozen_reason}
         last = FreezeRecord.objects.filter(account=acc, frozen=True).order_by("-at", "-pk").first()
+        # A freeze guards against a taken-over login: the login that froze the account must not
+        # be the one that lifts it, so a second person confirms it is safe again.
+        if last is not None and last.by_id == actor.pk:
+            raise ActionError(
+                "緊急停止を解除できるのは、停止した人とは別の担当者（所管課またはアカウントの所属長）です"
+            )
         acc.frozen_at, acc.frozen_reason = None, ""
         acc.save(update_fields=["frozen_at", "frozen_reason", "updated_at"])
         record = FreezeRecord.objects.create(
