@@ -116,6 +116,9 @@ def test_the_reviewer_is_warned_when_the_clause_was_not_found_by_the_checker(kyo
     )
     page = client_for(kyoto.people["head"]).get(f"/comments/{critic.pk}/").content.decode()
     assert "チェッカーはこのコメントに「誹謗中傷」の指摘をしていません" in page
+    # The basis of the judgement is named in words, not as a profile id and version hash.
+    assert "チェックの基準: 京都市ソーシャルメディアガイドラインに基づくチェック" in page
+    assert "プロファイル kyoto" not in page
 
 
 def test_inbox_filters_and_pages(kyoto, client_for):
