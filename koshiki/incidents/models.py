@@ -1,4 +1,4 @@
-"""Incidents: the case, its steps done, its evidence, its timeline; freezes; impersonations; notifications.
+"""Incidents: the case, its steps done, its evidence, its timeline; freezes; impersonations.
 
 Every write goes through ``incidents.actions``. Decisions are rows that are
 never updated (a step done, a freeze or unfreeze, a piece of evidence, a
@@ -201,23 +201,3 @@ class Impersonation(models.Model):
 
     def __str__(self) -> str:
         return f"@{self.handle}（{self.real_account.display_name}のなりすまし）"
-
-
-class Notification(models.Model):
-    """An in-app notice to one person (who is told, in the playbook's order); read when opened."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incident_notifications"
-    )
-    subject = models.CharField("件名", max_length=300)
-    link = models.CharField("リンク", max_length=300, blank=True)
-    created_at = models.DateTimeField("通知日時")
-    read_at = models.DateTimeField("既読日時", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.subject

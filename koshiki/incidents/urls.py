@@ -22,5 +22,4 @@ urlpatterns = [
     path("accounts/<int:pk>/unfreeze/", views.account_unfreeze, name="unfreeze"),
     path("freeze-all/", views.freeze_all, name="freeze_all"),
     path("unfreeze-all/", views.unfreeze_all, name="unfreeze_all"),
-    path("notifications/<int:pk>/", views.notification_open, name="notification"),
 ]

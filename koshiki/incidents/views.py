@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from koshiki.errors import ActionError
 from koshiki.incidents import access, actions
 from koshiki.incidents.forms import EvidenceForm, ImpersonationForm, IncidentForm, ReasonForm
-from koshiki.incidents.models import Evidence, FreezeRecord, Impersonation, Incident, Notification
+from koshiki.incidents.models import Evidence, FreezeRecord, Impersonation, Incident
 from koshiki.incidents.notify import unread_for
 from koshiki.incidents.playbooks import load_playbook
 from koshiki.incidents.states import IncidentStatus
@@ -353,13 +353,3 @@ def unfreeze_all(request: HttpRequest) -> HttpResponse:
         "すべての緊急停止を解除しました。",
         "incidents:index",
     )
-
-
-@login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Open a notification: mark it read (POST) and follow its link."""
-    n = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    if request.method == "POST":
-        actions.do_mark_read(request.user, n)
-    link = n.link if n.link.startswith("/") and not n.link.startswith("//") else "/"
-    return redirect(link)

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from koshiki.audit.models import AuditEvent
 from koshiki.errors import ActionError
 from koshiki.incidents import access, actions
-from koshiki.incidents.models import Notification, StepDone, TimelineEntry
+from koshiki.incidents.models import StepDone, TimelineEntry
 from koshiki.incidents.states import IncidentStatus, Kind
+from koshiki.notify.models import Notification
 from koshiki.registry.models import Account
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,9 @@ SCREEN = (
 
 def told(person) -> list[str]:
     return list(
-        Notification.objects.filter(recipient=person).order_by("pk").values_list("subject", flat=True)
+        Notification.objects.filter(recipient=person, kind="incidents.step")
+        .order_by("pk")
+        .values_list("title", flat=True)
     )
 
 
@@ -45,6 +48,10 @@ def test_komae_hijack_chain_manager_then_section_head_then_security_officer(make
     step(komae, "operator", incident, "report_head")
     # The heads of 広報課 are told, not the head of the bureau above, nor another unit's.
     assert told(komae.head) and told(komae.head2)
+    # Both heads told by one step find it waiting in their inbox: telling the second does not
+    # settle the first one's notice (only a later step on the incident does).
+    for head in (komae.head, komae.head2):
+        assert Notification.objects.unread().filter(recipient=head, kind="incidents.step").count() == 1
     assert not told(komae.bureau_head) and not told(komae.head_b) and not told(komae.security)
     step(komae, "head", incident, "report_security")
     assert "乗っ取り" in told(komae.security)[0]

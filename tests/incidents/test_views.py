@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from koshiki.audit.models import AuditEvent
 from koshiki.incidents import actions
-from koshiki.incidents.models import Evidence, Notification
+from koshiki.incidents.models import Evidence
 from koshiki.incidents.states import Kind
+from koshiki.notify.models import Notification
 from koshiki.registry.models import Account
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_open_an_incident_and_walk_it_through_the_pages(kyoto, client_for):
     note = Notification.objects.get(recipient=kyoto.head)
     head = client_for(kyoto.head)
     assert "混雑案内への批判" in head.get(reverse("incidents:index")).content.decode()
-    landed = head.post(reverse("incidents:notification", args=[note.pk]))
+    landed = head.post(reverse("notify:open", args=[note.pk]))
     assert landed["Location"] == reverse("incidents:detail", args=[incident.pk])
     note.refresh_from_db()
     assert note.read_at is not None
@@ -123,4 +124,4 @@ def test_nobody_reads_another_persons_notification(kyoto, client_for):
     )
     actions.do_complete_step(kyoto.operator, incident, "stay_calm")
     note = Notification.objects.filter(recipient=kyoto.head).first()
-    assert client_for(kyoto.head2).post(reverse("incidents:notification", args=[note.pk])).status_code == 404
+    assert client_for(kyoto.head2).post(reverse("notify:open", args=[note.pk])).status_code == 404

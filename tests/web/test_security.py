@@ -47,7 +47,6 @@ from koshiki.duties.models import DutyTask
 from koshiki.home.login import LOCK_FAILURES
 from koshiki.home.models import LoginFailure
 from koshiki.incidents import actions as incident_actions
-from koshiki.incidents.models import Notification as IncidentNotification
 from koshiki.incidents.states import Kind
 from koshiki.notify.models import Notification as InboxNotification
 from koshiki.org.models import RoleAssignment
@@ -99,7 +98,6 @@ SELF_SERVICE = {
     "notify:open",
     "notify:read_all",
     "notify:settings",
-    "incidents:notification",
 }
 # A POST here changes governed records: refused to read-only roles and to outsiders.
 STATE_CHANGING = {
@@ -294,7 +292,6 @@ def build_world() -> dict[str, Any]:
         operator, incident, file_name="画面.png", content=b"\x89PNG screen"
     )
     incident_actions.do_complete_step(operator, incident, "record")
-    notification = IncidentNotification.objects.filter(recipient=head).first()
     comment = comment_actions.do_import_comments(
         operator,
         account,
@@ -354,7 +351,6 @@ def build_world() -> dict[str, Any]:
         "inbox_notification": InboxNotification.objects.filter(recipient=head).first(),
         "incident": incident,
         "evidence": evidence,
-        "notification": notification,
         "comment": comment,
         "decision": decision,
         "follow": follow,
@@ -393,7 +389,6 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
         "committees:decide": lambda: {"pk": w["meeting"].pk, "account_pk": account.pk},
         "incidents:step": lambda: {"pk": w["incident"].pk, "step_id": "confirm"},
         "incidents:evidence_file": lambda: {"pk": w["incident"].pk, "evidence_pk": w["evidence"].pk},
-        "incidents:notification": lambda: {"pk": w["notification"].pk},
         "incidents:freeze": lambda: {"pk": account.pk},
         "incidents:unfreeze": lambda: {"pk": account.pk},
         "comments:review": lambda: {"pk": w["decision"].pk},

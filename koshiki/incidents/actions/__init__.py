@@ -23,7 +23,6 @@ from koshiki.incidents.actions.incidents import (
     do_open_incident,
     step_states,
 )
-from koshiki.incidents.notify import do_mark_read
 
 __all__ = [
     "WITHOUT_ACCOUNT",
@@ -36,7 +35,6 @@ __all__ = [
     "do_confirm_impersonation",
     "do_freeze_account",
     "do_freeze_all",
-    "do_mark_read",
     "do_open_incident",
     "do_publish_notice",
     "do_unfreeze_account",

@@ -12,7 +12,7 @@ from koshiki.audit.events import actor_label
 from koshiki.errors import ActionError
 from koshiki.incidents import access
 from koshiki.incidents.models import Incident, TimelineEntry
-from koshiki.incidents.notify import notify
+from koshiki.incidents.notify import tell_people
 from koshiki.incidents.playbooks import KindPlaybook, Playbook, load_playbook
 from koshiki.incidents.states import IncidentStatus
 from koshiki.org.roles import Role
@@ -62,8 +62,8 @@ def tell(incident: Incident, actor: Person, roles: tuple[str, ...], subject: str
         for person in access.holders_for(incident.municipality_id, incident.account, role):
             if person.pk == actor.pk or person in told:
                 continue
-            notify(person, subject, incident_link(incident))
             told.append(person)
+    tell_people(told, subject, incident_link(incident), municipality=incident.municipality)
     if told:
         names = "、".join(actor_label(p) for p in told)
         role_names = "・".join(Role(r).label for r in roles)

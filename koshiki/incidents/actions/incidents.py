@@ -30,7 +30,7 @@ from koshiki.incidents.actions.common import (
 )
 from koshiki.incidents.actions.freeze import freeze_locked
 from koshiki.incidents.models import MAX_EVIDENCE_BYTES, Evidence, Impersonation, Incident, StepDone
-from koshiki.incidents.notify import notify
+from koshiki.incidents.notify import tell_people
 from koshiki.incidents.playbooks import PlaybookStep, load_playbook
 from koshiki.incidents.states import EvidenceKind, IncidentStatus, Kind
 from koshiki.org.models import Municipality
@@ -298,7 +298,12 @@ def do_add_second_person(actor: Person, incident: Incident, *, person: Any) -> I
         inc.second_person = person
         inc.save(update_fields=["second_person"])
         add_entry(inc, actor, "second", f"二人目の職員: {actor_label(person)}")
-        notify(person, f"【{inc.get_kind_display()}】{inc.title}: 対応に加わってください", incident_link(inc))
+        tell_people(
+            [person],
+            f"【{inc.get_kind_display()}】{inc.title}: 対応に加わってください",
+            incident_link(inc),
+            municipality=inc.municipality,
+        )
         record_event(
             actor, "incident.second_person", inc, {"second_person": None}, {"second_person": person.pk}
         )
