@@ -18,6 +18,9 @@ Environment variables (all optional for a local run):
   the HTTPS front server answers for; needed when TLS ends at a proxy on another host.
 - ``SECURE_PROXY_SSL_HEADER``: ``1`` to trust ``X-Forwarded-Proto: https`` from the
   front server (only behind a proxy that sets or strips it).
+- ``KOSHIKI_TRUSTED_PROXIES``: comma-separated addresses or networks (``10.0.0.5,10.1.0.0/24``)
+  of the reverse proxies whose ``X-Forwarded-For`` names the client for the login throttles
+  (default empty: ``REMOTE_ADDR``, the header ignored).
 - ``SECURE_SSL_REDIRECT``: ``1`` to redirect http to https (default off: LGWAN sites
   often end TLS at the front server, which redirects itself).
 - ``SECURE_HSTS_SECONDS``: HSTS max-age (default 0, off); ``SECURE_HSTS_INCLUDE_SUBDOMAINS``
@@ -265,6 +268,11 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 if _flag("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client for
+# the login throttles (koshiki.home.login); empty: REMOTE_ADDR is the client, the header is ignored.
+KOSHIKI_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("KOSHIKI_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0") or 0)
