@@ -22,74 +22,35 @@ is throttled like a real one. The start of an account's delay and an address
 reaching its limit are audited (``auth.login.lock``, ``auth.login.address_limit``);
 the password typed never is. A successful sign-in clears the account's failures.
 
-The address is ``REMOTE_ADDR``, unless it is one of ``settings.KOSHIKI_TRUSTED_PROXIES``
-(addresses or networks of the city's reverse proxies): then the client is the
+The address is ``koshiki.ui.throttle.client_ip``: ``REMOTE_ADDR``, unless it is one
+of ``settings.KOSHIKI_TRUSTED_PROXIES`` (the city's reverse proxies); then the
 rightmost ``X-Forwarded-For`` hop that is not itself a trusted proxy. Without the
 setting the header is ignored — a client can write anything in it.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
-from django.http import HttpRequest
 from django.utils import timezone
 
 from koshiki.audit.events import record_event
 from koshiki.home.models import LoginFailure
 from koshiki.identifiers import skeleton
 from koshiki.org.access import municipality_of
+from koshiki.ui.throttle import client_ip
 
 FREE_FAILURES = 5
 MAX_DELAY = timedelta(minutes=15)
 ADDRESS_LIMIT = 50
 ADDRESS_WINDOW = timedelta(minutes=15)
 KEEP_FAILURES = timedelta(days=1)
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def _trusted_proxies() -> list[Network]:
-    """``KOSHIKI_TRUSTED_PROXIES`` as networks (a bare address is a /32 or /128); bad entries are skipped."""
-    networks = []
-    for entry in getattr(settings, "KOSHIKI_TRUSTED_PROXIES", None) or []:
-        try:
-            networks.append(ipaddress.ip_network(str(entry).strip(), strict=False))
-        except ValueError:
-            continue
-    return networks
-
-
-def _is_trusted(address: str, networks: list[Network]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in net for net in networks)
-
-
-def client_ip(request: HttpRequest | None) -> str:
-    """The client's address: ``REMOTE_ADDR``, or behind a trusted proxy the rightmost untrusted forwarded hop."""
-    if request is None:
-        return ""
-    remote = str(request.META.get("REMOTE_ADDR") or "")
-    networks = _trusted_proxies()
-    if not networks or not _is_trusted(remote, networks):
-        return remote[:45]
-    hops = [h.strip() for h in str(request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",") if h.strip()]
-    # Each proxy appends the address it saw; everything left of our own proxies' entries is the client's word.
-    for hop in reversed(hops):
-        if not _is_trusted(hop, networks):
-            return hop[:45]
-    return (hops[0] if hops else remote)[:45]
 
 
 def _key(username: str) -> str:

@@ -21,6 +21,10 @@ Environment variables (all optional for a local run):
 - ``KOSHIKI_TRUSTED_PROXIES``: comma-separated addresses or networks (``10.0.0.5,10.1.0.0/24``)
   of the reverse proxies whose ``X-Forwarded-For`` names the client for the login throttles
   (default empty: ``REMOTE_ADDR``, the header ignored).
+- ``KOSHIKI_LIVE_CHECK_PER_MINUTE`` (120), ``KOSHIKI_CAMPAIGN_SUBMISSIONS`` (10) and
+  ``KOSHIKI_CAMPAIGN_CHECKS`` (30 per 10 minutes): the throttles of koshiki.ui.throttle.
+- ``CACHE_URL``: ``redis://host:6379/0`` to share the throttles' counters between worker
+  processes (default: each process its own in-memory cache).
 - ``SECURE_SSL_REDIRECT``: ``1`` to redirect http to https (default off: LGWAN sites
   often end TLS at the front server, which redirects itself).
 - ``SECURE_HSTS_SECONDS``: HSTS max-age (default 0, off); ``SECURE_HSTS_INCLUDE_SUBDOMAINS``
@@ -275,6 +279,22 @@ if _flag("SECURE_PROXY_SSL_HEADER"):
 KOSHIKI_TRUSTED_PROXIES = [
     p.strip() for p in os.environ.get("KOSHIKI_TRUSTED_PROXIES", "").split(",") if p.strip()
 ]
+# Throttles (koshiki.ui.throttle; issue 10 item 6): the live check per person and minute, the
+# third party's link per link and per address: submissions and checks per window (seconds).
+KOSHIKI_LIVE_CHECK_PER_MINUTE = int(os.environ.get("KOSHIKI_LIVE_CHECK_PER_MINUTE") or 120)
+KOSHIKI_CAMPAIGN_SUBMISSIONS = int(os.environ.get("KOSHIKI_CAMPAIGN_SUBMISSIONS") or 10)
+KOSHIKI_CAMPAIGN_CHECKS = int(os.environ.get("KOSHIKI_CAMPAIGN_CHECKS") or 30)
+KOSHIKI_CAMPAIGN_WINDOW = 600
+# The throttles' counters live in the cache: per process by default; CACHE_URL (redis://…)
+# shares them between the workers (docs/deploy.md). Nothing else is cached here yet.
+_cache_url = os.environ.get("CACHE_URL", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url.startswith(("redis://", "rediss://", "unix://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "koshiki"}
+    )
+}
 SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0") or 0)
