@@ -645,7 +645,6 @@ def _xss_world() -> dict[str, Any]:
         city,
         "listed",
         display_name=f"広報{PAYLOAD}",
-        handle=PAYLOAD,
         purpose=PAYLOAD,
         audience=PAYLOAD,
         content=PAYLOAD,
@@ -654,6 +653,10 @@ def _xss_world() -> dict[str, Any]:
         operating_hours=PAYLOAD,
         reply_policy_text=PAYLOAD,
     )
+    # The actions refuse such a handle now (koshiki/identifiers.py); one stored before that check
+    # is still shown, escaped.
+    type(account).objects.filter(pk=account.pk).update(handle=PAYLOAD)
+    account.refresh_from_db()
     registry.do_add_roster_entry(
         account, name=PAYLOAD, duty=RosterEntry.Duty.POSTER, affiliation=PAYLOAD, actor=operator
     )
@@ -854,8 +857,8 @@ def test_secure_cookies_follow_the_environment_flag():
 def test_passwords_need_twelve_characters_and_argon2_comes_first():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     with pytest.raises(ValidationError, match="12"):
-        validate_password("Koshiki-7pw")  # 11 characters
-    validate_password("Koshiki-7pw!")  # exactly 12
+        validate_password("Minato-7pw!")  # 11 characters
+    validate_password("Minato-7pw!q")  # exactly 12
 
 
 def test_each_installation_gets_its_own_secret_key(tmp_path):
