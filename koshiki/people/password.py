@@ -24,7 +24,6 @@ from koshiki.errors import ActionError
 from koshiki.people.actions import do_change_own_password
 from koshiki.people.models import InitialPassword
 
-_OWN_PASSWORD = "koshiki_own_password"
 NOTICE = "最初のログインです。ほかの人が決めた初期パスワードのままでは使えません。ご自分で新しいパスワードを設定してください。"
 
 
@@ -72,8 +71,8 @@ class InitialPasswordMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(_exempt_paths())
-            and not request.session.get(_OWN_PASSWORD)
-            and self._initial(request, user)
+            # One indexed lookup per signed-in request; a session note would need a write or a signal.
+            and InitialPassword.objects.filter(user_id=user.pk).exists()
         ):
             message = "初期パスワードを変更するまで、この操作はできません。パスワード変更の画面で新しいパスワードを設定してください。"
             wants_json = "json" in request.headers.get("Accept", "") or "json" in request.content_type
@@ -85,12 +84,3 @@ class InitialPasswordMiddleware:
                 return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
             return redirect(reverse("password_change"))
         return self.get_response(request)
-
-    @staticmethod
-    def _initial(request: HttpRequest, user: Any) -> bool:
-        """Whether the person is still on an initial password; once not, the session remembers (no query)."""
-        if InitialPassword.objects.filter(user_id=user.pk).exists():
-            return True
-        # A row is only ever made with the login, never later: "own password" stays true.
-        request.session[_OWN_PASSWORD] = True
-        return False
