@@ -5,7 +5,7 @@ inside a function or under ``TYPE_CHECKING`` counts like any other. The
 floors, from the ground up:
 
 - ground: the checker (no Django at all) and the helpers every app may use: ``actors``,
-  ``errors``, ``fiscal``, ``workdays``, ``ui`` (view helpers, form fields,
+  ``errors``, ``fiscal``, ``workdays``, ``identifiers`` (login IDs and handles), ``ui`` (view helpers, form fields,
   template tags, base templates);
 - ``org``: municipalities, units, role assignments and role resolution;
 - ``audit``: the hash-chained trail (it names no app's actions: each app's
@@ -33,7 +33,7 @@ import koshiki
 ROOT = Path(koshiki.__file__).parent
 
 FLOORS: list[set[str]] = [
-    {"checker", "media", "actors", "errors", "fiscal", "workdays", "ui"},
+    {"checker", "media", "actors", "errors", "fiscal", "workdays", "ui", "identifiers"},
     {"org"},
     {"audit", "notify"},
     {"registry"},

@@ -238,7 +238,7 @@ from koshiki.api.actions import do_create_api_token
 from koshiki.registry.models import Account
 from koshiki.posts.models import Draft
 op = get_user_model().objects.get(username="koho.tanto")
-acc = Account.objects.filter(handle="minato_city_koho").first()
+acc = Account.objects.filter(handle="minato_koho").first()
 bench = Account.objects.filter(handle__startswith="minato_bench_").order_by("pk").first()
 issued = do_create_api_token(op, "負荷計測")
 print(json.dumps({"account": acc.pk, "bench_account": bench.pk, "token": issued.secret,
@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
                 ("public directory", get("/public/accounts/")),
                 ("public JSON", get("/public/accounts.json")),
                 ("public CSV", get("/public/accounts.csv")),
-                ("verify", get("/public/verify?url=" + urllib.parse.quote("https://x.com/minato_city_koho"))),
+                ("verify", get("/public/verify?url=" + urllib.parse.quote("https://x.com/minato_koho"))),
             ]
             for name, call in public:
                 r = closed_loop(name, server.pid, Session, call, args.public_concurrency, seconds)

@@ -52,6 +52,10 @@ MAX_CAMPAIGN_DAYS = 180
 
 MAX_FILES = 10
 
+# A campaign post is a caption (Instagram 2,200 characters, X 140 in Japanese); the link needs no
+# more, and without a bound anyone holding it could send 60,000-character drafts in a loop.
+MAX_SUBMISSION_TEXT = 10_000
+
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -254,6 +258,10 @@ def do_submit_campaign_draft(
     submitter_name = (submitter_name or "").strip()
     if not submitter_name:
         raise ActionError("提出者の名前を入力してください")
+    if len(text or "") > MAX_SUBMISSION_TEXT:
+        raise ActionError(
+            f"本文が長すぎます（{len(text):,}字。提出できるのは{MAX_SUBMISSION_TEXT:,}字までです）"
+        )
     body, _, _ = clean_parts(text, (), ())
     campaign = campaign_for_token(token)
     findings = check_campaign_text(campaign, body)

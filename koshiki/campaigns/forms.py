@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from koshiki.campaigns.actions import MAX_SUBMISSION_TEXT
 from koshiki.campaigns.states import PosterKind
 from koshiki.posts.checking import MAX_TEXT
 from koshiki.posts.forms import TEXT_WIDGET, WhenMixin
@@ -47,7 +48,15 @@ class LinkForm(forms.Form):
 
 class ThirdPartyForm(forms.Form):
     submitter_name = forms.CharField(label="お名前（会社名・アカウント名）", max_length=200)
-    text = forms.CharField(label="投稿する本文", max_length=MAX_TEXT, strip=False, widget=TEXT_WIDGET)
+    text = forms.CharField(
+        label="投稿する本文",
+        max_length=MAX_SUBMISSION_TEXT,
+        strip=False,
+        widget=TEXT_WIDGET,
+        error_messages={
+            "max_length": f"本文は{MAX_SUBMISSION_TEXT:,}字までにしてください（%(show_value)d字あります）。"
+        },
+    )
     files = MultipleFileField(
         label="投稿する画像・動画（任意。JPEG・PNG・WebP・HEIC・GIF・MP4・MOV）",
         required=False,

@@ -43,6 +43,7 @@ from koshiki.posts.models import finding_key
 from koshiki.registry import access as registry_access
 from koshiki.registry.models import Account
 from koshiki.ui.outcome import act_and_redirect
+from koshiki.ui.throttle import client_ip, hit, wait_text
 
 
 def _campaigns(request: HttpRequest) -> Any:
@@ -306,6 +307,27 @@ def _uploads(request: HttpRequest) -> list[tuple[str, bytes]]:
     return out
 
 
+def _third_party_throttled(request: HttpRequest, token: str) -> str | None:
+    """The Japanese refusal when the link or the address sent too much lately (issue 10 item 6), else None.
+
+    Submissions (stored, and each shown to the city) and checks (nothing stored) are
+    counted apart, per link and per address, in ``KOSHIKI_CAMPAIGN_WINDOW`` seconds.
+    """
+    check = request.POST.get("action") == "check"
+    scope = "campaign_check" if check else "campaign_submit"
+    limit = settings.KOSHIKI_CAMPAIGN_CHECKS if check else settings.KOSHIKI_CAMPAIGN_SUBMISSIONS
+    window = settings.KOSHIKI_CAMPAIGN_WINDOW
+    waits = [
+        hit(scope, f"token:{token[:100]}", limit, window),
+        hit(scope, f"ip:{client_ip(request)}", limit, window),
+    ]
+    wait = max((w for w in waits if w is not None), default=None)
+    if wait is None:
+        return None
+    what = "チェック" if check else "提出"
+    return f"短い時間に{what}が続いたため、受け付けを一時的に止めています。{wait_text(wait)}待ってからもう一度お試しください。"
+
+
 @never_cache
 def third_party(request: HttpRequest, token: str) -> HttpResponse:
     """The third party's page (no login): the rules, a form to submit a draft, and the checker's findings."""
@@ -328,6 +350,13 @@ def third_party(request: HttpRequest, token: str) -> HttpResponse:
         # The city's pre-check of each draft, shown back here (the link is the third party's only channel).
         "history": campaign.submissions.order_by("-number")[:50],
     }
+    busy = _third_party_throttled(request, token) if request.method == "POST" else None
+    if busy is not None:
+        form.is_valid()
+        form.add_error(None, busy)
+        response = render(request, "campaigns/third_party.html", context, status=429)
+        response["X-Robots-Tag"] = "noindex"
+        return response
     if request.method == "POST" and request.POST.get("action") == "check" and form.is_valid():
         # 「チェックする」: the same check as a submission, nothing stored, so the poster
         # can fix the disclosure before the city sees the draft.

@@ -172,3 +172,15 @@ def tokenize(text: str, offset: int = 0) -> Tokens:
 def warm_up() -> None:
     """Load the dictionary and this thread's tokenizer now (for servers and batch runs)."""
     _tokenizer()
+
+
+def reading(text: str) -> str:
+    """The katakana reading of ``text`` (SudachiPy's reading form): 京都市 -> キョウトシ.
+
+    A tokenizer of its own per call (the shared ones load no readings, for speed);
+    for short names such as a municipality's, not for post bodies.
+    """
+    from sudachipy import SplitMode
+
+    tok = _dictionary().tokenizer(mode=SplitMode.C)
+    return "".join(m.reading_form() for m in tok.tokenize(text or ""))

@@ -264,7 +264,7 @@ def load_demo_comments(accounts: dict[str, Account], users: dict[str, Any]) -> i
     post_actions.do_submit(op, interim.draft)
     post_actions.do_approve(head, interim.draft)
     post_actions.do_record_publication(
-        op, interim.draft, url="https://x.com/minato_city_koho/status/1860000000000000001"
+        op, interim.draft, url="https://x.com/minato_koho/status/1860000000000000001"
     )
 
     actions.do_register_follow(

@@ -1,1 +1,1 @@
-"""The staff home page, sign-in with its lockout, and the menu: the top floor of the web application."""
+"""The staff home page, sign-in with its throttles, and the menu: the top floor of the web application."""

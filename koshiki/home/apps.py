@@ -8,4 +8,7 @@ class HomeConfig(AppConfig):
     label = "home"
     verbose_name = "ホーム・ログイン"
     # Japanese names of the audit action codes this app records (collected by audit.labels).
-    audit_actions = {"auth.login.lock": "ログインの一時停止"}
+    audit_actions = {
+        "auth.login.lock": "ログインの待ち時間の開始（失敗の連続）",
+        "auth.login.address_limit": "接続元からのログインの一時停止",
+    }

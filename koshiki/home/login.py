@@ -1,14 +1,31 @@
-"""Sign-in with a lockout: Django itself never slows down password guessing.
+"""Sign-in throttling that slows guessing without letting anyone lock a real user out (issue 10 item 6).
 
-Ten failed sign-ins for one user name from one address within 15 minutes lock
-that pair for 15 minutes (counted from the tenth failure). While locked, even
-the right password is refused with the same Japanese message, so the lock
-reveals nothing about the password; the lock itself is recorded in the audit
-trail (``auth.login.lock``). Failures are kept in ``home.LoginFailure`` (the
-database, shared by every worker process), cleared on a successful sign-in
-and dropped after a day. The address is ``REMOTE_ADDR``: behind a reverse
-proxy every user shares it and the lock becomes per user name, which is the
-safe direction (``X-Forwarded-For`` is not trusted: a client can forge it).
+Django itself never slows down password guessing. Two limits, both kept in
+``home.LoginFailure`` (the database, shared by every worker process):
+
+- **per account, whatever the address**: the first ``FREE_FAILURES`` failures
+  cost nothing; after them each further attempt must wait ``2**n`` seconds
+  (n = failures beyond the free ones, from 2 s up to ``MAX_DELAY``, 15 minutes)
+  counted from the last failure. An attempt refused during the wait is not
+  a failure and does not extend it, and the right password after the wait
+  signs in: an attacker guessing from any number of addresses gets about four
+  guesses an hour, and holds the real user back at most one wait at a time.
+  (The old lock counted per login ID *and* address: each new address added
+  ten guesses, and behind a proxy ten requests locked anyone out.)
+- **per address, across all accounts**: ``ADDRESS_LIMIT`` failures from one
+  address within ``ADDRESS_WINDOW`` refuse further attempts from it until the
+  window has moved on (password spraying over many login IDs).
+
+While waiting, even the right password is refused with the same Japanese
+message, so the wait reveals nothing about the password. An unknown login ID
+is throttled like a real one. The start of an account's delay and an address
+reaching its limit are audited (``auth.login.lock``, ``auth.login.address_limit``);
+the password typed never is. A successful sign-in clears the account's failures.
+
+The address is ``koshiki.ui.throttle.client_ip``: ``REMOTE_ADDR``, unless it is one
+of ``settings.KOSHIKI_TRUSTED_PROXIES`` (the city's reverse proxies); then the
+rightmost ``X-Forwarded-For`` hop that is not itself a trusted proxy. Without the
+setting the header is ignored — a client can write anything in it.
 """
 
 from __future__ import annotations
@@ -20,86 +37,143 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from koshiki.audit.events import record_event
 from koshiki.home.models import LoginFailure
+from koshiki.identifiers import skeleton
 from koshiki.org.access import municipality_of
+from koshiki.ui.throttle import client_ip
 
-LOCK_FAILURES = 10
-LOCK_WINDOW = timedelta(minutes=15)
-LOCK_DURATION = timedelta(minutes=15)
+FREE_FAILURES = 5
+MAX_DELAY = timedelta(minutes=15)
+ADDRESS_LIMIT = 50
+ADDRESS_WINDOW = timedelta(minutes=15)
 KEEP_FAILURES = timedelta(days=1)
 
 
-def client_ip(request: HttpRequest | None) -> str:
-    """The connecting address (``REMOTE_ADDR``); empty when unknown."""
-    if request is None:
-        return ""
-    return str(request.META.get("REMOTE_ADDR") or "")[:45]
-
-
 def _key(username: str) -> str:
-    return (username or "").strip().lower()[:150]
+    """One key for every spelling of a login ID (case, width, invisible characters)."""
+    return skeleton((username or "").strip())[:150]
 
 
-def locked_until(username: str, ip: str, now: datetime | None = None) -> datetime | None:
-    """When the lock of this user name + address ends, or None when it is not locked (one query)."""
+def delay_after(failures: int) -> timedelta:
+    """How long an account waits after ``failures`` failures: none for the free ones, then 2, 4, 8 … s, at most 15 min."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    exponent = min(failures - FREE_FAILURES + 1, 20)
+    return min(timedelta(seconds=2**exponent), MAX_DELAY)
+
+
+def account_wait_until(username: str, now: datetime | None = None) -> datetime | None:
+    """When the account's next attempt is allowed, or None when it may try now (one query)."""
     now = now or timezone.now()
-    recent = list(
-        LoginFailure.objects.filter(username=_key(username), ip=ip)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:LOCK_FAILURES]
-    )
-    if len(recent) < LOCK_FAILURES or recent[0] - recent[-1] > LOCK_WINDOW:
+    found = LoginFailure.objects.filter(
+        username=_key(username), created_at__gte=now - KEEP_FAILURES
+    ).aggregate(n=Count("id"), last=Max("created_at"))
+    if not found["n"]:
         return None
-    until = recent[0] + LOCK_DURATION
+    until = found["last"] + delay_after(found["n"])
     return until if until > now else None
 
 
-def lock_message(until: datetime) -> str:
-    local = timezone.localtime(until)
+def address_wait_until(ip: str, now: datetime | None = None) -> datetime | None:
+    """When the address may try again after ``ADDRESS_LIMIT`` failures in the window, or None (one query)."""
+    if not ip:
+        return None
+    now = now or timezone.now()
+    times = list(
+        LoginFailure.objects.filter(ip=ip, created_at__gte=now - ADDRESS_WINDOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:ADDRESS_LIMIT]
+    )
+    if len(times) < ADDRESS_LIMIT:
+        return None
+    # The window has to move past the oldest of the last ADDRESS_LIMIT failures.
+    until = times[-1] + ADDRESS_WINDOW
+    return until if until > now else None
+
+
+def _at(until: datetime) -> str:
+    return f"{timezone.localtime(until):%H時%M分%S秒}"
+
+
+def account_message(until: datetime) -> str:
     return (
-        "ログインに続けて失敗したため、このログインIDでのログインを一時停止しています。"
-        f"{local:%H時%M分}以降にもう一度お試しください。"
+        "このログインIDでのログインに続けて失敗したため、少し時間をおいていただいています。"
+        f"{_at(until)}以降にもう一度お試しください（最長15分）。"
         "パスワードが分からない場合は所管課にご連絡ください。"
     )
 
 
+def address_message(until: datetime) -> str:
+    return (
+        "この接続元からのログインの失敗が多いため、ログインを一時的に受け付けていません。"
+        f"{_at(until)}以降にもう一度お試しください。"
+    )
+
+
+def _audit(action: str, key: str, details: dict[str, Any], after: dict[str, Any]) -> None:
+    user = get_user_model().objects.filter(username__iexact=key).first() if key else None
+    obj: Any = (
+        ("auth.user", user.pk) if user is not None else ("auth.login", (key or details.get("ip", ""))[:64])
+    )
+    record_event(
+        None, action, obj, {}, after, details=details, municipality=municipality_of(user) if user else None
+    )
+
+
 def record_failure(username: str, ip: str, now: datetime | None = None) -> datetime | None:
-    """Store one failure; when it starts a lock, audit the lock and return its end."""
+    """Store one failure; audit the start of the account's delay and an address reaching its limit.
+
+    Returns when the account may try again (None when it still has free attempts).
+    """
     now = now or timezone.now()
     key = _key(username)
     with transaction.atomic():
         LoginFailure.objects.filter(created_at__lt=now - KEEP_FAILURES).delete()
         LoginFailure.objects.create(username=key, ip=ip, created_at=now)
-        until = locked_until(key, ip, now)
-        if until is not None:
-            user = get_user_model().objects.filter(username__iexact=key).first()
-            obj: Any = ("auth.user", user.pk) if user is not None else ("auth.login", key[:64])
-            municipality = None
-            if user is not None:
-                municipality = municipality_of(user)
-            # The password typed is never recorded; the user name and address are.
-            record_event(
-                None,
+        failures = LoginFailure.objects.filter(username=key, created_at__gte=now - KEEP_FAILURES).count()
+        until = now + delay_after(failures) if failures >= FREE_FAILURES else None
+        if failures == FREE_FAILURES and until is not None:
+            # The password typed is never recorded; the login ID and address are.
+            _audit(
                 "auth.login.lock",
-                obj,
-                {},
+                key,
+                {
+                    "username": key,
+                    "ip": ip,
+                    "failures": failures,
+                    "delay_seconds": int(delay_after(failures).total_seconds()),
+                },
                 {"locked_until": until},
-                details={"username": key, "ip": ip, "failures": LOCK_FAILURES, "window_minutes": 15},
-                municipality=municipality,
+            )
+        if (
+            ip
+            and LoginFailure.objects.filter(ip=ip, created_at__gte=now - ADDRESS_WINDOW).count()
+            == ADDRESS_LIMIT
+        ):
+            _audit(
+                "auth.login.address_limit",
+                "",
+                {
+                    "ip": ip,
+                    "failures": ADDRESS_LIMIT,
+                    "window_minutes": int(ADDRESS_WINDOW.total_seconds() // 60),
+                },
+                {"refused_until": now + ADDRESS_WINDOW},
             )
     return until
 
 
-def clear_failures(username: str, ip: str) -> None:
-    LoginFailure.objects.filter(username=_key(username), ip=ip).delete()
+def clear_failures(username: str) -> None:
+    """A successful sign-in: the account starts afresh (failures from that address on other IDs stay)."""
+    LoginFailure.objects.filter(username=_key(username)).delete()
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refusing a locked user name + address before checking the password.
+    """Django's sign-in form, refusing a waiting account or address before checking the password.
 
     The field is called ログインID, as on the person form and the demo printout (Django would
     name it after the user model's ユーザー名).
@@ -120,15 +194,19 @@ class LockoutAuthenticationForm(AuthenticationForm):
         if username is None or not password:
             return super().clean()
         ip = client_ip(self.request)
-        until = locked_until(username, ip)
+        now = timezone.now()
+        until = address_wait_until(ip, now)
         if until is not None:
-            raise ValidationError(lock_message(until), code="locked")
+            raise ValidationError(address_message(until), code="address_limit")
+        until = account_wait_until(username, now)
+        if until is not None:
+            raise ValidationError(account_message(until), code="locked")
         try:
             cleaned = super().clean()
-        except ValidationError:
-            until = record_failure(username, ip)
+        except ValidationError as exc:
+            until = record_failure(username, ip, now)
             if until is not None:
-                raise ValidationError(lock_message(until), code="locked") from None
+                raise ValidationError([*exc.error_list, ValidationError(account_message(until))]) from None
             raise
-        clear_failures(username, ip)
+        clear_failures(username)
         return cleaned

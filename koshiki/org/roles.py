@@ -41,3 +41,16 @@ STEP_ROLES = frozenset(
         Role.SECURITY_OFFICER,
     }
 )
+
+# Roles the auditor (監査担当) may never hold beside the audit one (issue 10 item 4): the
+# auditor checks what these roles did, so one person holding both would audit themselves.
+AUDIT_INCOMPATIBLE_ROLES = frozenset(
+    {
+        Role.OPERATOR,
+        Role.SECTION_HEAD,
+        Role.GOVERNANCE_OFFICE,
+        Role.COMMITTEE_MEMBER,
+        Role.COMMITTEE_CHAIR,
+        Role.SECURITY_OFFICER,
+    }
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import password_changed, validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,9 +18,18 @@ from koshiki.actors import Person
 from koshiki.audit.events import record_event, snapshot
 from koshiki.duties.actions import raise_roster_duty
 from koshiki.errors import ActionError, require
+from koshiki.identifiers import IdentifierError, confusable_with, normalise_login_id
 from koshiki.org import access as org_access
 from koshiki.org.models import Municipality, OrgUnit, RoleAssignment, validate_profile_id
-from koshiki.org.roles import ACCOUNT_ROLES, CITY_ROLES, COMPANY_ROLES, UNIT_ROLES, Role
+from koshiki.org.roles import (
+    ACCOUNT_ROLES,
+    AUDIT_INCOMPATIBLE_ROLES,
+    CITY_ROLES,
+    COMPANY_ROLES,
+    UNIT_ROLES,
+    Role,
+)
+from koshiki.people.models import InitialPassword
 from koshiki.registry.access import account_of, assignments_reaching, role_target
 from koshiki.registry.actions import take_off_rosters
 from koshiki.registry.models import Account, AccountRole
@@ -122,6 +131,10 @@ def do_assign_role(
         raise ActionError("組織が別の自治体のものです")
     if account is not None and account.municipality_id != municipality.pk:
         raise ActionError("アカウントが別の自治体のものです")
+    if actor is not None and actor.pk is not None and actor.pk == user.pk:
+        # Separation of duties (issue 10 item 4): an office that could give itself a section
+        # head's role could approve its own drafts. Another person with the right grants it.
+        raise ActionError("自分自身に役割を付与することはできません。権限のある別の職員に依頼してください")
     if not bootstrap:
         require(
             org_access.can_assign_role(actor, municipality, role, role_target(unit, account)),
@@ -130,6 +143,9 @@ def do_assign_role(
         if org_access.works_elsewhere(user, municipality):
             raise ActionError("別の自治体の職員には役割を付与できません")
     with transaction.atomic():
+        # The person's row is the lock: two grants racing (auditor here, office there) queue.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        _check_auditor_apart(user, role, municipality)
         duplicate = RoleAssignment.objects.active().filter(
             user=user, role=role, municipality=municipality, unit=unit, for_account=account is not None
         )
@@ -151,6 +167,24 @@ def do_assign_role(
         record_event(actor, "org.role.assign", assignment, {}, after)
     org_access.forget_roles(user)
     return assignment
+
+
+def _check_auditor_apart(user: Person, role: str, municipality: Municipality) -> None:
+    """The auditor checks the others' work, so never holds an administrative role too (both directions)."""
+    held = set(
+        RoleAssignment.objects.active()
+        .filter(user=user, municipality=municipality)
+        .values_list("role", flat=True)
+    )
+    if role == Role.AUDITOR and held & AUDIT_INCOMPATIBLE_ROLES:
+        names = "・".join(sorted(Role(r).label for r in held & AUDIT_INCOMPATIBLE_ROLES))
+        raise ActionError(
+            f"「{names}」の役割を持つ職員は監査担当を兼ねられません（監査する側とされる側の分離）"
+        )
+    if role in AUDIT_INCOMPATIBLE_ROLES and Role.AUDITOR in held:
+        raise ActionError(
+            f"監査担当の職員に「{Role(role).label}」は付与できません（監査する側とされる側の分離）"
+        )
 
 
 def _affected_accounts(assignment: RoleAssignment, account: Account | None) -> list[Account]:
@@ -233,6 +267,7 @@ def do_create_person(
     account: Any = None,
     company: str = "",
     bootstrap: bool = False,
+    must_change_password: bool = True,
 ) -> Any:
     """Add a staff member with a login and their first role, in one transaction (audited).
 
@@ -241,12 +276,15 @@ def do_create_person(
     their unit subtree), so every person belongs to a municipality from the
     start. The password is hashed with Argon2 and never written to the trail.
     ``bootstrap`` skips the permission check for ``create_municipality``, whose
-    first governance-office person has nobody above them.
+    first governance-office person has nobody above them. The password is an
+    initial one: the person must replace it at first sign-in (``InitialPassword``);
+    only ``load_demo``'s published sample logins pass ``must_change_password=False``.
     """
-    username = (username or "").strip()
     family_name, given_name = (family_name or "").strip(), (given_name or "").strip()
-    if not username:
-        raise ActionError("ログインIDを入力してください")
+    try:
+        username = normalise_login_id((username or "").strip())
+    except IdentifierError as exc:
+        raise ActionError(str(exc)) from None
     if not family_name:
         raise ActionError("姓を入力してください")
     if not bootstrap:
@@ -263,8 +301,17 @@ def do_create_person(
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise ActionError(f"ログインID「{username}」は既に使われています")
+        # A look-alike of an existing ID (zero-width space, Cyrillic "а", full-width letters)
+        # would let one person act as two in an approval (issue 10 item 4).
+        twin = confusable_with(username, User.objects.values_list("username", flat=True).iterator())
+        if twin is not None:
+            raise ActionError(f"ログインID「{username}」は既存のログインID「{twin}」と見分けがつきません")
         user.set_password(password)
         user.save()
+        if must_change_password:
+            InitialPassword.objects.create(
+                user=user, set_by=actor if actor is not None and actor.pk else None, set_at=timezone.now()
+            )
         record_event(
             actor,
             "org.person.create",
@@ -284,3 +331,42 @@ def do_create_person(
             actor=actor,
         )
     return user
+
+
+def do_change_own_password(user: Person, old_password: str, new_password: str) -> None:
+    """The signed-in person replaces their own password (audited; the passwords never are).
+
+    Replacing an initial password someone else chose clears ``InitialPassword``
+    and is recorded as ``auth.password.initial_change``, so a login used
+    before its holder set their own password shows in the trail.
+    """
+    if user is None or not user.is_authenticated:
+        raise ActionError("ログインしてください")
+    if not user.check_password(old_password or ""):
+        raise ActionError("現在のパスワードが正しくありません")
+    if (new_password or "") == (old_password or ""):
+        raise ActionError("新しいパスワードは現在のパスワードと別のものにしてください")
+    try:
+        validate_password(new_password or "", user)
+    except ValidationError as exc:
+        raise ActionError("パスワード: " + " ".join(exc.messages)) from None
+    with transaction.atomic():
+        locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+        initial = InitialPassword.objects.filter(user=locked).first()
+        locked.set_password(new_password)
+        locked.save(update_fields=["password"])
+        details: dict[str, Any] = {}
+        if initial is not None:
+            details = {"initial_set_by": initial.set_by_id, "initial_set_at": initial.set_at}
+            initial.delete()
+        record_event(
+            locked,
+            "auth.password.initial_change" if initial is not None else "auth.password.change",
+            locked,
+            {},
+            {},
+            details=details,
+            municipality=org_access.municipality_of(locked),
+        )
+    user.password = locked.password
+    password_changed(new_password, locked)

@@ -15,4 +15,6 @@ class PeopleConfig(AppConfig):
         "org.role.assign": "役割の付与",
         "org.role.end": "役割の終了",
         "org.transfer.apply": "人事異動の一括処理",
+        "auth.password.change": "パスワードの変更",
+        "auth.password.initial_change": "初期パスワードの変更（本人）",
     }

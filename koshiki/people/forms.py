@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from koshiki.identifiers import IdentifierError, normalise_login_id
 from koshiki.org.models import OrgUnit
 from koshiki.org.roles import Role
 from koshiki.ui.forms import PersonChoiceField
@@ -50,12 +51,21 @@ class PersonForm(forms.Form):
     password = forms.CharField(
         label="初期パスワード",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="パスワードの条件（12文字以上など）を満たすもの。本人に伝え、最初のログイン後に変更してもらいます。",
+        help_text=(
+            "パスワードの条件（12文字以上など）を満たすもの。本人に伝えます。"
+            "最初のログインで本人が自分のパスワードに変更するまで、ほかの画面は使えません。"
+        ),
     )
     role = forms.ChoiceField(label="役割", choices=Role.choices)
     unit = forms.ModelChoiceField(label="組織", queryset=OrgUnit.objects.none(), required=False)
     account = forms.ModelChoiceField(label="アカウント", queryset=None, required=False)
     company = forms.CharField(label="会社・団体名（委託業者・指定管理者）", max_length=200, required=False)
+
+    def clean_username(self) -> str:
+        try:
+            return normalise_login_id(self.cleaned_data["username"])
+        except IdentifierError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def __init__(self, *args: Any, units: Any, accounts: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "person")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -54,6 +55,7 @@ from koshiki.posts.states import CorrectionHandling, DraftStatus, RunStatus
 from koshiki.registry import access as registry_access
 from koshiki.registry.models import Account
 from koshiki.ui.outcome import act_and_redirect
+from koshiki.ui.throttle import hit, wait_text
 
 
 def _drafts(request: HttpRequest) -> Any:
@@ -327,8 +329,18 @@ def check_live(request: HttpRequest) -> JsonResponse:
     """Same-origin JSON endpoint the editor calls as the author types (session + CSRF).
 
     Body: ``{"account": id, "draft": id|null, "text": "...", "alt_texts": [...], "links": [...]}``.
-    Returns the findings and the marked HTML of the findings panel.
+    Returns the findings and the marked HTML of the findings panel. Each person may
+    call it ``KOSHIKI_LIVE_CHECK_PER_MINUTE`` times a minute (the editor calls it as
+    one types, about once a second at most); past that a JSON 429 in Japanese.
     """
+    wait = hit("check_live", str(request.user.pk), settings.KOSHIKI_LIVE_CHECK_PER_MINUTE, 60)
+    if wait is not None:
+        busy = JsonResponse(
+            {"error": f"チェックの回数が多すぎます。{wait_text(wait)}待ってからもう一度お試しください。"},
+            status=429,
+        )
+        busy["Retry-After"] = str(wait)
+        return busy
     try:
         data = json.loads(request.body.decode("utf-8"))
     except RequestDataTooBig:

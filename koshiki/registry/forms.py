@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from koshiki.identifiers import IdentifierError, validate_handle
 from koshiki.org import access as org_access
 from koshiki.org.models import OrgUnit
 from koshiki.registry.lifecycle import Procedures, Step
@@ -25,6 +26,12 @@ def _check_details(form: forms.Form, data: dict[str, Any]) -> None:
         )
     if data.get("platform") == Platform.OTHER and not data.get("platform_other"):
         form.add_error("platform_other", "「その他」の場合はソーシャルメディアの名称を入力してください。")
+    if data.get("handle"):
+        platform = data.get("platform") or getattr(getattr(form, "instance", None), "platform", "") or "other"
+        try:
+            data["handle"] = validate_handle(platform, data["handle"])
+        except IdentifierError as exc:
+            form.add_error("handle", str(exc))
     start, end = data.get("period_start"), data.get("period_end")
     if start and end and end < start:
         form.add_error("period_end", "運用終了日は運用開始日より後の日付にしてください。")

@@ -18,6 +18,13 @@ Environment variables (all optional for a local run):
   the HTTPS front server answers for; needed when TLS ends at a proxy on another host.
 - ``SECURE_PROXY_SSL_HEADER``: ``1`` to trust ``X-Forwarded-Proto: https`` from the
   front server (only behind a proxy that sets or strips it).
+- ``KOSHIKI_TRUSTED_PROXIES``: comma-separated addresses or networks (``10.0.0.5,10.1.0.0/24``)
+  of the reverse proxies whose ``X-Forwarded-For`` names the client for the login throttles
+  (default empty: ``REMOTE_ADDR``, the header ignored).
+- ``KOSHIKI_LIVE_CHECK_PER_MINUTE`` (120), ``KOSHIKI_CAMPAIGN_SUBMISSIONS`` (10) and
+  ``KOSHIKI_CAMPAIGN_CHECKS`` (30 per 10 minutes): the throttles of koshiki.ui.throttle.
+- ``CACHE_URL``: ``redis://host:6379/0`` to share the throttles' counters between worker
+  processes (default: each process its own in-memory cache).
 - ``SECURE_SSL_REDIRECT``: ``1`` to redirect http to https (default off: LGWAN sites
   often end TLS at the front server, which redirects itself).
 - ``SECURE_HSTS_SECONDS``: HSTS max-age (default 0, off); ``SECURE_HSTS_INCLUDE_SUBDOMAINS``
@@ -155,6 +162,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A password someone else chose works once: the person sets their own before any page.
+    "koshiki.people.password.InitialPasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "koshiki.web.middleware.ContentSecurityPolicyMiddleware",
@@ -209,6 +218,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's list hardly covers 12+ characters: zxcvbn's estimate, the city's and the product's names.
+    {"NAME": "koshiki.people.passwords.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -263,6 +274,27 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 if _flag("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client for
+# the login throttles (koshiki.home.login); empty: REMOTE_ADDR is the client, the header is ignored.
+KOSHIKI_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("KOSHIKI_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+# Throttles (koshiki.ui.throttle; issue 10 item 6): the live check per person and minute, the
+# third party's link per link and per address: submissions and checks per window (seconds).
+KOSHIKI_LIVE_CHECK_PER_MINUTE = int(os.environ.get("KOSHIKI_LIVE_CHECK_PER_MINUTE") or 120)
+KOSHIKI_CAMPAIGN_SUBMISSIONS = int(os.environ.get("KOSHIKI_CAMPAIGN_SUBMISSIONS") or 10)
+KOSHIKI_CAMPAIGN_CHECKS = int(os.environ.get("KOSHIKI_CAMPAIGN_CHECKS") or 30)
+KOSHIKI_CAMPAIGN_WINDOW = 600
+# The throttles' counters live in the cache: per process by default; CACHE_URL (redis://…)
+# shares them between the workers (docs/deploy.md). Nothing else is cached here yet.
+_cache_url = os.environ.get("CACHE_URL", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url.startswith(("redis://", "rediss://", "unix://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "koshiki"}
+    )
+}
 SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0") or 0)

@@ -6,13 +6,15 @@ from django.urls import include, path
 from koshiki.comments import api as comments_api
 from koshiki.home import views
 from koshiki.home.login import LockoutAuthenticationForm
+from koshiki.people.password import OwnPasswordChangeView
 
 urlpatterns = [
     path("", views.home, name="home"),
     # Django's login view (its ``next`` accepts same-site URLs only) with the lockout form.
     path("login/", auth_views.LoginView.as_view(authentication_form=LockoutAuthenticationForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # The person's own change, audited; an initial password must be replaced before any other page.
+    path("password/", OwnPasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/", include("koshiki.registry.urls")),
     path("posts/", include("koshiki.posts.urls")),

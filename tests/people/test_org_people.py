@@ -52,8 +52,18 @@ def test_the_office_adds_a_person_with_a_login_and_a_first_role(city, client_for
     assert created.municipality_id == city.municipality.pk
     assert PASSWORD not in str(created.summary) and "password" not in str(created.summary)
     assert AuditEvent.objects.filter(action="org.role.assign", object_id=str(assignment.pk)).exists()
-    # The new person can sign in and sees their unit's page.
+    # The new person signs in but must set their own password before any page (issue 10 item 4).
     client = client_for(user)
+    assert client.get("/accounts/")["Location"] == "/password/"
+    changed = client.post(
+        "/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "haru-no-kouhou-77",
+            "new_password2": "haru-no-kouhou-77",
+        },
+    )
+    assert changed.status_code == 302
     assert client.get("/accounts/").status_code == 200
 
 
@@ -157,7 +167,13 @@ def test_create_municipality_starts_a_real_city_with_its_first_office_person(mon
     office = User.objects.get(username="hisho")
     assert office.check_password(PASSWORD)
     assert RoleAssignment.objects.get(user=office).role == Role.GOVERNANCE_OFFICE
+    assert "最初のログインで本人が新しいパスワードを設定します" in out.getvalue()
     client = client_for(office)
+    # The password typed at the terminal is an initial one: nothing happens until the person replaces it.
+    refused = client.post("/org/units/add/", {"name": "秘書広報課", "kind": "section"})
+    assert refused.status_code == 403 and "初期パスワードを変更するまで" in refused.content.decode()
+    new = "ishinomaki-hisho-2025"
+    client.post("/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
     response = client.post("/org/units/add/", {"name": "秘書広報課", "kind": "section"})
     assert response.status_code == 302
     with pytest.raises(CommandError, match="既に登録されています"):

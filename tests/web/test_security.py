@@ -6,7 +6,7 @@ until someone decides which it is. Then, per role: anonymous users are sent to
 the login page, read-only roles (auditor, committee member) are refused every
 state change with a 403, people of another unit / account / city get a 404
 for every record by id, and nothing changes in the database on the way.
-Further down: CSRF, XSS, headers and settings, the login lockout, secrets,
+Further down: CSRF, XSS, headers and settings, secrets,
 the audit trail, error pages and bad input, and the login ``next`` redirect.
 """
 
@@ -44,8 +44,6 @@ from koshiki.comments import actions as comment_actions
 from koshiki.comments.importers import CommentInput
 from koshiki.committees.models import Meeting
 from koshiki.duties.models import DutyTask
-from koshiki.home.login import LOCK_FAILURES
-from koshiki.home.models import LoginFailure
 from koshiki.incidents import actions as incident_actions
 from koshiki.incidents.states import Kind
 from koshiki.notify.models import Notification as InboxNotification
@@ -642,7 +640,6 @@ def _xss_world() -> dict[str, Any]:
         city,
         "listed",
         display_name=f"広報{PAYLOAD}",
-        handle=PAYLOAD,
         purpose=PAYLOAD,
         audience=PAYLOAD,
         content=PAYLOAD,
@@ -651,6 +648,10 @@ def _xss_world() -> dict[str, Any]:
         operating_hours=PAYLOAD,
         reply_policy_text=PAYLOAD,
     )
+    # The actions refuse such a handle now (koshiki/identifiers.py); one stored before that check
+    # is still shown, escaped.
+    type(account).objects.filter(pk=account.pk).update(handle=PAYLOAD)
+    account.refresh_from_db()
     registry.do_add_roster_entry(
         account, name=PAYLOAD, duty=RosterEntry.Duty.POSTER, affiliation=PAYLOAD, actor=operator
     )
@@ -851,8 +852,8 @@ def test_secure_cookies_follow_the_environment_flag():
 def test_passwords_need_twelve_characters_and_argon2_comes_first():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     with pytest.raises(ValidationError, match="12"):
-        validate_password("Koshiki-7pw")  # 11 characters
-    validate_password("Koshiki-7pw!")  # exactly 12
+        validate_password("Minato-7pw!")  # 11 characters
+    validate_password("Minato-7pw!q")  # exactly 12
 
 
 def test_each_installation_gets_its_own_secret_key(tmp_path):
@@ -885,64 +886,7 @@ def test_debug_is_off_unless_asked_for():
     assert _settings_with({"DEBUG": ""}, "s.DEBUG") == "False"
 
 
-# ---- login lockout ----------------------------------------------------------------------------
-
-
-def _fail(client: Client, username: str, times: int) -> Any:
-    response = None
-    for _ in range(times):
-        response = client.post("/login/", {"username": username, "password": "wrong-password-123"})
-    return response
-
-
-def test_ten_failures_lock_the_user_name_from_that_address_for_fifteen_minutes():
-    make_user("lock_user", password="Koshiki-Lock-2025")
-    client = Client(REMOTE_ADDR="192.0.2.10")
-    ninth = _fail(client, "lock_user", LOCK_FAILURES - 1)
-    assert "正しい" in ninth.content.decode() and "一時停止" not in ninth.content.decode()
-    tenth = _fail(client, "lock_user", 1)
-    assert "一時停止しています" in tenth.content.decode()
-    # Locked: even the right password is refused with the same Japanese message.
-    right = client.post("/login/", {"username": "LOCK_user", "password": "Koshiki-Lock-2025"})
-    assert right.status_code == 200 and "一時停止しています" in right.content.decode()
-    assert "_auth_user_id" not in client.session
-    # Audited once, with user name and address, never the password typed.
-    event = AuditEvent.objects.get(action="auth.login.lock")
-    assert event.details == {
-        "username": "lock_user",
-        "ip": "192.0.2.10",
-        "failures": 10,
-        "window_minutes": 15,
-    }
-    assert "wrong-password" not in str(event.summary) and "Koshiki-Lock" not in str(event.summary)
-    assert event.municipality_id is None  # the user holds no role
-    # Another address is not locked.
-    other = Client(REMOTE_ADDR="192.0.2.99")
-    assert (
-        other.post("/login/", {"username": "lock_user", "password": "Koshiki-Lock-2025"}).status_code == 302
-    )
-    # Fifteen minutes after the tenth failure the lock ends; success clears the failures.
-    LoginFailure.objects.update(created_at=timezone.now() - timedelta(minutes=16))
-    assert (
-        client.post("/login/", {"username": "lock_user", "password": "Koshiki-Lock-2025"}).status_code == 302
-    )
-    assert not LoginFailure.objects.filter(ip="192.0.2.10").exists()
-
-
-def test_the_lock_works_the_same_for_an_unknown_user_name():
-    client = Client(REMOTE_ADDR="192.0.2.11")
-    response = _fail(client, "no_such_person", LOCK_FAILURES + 1)
-    assert "一時停止しています" in response.content.decode()
-    assert AuditEvent.objects.filter(action="auth.login.lock").count() == 1
-
-
-def test_a_lock_is_filed_under_the_users_municipality():
-    city = make_city("kyoto", name="ロック試験市")
-    user = city.people["operator"]
-    user.set_password("Koshiki-Lock-2025")
-    user.save()
-    _fail(Client(REMOTE_ADDR="192.0.2.12"), user.username, LOCK_FAILURES)
-    assert AuditEvent.objects.get(action="auth.login.lock").municipality_id == city.municipality.pk
+# ---- login throttling: tests/home/test_login.py ----------------------------------------------
 
 
 # ---- open redirect ----------------------------------------------------------------------------

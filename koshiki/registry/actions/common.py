@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from koshiki.actors import Person
 from koshiki.errors import ActionError, require
+from koshiki.identifiers import IdentifierError, validate_handle
 from koshiki.registry import access
 from koshiki.registry.lifecycle import Procedures, load_procedures
 from koshiki.registry.models import (
@@ -118,6 +119,25 @@ def _clean_details(values: Mapping[str, Any]) -> dict[str, Any]:
 _WEB_URL = URLValidator(schemes=["http", "https"])
 
 
+def _check_handle(acc: Account) -> None:
+    """A new or changed handle follows its platform's syntax, with no invisible or look-alike letters.
+
+    Issue 10 item 4: a handle with a zero-width space or a Cyrillic letter would list
+    an impostor's account as official. Handles stored before the check are left as they
+    are until someone changes the handle or the platform.
+    """
+    if not acc.handle:
+        return
+    if acc.pk is not None:
+        stored = Account.objects.filter(pk=acc.pk).values_list("platform", "handle").first()
+        if stored == (acc.platform, acc.handle):
+            return
+    try:
+        acc.handle = validate_handle(acc.platform, acc.handle)
+    except IdentifierError as exc:
+        raise ActionError(str(exc)) from None
+
+
 def _check_account_consistency(acc: Account) -> None:
     """Invariants the database also enforces, checked first for a Japanese message."""
     if not (acc.display_name or "").strip():
@@ -130,6 +150,7 @@ def _check_account_consistency(acc: Account) -> None:
         raise ActionError("「その他」の場合はソーシャルメディアの名称を入力してください")
     if acc.owning_unit.municipality_id != acc.municipality_id:
         raise ActionError("開設所属が別の自治体の組織です")
+    _check_handle(acc)
     if acc.url:
         # The URL becomes a link on staff and public pages: only http(s), never javascript: or data:.
         try:

@@ -79,8 +79,8 @@ ACCOUNTS: list[tuple[str, str, dict[str, Any], str, str]] = [
         {
             "platform": "x",
             "display_name": "みなと市広報課",
-            "handle": "minato_city_koho",
-            "url": "https://x.com/minato_city_koho",
+            "handle": "minato_koho",
+            "url": "https://x.com/minato_koho",
             "reply_policy": "as_needed",
             "purpose": "市政情報を迅速に発信し、市民の利便性を高める。",
             "content": "市政・イベント・防災の情報",
@@ -241,8 +241,8 @@ ACCOUNTS: list[tuple[str, str, dict[str, Any], str, str]] = [
         {
             "platform": "x",
             "display_name": "みなと市花火大会2024",
-            "handle": "minato_hanabi2024",
-            "url": "https://x.com/minato_hanabi2024",
+            "handle": "minato_hanabi",
+            "url": "https://x.com/minato_hanabi",
             "purpose": "花火大会の案内",
             "content": "開催情報、交通規制",
         },
@@ -496,13 +496,13 @@ class Command(BaseCommand):
             account.municipality,
             kind=Kind.IMPERSONATION,
             account=account,
-            title="「みなと市広報課」を名乗る偽アカウント @minato_city_koho_jp",
+            title="「みなと市広報課」を名乗る偽アカウント @minato_koho_jp",
             description="市民から電話で通報。アイコンと表示名が本物と同じで、給付金の申請を装ったリンクを投稿している。",
         )
         incident_actions.do_add_evidence(
             tanto,
             incident,
-            url="https://x.com/minato_city_koho_jp",
+            url="https://x.com/minato_koho_jp",
             note="市民からの通報で確認したアカウント",
         )
         incident_actions.do_add_evidence(
@@ -516,8 +516,8 @@ class Command(BaseCommand):
             kacho,
             incident,
             platform="x",
-            handle="minato_city_koho_jp",
-            url="https://x.com/minato_city_koho_jp",
+            handle="minato_koho_jp",
+            url="https://x.com/minato_koho_jp",
         )
 
     def _create_town(self) -> None:

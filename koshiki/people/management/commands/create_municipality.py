@@ -58,6 +58,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"「{municipality.name}」（{municipality.profile_id} プロファイル）を作成しました。"
             f"所管課の {options['office_user']} でログインし、組織と役割（/org/）で組織と職員を登録してください。"
+            "このパスワードは初期パスワードです。最初のログインで本人が新しいパスワードを設定します。"
         )
 
     def _ask_password(self) -> str:
