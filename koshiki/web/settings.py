@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "koshiki.org",
     "koshiki.audit",
     "koshiki.notify",
+    "koshiki.citysettings",
     "koshiki.registry",
     "koshiki.attachments",
     "koshiki.posts",

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CitySettingsConfig(AppConfig):
+    """市の設定: the governance office's versioned values layered over the city's profile (issue 9 item 5)."""
+
+    name = "koshiki.citysettings"
+    label = "citysettings"
+    verbose_name = "市の設定"
+    # Japanese names of the audit action codes this app records (collected by audit.labels).
+    audit_actions = {"city_settings.change": "市の設定の変更"}
