@@ -10,6 +10,7 @@ in every process without a restart.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from koshiki.checker.profiles import Profile, load_profile
@@ -17,9 +18,10 @@ from koshiki.checker.settings import apply_settings
 from koshiki.citysettings.models import CitySettings
 from koshiki.org.models import Municipality
 
-# (base profile object, city, settings version) -> layered profile. The base is the object
-# load_profile caches, so a changed installation directory (a new base) is a new key.
-_CACHE: dict[tuple[int, int, int], Profile] = {}
+# (base profile object, city, settings version, values) -> layered profile. The base is the
+# object load_profile caches, so a changed installation directory (a new base) is a new key;
+# the values are part of the key so a restored or rolled-back database never meets a stale entry.
+_CACHE: dict[tuple[int, int, int, str], Profile] = {}
 _CACHE_LIMIT = 256
 
 
@@ -41,7 +43,7 @@ def effective_profile(municipality: Municipality) -> Profile:
     version, values = settings_values(municipality)
     if version == 0:
         return base
-    key = (id(base), municipality.pk, version)
+    key = (id(base), municipality.pk, version, json.dumps(values, sort_keys=True, ensure_ascii=False))
     profile = _CACHE.get(key)
     if profile is None:
         if len(_CACHE) >= _CACHE_LIMIT:

@@ -193,23 +193,23 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def registry_version(municipality: Municipality | None = None) -> str:
+def registry_version(city: str | None = None) -> str:
     """A fingerprint of everything the public list shows, in one aggregate query.
+
+    ``city``: the slug of one city's directory (/public/<slug>/…), so one city's
+    change does not invalidate another's cached copy (still one query: a join).
 
     Changes when an account is added, deleted, listed or unlisted or otherwise
     saved (``updated_at``), and when a new policy version becomes current
     (``current_policy`` only grows); the public pages send it as their ETag so
     a browser or proxy revalidates for one cheap query instead of a full render.
     """
-    accounts = (
-        Account.objects.all() if municipality is None else Account.objects.filter(municipality=municipality)
-    )
+    accounts = Account.objects.all() if city is None else Account.objects.filter(municipality__slug=city)
     row = accounts.aggregate(
         n=models.Count("pk"),
         listed=models.Count("pk", filter=models.Q(is_listed=True)),
         updated=models.Max("updated_at"),
         policy=models.Max("current_policy_id"),
     )
-    city = municipality.slug if municipality is not None else ""
-    raw = f"{city}:{row['n']}:{row['listed']}:{row['updated'].isoformat() if row['updated'] else ''}:{row['policy']}"
+    raw = f"{city or ''}:{row['n']}:{row['listed']}:{row['updated'].isoformat() if row['updated'] else ''}:{row['policy']}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]

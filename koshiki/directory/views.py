@@ -68,7 +68,7 @@ def _city(slug: str | None) -> Municipality | None:
 
 def _registry_etag(request: HttpRequest, *args: Any, city: str | None = None, **kwargs: Any) -> str:
     # Per city: a change in one city's registry does not invalidate another city's cached list.
-    return registry_version(_city(city))
+    return registry_version(city)
 
 
 def _versioned(view: Any) -> Any:
