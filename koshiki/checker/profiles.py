@@ -94,6 +94,9 @@ class Profile:
     procedures: Mapping[str, Any]
     # [comments]: how comments are answered (koshiki.checker.comments), merged per sub-table.
     comments: Mapping[str, Any] = field(default_factory=dict)
+    # The resolved profile this one extends (None for a root): walking it never re-reads a file
+    # and cannot loop when an installation's kyoto.toml extends the built-in kyoto.
+    parent: Profile | None = field(default=None, repr=False, compare=False)
     # active() per subject kind, computed once: check() asks for it on every post.
     _active: dict[str, tuple[tuple[Rule, Binding], ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -274,7 +277,24 @@ def _load(profile_id: str, dirs: tuple[Path, ...], seen: tuple[str, ...], start:
         bindings=MappingProxyType(bindings),
         procedures=MappingProxyType(procedures),
         comments=MappingProxyType(comments),
+        parent=parent,
     )
+
+
+def lineage(profile: Profile) -> list[Profile]:
+    """The profile and every profile it extends, nearest first."""
+    chain: list[Profile] = []
+    current: Profile | None = profile
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return chain
+
+
+def procedures_files(profile: Profile) -> list[Path]:
+    """The procedures files (``procedures/<id>.toml`` beside each profile file) merged into it, nearest first."""
+    files = [p.path.parent / "procedures" / f"{p.id}.toml" for p in lineage(profile)]
+    return [f for f in files if f.exists()]
 
 
 def _deep_merge(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
