@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 from koshiki.checker.profiles import PROFILE_DIR_ENV, ProfileError, clear_cache
 from koshiki.posts.procedures import load_post_procedures
@@ -47,3 +49,13 @@ def test_a_bad_period_in_the_installation_names_its_file(installation):
         load_post_procedures("kyoto")
     message = str(excinfo.value)
     assert str(path) in message and "posts.report.deadline_days" in message and "1から60まで" in message
+
+
+def test_manage_py_check_names_a_broken_installation_file(installation):
+    (installation / "minato.toml").write_text(
+        'id = "minato"\nextends = "kyoto"\n[params]\npublic_phones = "0123-45-6789"\n', encoding="utf-8"
+    )
+    with pytest.raises(SystemCheckError) as excinfo:
+        call_command("check")
+    message = str(excinfo.value)
+    assert "minato.toml" in message and "params.public_phones" in message and "文字列の配列" in message
