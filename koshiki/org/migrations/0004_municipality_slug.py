@@ -28,7 +28,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="municipality",
             name="slug",
-            field=models.SlugField(default="", max_length=50, verbose_name="公開URLの名前"),
+            # No index yet: the unique constraint below brings its own (PostgreSQL's _like index too).
+            field=models.SlugField(default="", max_length=50, db_index=False, verbose_name="公開URLの名前"),
             preserve_default=False,
         ),
         migrations.RunPython(derive_slugs, migrations.RunPython.noop),
