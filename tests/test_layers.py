@@ -9,7 +9,7 @@ floors, from the ground up:
   template tags, base templates);
 - ``org``: municipalities, units, role assignments and role resolution;
 - ``audit``: the hash-chained trail (it names no app's actions: each app's
-  ``AppConfig`` does);
+  ``AppConfig`` does); ``citysettings``: each city's settings over its profile;
 - ``registry``: official accounts and their lifecycle;
 - the capabilities built on accounts: ``posts``, ``campaigns``, ``api``,
   ``directory``, ``people`` (and comments, incidents, documents, duties
@@ -35,7 +35,7 @@ ROOT = Path(koshiki.__file__).parent
 FLOORS: list[set[str]] = [
     {"checker", "media", "actors", "errors", "fiscal", "workdays", "ui", "identifiers"},
     {"org"},
-    {"audit", "notify"},
+    {"audit", "notify", "citysettings"},
     {"registry"},
     {
         "attachments",

@@ -27,6 +27,7 @@ from koshiki.checker.engine import DEFAULT_PROFILE
 from koshiki.checker.engine import check as run_check
 from koshiki.checker.findings import report_dict
 from koshiki.checker.profiles import available, load_profile
+from koshiki.citysettings.effective import effective_profile
 from koshiki.errors import ActionError
 from koshiki.org import access as org_access
 from koshiki.ui.outcome import act_and_redirect
@@ -82,10 +83,12 @@ def check(request: HttpRequest) -> JsonResponse:
             )
         raw_context = payload.pop("context", None) if subject == "comment" else None
         text, profile_id, context = _parse_payload(payload)
-        if profile_id is None:
+        if profile_id is not None:
+            profile = load_profile(profile_id)  # the layered profile (KOSHIKI_PROFILE_DIR, then built-in)
+        else:
+            # The token's city: its profile with the city's settings over it, as its posts are checked.
             municipality = org_access.municipality_of(token.user)
-            profile_id = municipality.profile_id if municipality is not None else DEFAULT_PROFILE
-        profile = load_profile(profile_id)
+            profile = effective_profile(municipality) if municipality else load_profile(DEFAULT_PROFILE)
         if subject == "comment":
             try:
                 result = check_comment(text, profile, raw_context)

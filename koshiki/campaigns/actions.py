@@ -33,7 +33,13 @@ from koshiki.fiscal import to_wareki
 from koshiki.media import Probe
 from koshiki.media.limits import limits_for
 from koshiki.media.limits import problems as media_problems
-from koshiki.posts.actions.common import _check_url, _parse_when, _profile_id, post_procedures_for
+from koshiki.posts.actions.common import (
+    _check_url,
+    _parse_when,
+    _profile_id,
+    account_profile,
+    post_procedures_for,
+)
 from koshiki.posts.checking import (
     campaign_profile,
     check_parts,
@@ -209,7 +215,7 @@ def campaign_for_token(token: str, *, lock: bool = False) -> Campaign:
 
 def check_campaign_text(campaign: Campaign, text: str) -> list[dict[str, Any]]:
     """Check a third party's text with ``paid_third_party`` on and the campaign's subject."""
-    profile = campaign_profile(_profile_id(campaign.account), campaign.subject)
+    profile = campaign_profile(account_profile(campaign.account), campaign.subject)
     return check_parts(profile, text, paid_third_party=True, author_kind=campaign.poster_kind)
 
 
@@ -279,7 +285,7 @@ def do_submit_campaign_draft(
             submitted_at=timezone.now(),
             sha256=text_hash(body),
             profile_id=_profile_id(c.account),
-            checker_version=checker_version(_profile_id(c.account)),
+            checker_version=checker_version(account_profile(c.account)),
             findings=findings,
         )
         for i, (name, data, found, removed) in enumerate(prepared):

@@ -9,6 +9,9 @@ Contract (other tools depend on it):
   with ``"subject": "comment"`` (and ``"context": {"post_text": ...}``) likewise answer
   ``{"id", "findings", "action"}``;
 - ``koshiki rules [--format json]``; ``koshiki profiles [--format json]``;
+- ``--profile-dir DIR`` (``check``, ``profiles``; default: the ``KOSHIKI_PROFILE_DIR``
+  environment variable): the installation's own profiles, looked up before the built-in
+  ones (a file there may ``extends`` a built-in profile and override its values);
 - exit 0 when no error-level finding, 1 when there is one, 2 for bad usage or
   unreadable input (a one-line Japanese message on stderr, never a traceback).
 """
@@ -20,13 +23,14 @@ import json
 import sys
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from koshiki.checker.comments import check_comment, comment_report_dict, score_comments
 from koshiki.checker.context import AUTHOR_KINDS, CheckContext, ContextError
 from koshiki.checker.engine import DEFAULT_PROFILE, check
 from koshiki.checker.findings import Finding, Severity, report_dict
-from koshiki.checker.profiles import ProfileError, available, load_profile
+from koshiki.checker.profiles import PROFILE_DIR_ENV, ProfileError, available, load_profile, search_path
 from koshiki.checker.registry import all_rules
 from koshiki.checker.text import Text
 
@@ -42,6 +46,11 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"使い方が正しくありません: {message}（{self.prog} --help）")
 
 
+_PROFILE_DIR_HELP = (
+    f"市のプロファイルのディレクトリ（組み込みより先に探す。既定: 環境変数 {PROFILE_DIR_ENV}）"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="koshiki", description="自治体公式SNS投稿のガイドライン・チェッカー")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -49,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     p_check = sub.add_parser("check", help="投稿文をチェックする")
     p_check.add_argument("file", nargs="?", default="-", help="投稿文のファイル（- で標準入力）")
     p_check.add_argument("--profile", default=None, help=f"プロファイル id（既定: {DEFAULT_PROFILE}）")
+    p_check.add_argument("--profile-dir", default=None, metavar="DIR", help=_PROFILE_DIR_HELP)
     p_check.add_argument("--paid-third-party", action="store_true", help="謝礼を払って第三者に依頼した投稿")
     p_check.add_argument(
         "--author-kind", choices=AUTHOR_KINDS, default=None, help="投稿者の種別（既定: official）"
@@ -72,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p_prof = sub.add_parser("profiles", help="プロファイルの一覧")
     p_prof.add_argument("--format", choices=("text", "json"), default="text")
+    p_prof.add_argument("--profile-dir", default=None, metavar="DIR", help=_PROFILE_DIR_HELP)
     return parser
 
 
@@ -79,15 +90,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     try:
         args = _parser().parse_args(argv)
+        args.dirs = search_path(getattr(args, "profile_dir", None))
         if args.command == "check":
             if args.batch:
                 return _batch(
-                    args.batch, args.profile or DEFAULT_PROFILE, sys.stdout, _context_defaults(args)
+                    args.batch,
+                    args.profile or DEFAULT_PROFILE,
+                    sys.stdout,
+                    _context_defaults(args),
+                    dirs=args.dirs,
                 )
             return _check_one(args)
         if args.command == "rules":
             return _rules(args.format)
-        return _profiles(args.format)
+        return _profiles(args.format, args.dirs)
     except UsageError as exc:
         print(f"koshiki: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -128,7 +144,7 @@ def _check_one(args: argparse.Namespace) -> int:
     if args.post_text is not None or args.reply_policy is not None:
         raise UsageError("--post-text と --reply-policy は --subject comment と一緒に指定してください")
     text = _read_text(args.file)
-    profile = load_profile(args.profile or DEFAULT_PROFILE)
+    profile = load_profile(args.profile or DEFAULT_PROFILE, args.dirs)
     ctx = CheckContext(paid_third_party=args.paid_third_party, author_kind=args.author_kind or "official")
     findings = check(text, profile, ctx)
     if args.format == "json":
@@ -143,7 +159,7 @@ def _check_comment(args: argparse.Namespace) -> int:
     if args.paid_third_party or args.author_kind is not None:
         raise UsageError("--paid-third-party と --author-kind は投稿文（--subject post）にだけ指定できます")
     text = _read_text(args.file)
-    profile = load_profile(args.profile or DEFAULT_PROFILE)
+    profile = load_profile(args.profile or DEFAULT_PROFILE, args.dirs)
     context: dict[str, Any] = {}
     if args.post_text is not None:
         context["post_text"] = args.post_text
@@ -247,7 +263,11 @@ def _context_defaults(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _batch(
-    path: str, default_profile: str, out: IO[str], context_defaults: Mapping[str, Any] | None = None
+    path: str,
+    default_profile: str,
+    out: IO[str],
+    context_defaults: Mapping[str, Any] | None = None,
+    dirs: tuple[Path, ...] | None = None,
 ) -> int:
     """One output line per non-blank input line, in order; a bad line gets an error record.
 
@@ -255,13 +275,13 @@ def _batch(
     apply to every line that does not set the same key itself (``profile`` at the
     top level, the others in its ``context``).
     """
-    load_profile(default_profile)  # a bad --profile is a usage error, not 10,000 error records
+    load_profile(default_profile, dirs)  # a bad --profile is a usage error, not 10,000 error records
     defaults = dict(context_defaults or {})
     worst = EXIT_OK
     for chunk in _chunks(_batch_lines(path), _CHUNK):
         scores = _comment_scores(chunk)
         for no, raw in chunk:
-            record = _batch_record(no, raw, default_profile, defaults, scores.get(no))
+            record = _batch_record(no, raw, default_profile, defaults, scores.get(no), dirs)
             if any(f.get("severity") == "error" for f in record.get("findings", [])):
                 worst = EXIT_FINDINGS
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -303,6 +323,7 @@ def _batch_record(
     default_profile: str,
     context_defaults: Mapping[str, Any] | None = None,
     comment_probs: Mapping[str, float] | None = None,
+    dirs: tuple[Path, ...] | None = None,
 ) -> dict[str, Any]:
     try:
         item = json.loads(raw.decode("utf-8"))
@@ -326,7 +347,9 @@ def _batch_record(
         if not isinstance(profile_id, str):
             raise ContextError("profile は文字列で指定してください")
         if subject == "comment":
-            result = check_comment(text, load_profile(profile_id), item.get("context"), probs=comment_probs)
+            result = check_comment(
+                text, load_profile(profile_id, dirs), item.get("context"), probs=comment_probs
+            )
             return {
                 "id": post_id,
                 "findings": [f.as_dict() for f in result.findings],
@@ -336,7 +359,7 @@ def _batch_record(
         context = item.get("context")
         if context_defaults and (context is None or isinstance(context, dict)):
             context = {**context_defaults, **(context or {})}
-        findings = check(text, load_profile(profile_id), CheckContext.from_dict(context))
+        findings = check(text, load_profile(profile_id, dirs), CheckContext.from_dict(context))
     except (ContextError, ProfileError) as exc:
         return {"id": post_id, "line": no, "error": str(exc)}
     except Exception as exc:  # a rule's bug must not lose the other 9,999 posts of a batch
@@ -368,8 +391,8 @@ def _rules(fmt: str) -> int:
     return EXIT_OK
 
 
-def _profiles(fmt: str) -> int:
-    profiles = [load_profile(pid) for pid in available()]
+def _profiles(fmt: str, dirs: tuple[Path, ...] | None = None) -> int:
+    profiles = [load_profile(pid, dirs) for pid in available(dirs)]
     if fmt == "json":
         rows = [
             {

@@ -15,6 +15,16 @@ A profile file (``profiles/<id>.toml``) holds:
   offices and forms, read and validated by the web application; merged over
   the extended profile's procedures like the rest.
 
+Profiles are looked up along a search path: the installation directory named
+by ``KOSHIKI_PROFILE_DIR`` (or ``--profile-dir``), then the built-in
+``profiles/``. A file in the installation directory is an *override*: it may
+``extends`` a built-in profile, even one of its own id (``kyoto.toml`` with
+``extends = "kyoto"`` changes Kyoto's values in place), and it may omit
+``name``/``municipality``. Its ``[params]`` are checked against the built-in
+profiles' params (an unknown key or a value of another type is refused), and
+its ``procedures/<id>.toml`` is merged table by table over the extended one,
+so overriding ``[office] name`` keeps the office's other keys.
+
 Differences between cities live here, never as ``if city == ...`` in code.
 Profiles are parsed and validated once per process and cached; a broken file
 raises ``ProfileError`` naming the file, the key and the problem.
@@ -22,8 +32,10 @@ raises ``ProfileError`` naming the file, the key and the problem.
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +46,8 @@ from koshiki.checker.findings import Clause, Severity
 from koshiki.checker.registry import Rule, all_rules
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
+# The installation's own profiles (a city's settings outside the package, issue 9 item 5).
+PROFILE_DIR_ENV = "KOSHIKI_PROFILE_DIR"
 _TOP_KEYS = {"id", "name", "municipality", "guideline", "extends", "edition", "params", "rules", "comments"}
 _COMMENT_ACTIONS = (
     "none",
@@ -80,6 +94,9 @@ class Profile:
     procedures: Mapping[str, Any]
     # [comments]: how comments are answered (koshiki.checker.comments), merged per sub-table.
     comments: Mapping[str, Any] = field(default_factory=dict)
+    # The resolved profile this one extends (None for a root): walking it never re-reads a file
+    # and cannot loop when an installation's kyoto.toml extends the built-in kyoto.
+    parent: Profile | None = field(default=None, repr=False, compare=False)
     # active() per subject kind, computed once: check() asks for it on every post.
     _active: dict[str, tuple[tuple[Rule, Binding], ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -103,15 +120,55 @@ class Profile:
         return list(cached)
 
 
-def available(directory: Path = PROFILE_DIR) -> list[str]:
-    """Ids of the profiles shipped in ``directory``."""
-    return sorted(p.stem for p in directory.glob("*.toml"))
+def search_path(installation: str | Path | None = None) -> tuple[Path, ...]:
+    """Where profiles are looked up, first match wins: the installation directory, then the built-ins.
+
+    ``installation`` (the CLI's ``--profile-dir``) takes the place of the
+    ``KOSHIKI_PROFILE_DIR`` environment variable; a named directory that does
+    not exist is an error (a typo must not silently fall back on Kyoto's numbers).
+    """
+    named = installation if installation is not None else os.environ.get(PROFILE_DIR_ENV, "")
+    if not str(named).strip():
+        return (PROFILE_DIR,)
+    directory = Path(named).expanduser()
+    if not directory.is_dir():
+        raise ProfileError(directory, PROFILE_DIR_ENV, "プロファイルのディレクトリがありません")
+    if directory.resolve() == PROFILE_DIR.resolve():
+        return (PROFILE_DIR,)
+    return (directory, PROFILE_DIR)
+
+
+def _dirs(directory: Path | Sequence[Path] | None) -> tuple[Path, ...]:
+    if directory is None:
+        return search_path()
+    if isinstance(directory, Path | str):
+        return (Path(directory),)
+    return tuple(Path(d) for d in directory)
+
+
+def available(directory: Path | Sequence[Path] | None = None) -> list[str]:
+    """Ids of the profiles found along ``directory`` (default: the search path)."""
+    return sorted({p.stem for d in _dirs(directory) for p in d.glob("*.toml")})
+
+
+def load_profile(profile_id: str, directory: Path | Sequence[Path] | None = None) -> Profile:
+    """Load, merge and validate a profile along the search path (cached: parsed once per process).
+
+    ``directory``: one directory or a search path; default ``search_path()``
+    (the installation directory, then the built-ins).
+    """
+    return _load_cached(profile_id, _dirs(directory))
 
 
 @lru_cache(maxsize=64)
-def load_profile(profile_id: str, directory: Path = PROFILE_DIR) -> Profile:
-    """Load, merge and validate a profile (cached: parsed once per process)."""
-    return _load(profile_id, directory, ())
+def _load_cached(profile_id: str, dirs: tuple[Path, ...]) -> Profile:
+    return _load(profile_id, dirs, ())
+
+
+def clear_cache() -> None:
+    """Forget every parsed profile (tests that write an installation directory call it)."""
+    _load_cached.cache_clear()
+    _builtin_params.cache_clear()
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -126,39 +183,63 @@ def _read(path: Path) -> dict[str, Any]:
         raise ProfileError(path, "(encoding)", "UTF-8 として読めません") from None
 
 
-def _load(profile_id: str, directory: Path, seen: tuple[str, ...]) -> Profile:
-    path = directory / f"{profile_id}.toml"
-    if not path.exists():
-        raise ProfileError(
-            path,
-            "id",
-            f"プロファイル {profile_id!r} はありません（利用可能: {', '.join(available(directory))}）",
-        )
+def _find(profile_id: str, dirs: tuple[Path, ...], start: int) -> tuple[int, Path]:
+    """(index in ``dirs``, path) of the first ``<id>.toml`` from ``dirs[start]`` on."""
+    for index in range(start, len(dirs)):
+        path = dirs[index] / f"{profile_id}.toml"
+        if path.exists():
+            return index, path
+    names = ", ".join(available(dirs))
+    missing = (dirs[start] if start < len(dirs) else dirs[-1]) / f"{profile_id}.toml"
+    raise ProfileError(missing, "id", f"プロファイル {profile_id!r} はありません（利用可能: {names}）")
+
+
+def _is_override(path: Path) -> bool:
+    """A file outside the package: an installation's layer over the built-in profiles."""
+    return path.parent.resolve() != PROFILE_DIR.resolve()
+
+
+def _load(profile_id: str, dirs: tuple[Path, ...], seen: tuple[str, ...], start: int = 0) -> Profile:
+    index, path = _find(profile_id, dirs, start)
     data = _read(path)
+    override = _is_override(path)
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise ProfileError(path, unknown[0], "不明な項目です")
     if data.get("id") != profile_id:
         raise ProfileError(path, "id", f"ファイル名と一致しません（{data.get('id')!r} != {profile_id!r}）")
-    for key in ("name", "municipality"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            raise ProfileError(path, key, "文字列で指定してください")
 
     parent: Profile | None = None
     extends = data.get("extends")
     if extends is not None:
         if not isinstance(extends, str):
             raise ProfileError(path, "extends", "プロファイル id を文字列で指定してください")
-        if extends in seen + (profile_id,):
-            raise ProfileError(
-                path, "extends", f"継承が循環しています: {' -> '.join(seen + (profile_id, extends))}"
-            )
-        parent = _load(extends, directory, seen + (profile_id,))
+        here = f"{profile_id}@{index}"
+        if extends == profile_id:
+            # An override of the same id layers over the next file of that id down the search path.
+            if not any((d / f"{profile_id}.toml").exists() for d in dirs[index + 1 :]):
+                raise ProfileError(path, "extends", f"継承が循環しています: {profile_id} -> {profile_id}")
+            parent = _load(extends, dirs, seen + (here,), index + 1)
+        elif any(s.split("@")[0] == extends for s in seen + (here,)):
+            chain = [s.split("@")[0] for s in seen] + [profile_id, extends]
+            raise ProfileError(path, "extends", f"継承が循環しています: {' -> '.join(chain)}")
+        else:
+            parent = _load(extends, dirs, seen + (here,))
+    for key in ("name", "municipality"):
+        if key not in data and override and parent is not None:
+            continue  # an override inherits the extended profile's name
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise ProfileError(path, key, "文字列で指定してください")
 
     params = dict(parent.params) if parent else {}
     own_params = data.get("params", {})
     if not isinstance(own_params, dict):
         raise ProfileError(path, "params", "テーブルで指定してください")
+    if override:
+        for key, value in own_params.items():
+            problem = param_problem(key, value, params)
+            if problem is not None:
+                raise ProfileError(path, f"params.{key}", problem)
     params.update(own_params)
 
     bindings = dict(parent.bindings) if parent else {}
@@ -175,22 +256,142 @@ def _load(profile_id: str, directory: Path, seen: tuple[str, ...]) -> Profile:
     comments = _comments(path, data.get("comments", {}), parent.comments if parent else {})
 
     procedures = dict(parent.procedures) if parent else {}
-    proc_path = directory / "procedures" / f"{profile_id}.toml"
+    proc_path = path.parent / "procedures" / f"{profile_id}.toml"
     if proc_path.exists():
-        procedures.update(_read(proc_path))
+        own_procedures = _read(proc_path)
+        if override:
+            # An installation's procedures change single values (an office's name, a deadline):
+            # merged table by table, so the rest of the built-in table stays.
+            procedures = _deep_merge(procedures, own_procedures)
+        else:
+            procedures.update(own_procedures)
 
     return Profile(
         id=profile_id,
-        name=data["name"],
-        municipality=data["municipality"],
-        guideline=str(data.get("guideline", "")),
+        name=data.get("name") or (parent.name if parent else ""),
+        municipality=data.get("municipality") or (parent.municipality if parent else ""),
+        guideline=str(data.get("guideline", parent.guideline if parent else "")),
         path=path,
         extends=extends,
         params=MappingProxyType(params),
         bindings=MappingProxyType(bindings),
         procedures=MappingProxyType(procedures),
         comments=MappingProxyType(comments),
+        parent=parent,
     )
+
+
+def lineage(profile: Profile) -> list[Profile]:
+    """The profile and every profile it extends, nearest first."""
+    chain: list[Profile] = []
+    current: Profile | None = profile
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return chain
+
+
+def procedures_files(profile: Profile) -> list[Path]:
+    """The procedures files (``procedures/<id>.toml`` beside each profile file) merged into it, nearest first."""
+    files = [p.path.parent / "procedures" / f"{p.id}.toml" for p in lineage(profile)]
+    return [f for f in files if f.exists()]
+
+
+def _deep_merge(base: Mapping[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
+    """``layer`` over ``base``: tables merged key by key, anything else (arrays too) replaced."""
+    merged = dict(base)
+    for key, value in layer.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+# ---- the params schema, derived from the built-in profiles --------------------------------------
+
+_KIND_LABELS = {
+    "bool": "真偽値（true / false）",
+    "int": "整数",
+    "number": "数値",
+    "str": "文字列",
+    "list[str]": "文字列の配列",
+    "list[int]": "整数の配列",
+    "list": "配列",
+    "table": "テーブル",
+}
+
+
+def value_kind(value: Any) -> str:
+    """The schema kind of a TOML value: bool, int, number, str, list[str], list[int], list or table."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, Mapping):
+        return "table"
+    if isinstance(value, list | tuple):
+        kinds = {value_kind(v) for v in value}
+        return f"list[{kinds.pop()}]" if len(kinds) == 1 and kinds <= {"str", "int"} else "list"
+    return type(value).__name__
+
+
+def kind_label(kind: str) -> str:
+    return _KIND_LABELS.get(kind, kind)
+
+
+@lru_cache(maxsize=1)
+def _builtin_params() -> dict[str, str]:
+    """Every ``[params]`` key of the built-in profiles and its kind (the schema an override is held to)."""
+    kinds: dict[str, str] = {}
+    for path in sorted(PROFILE_DIR.glob("*.toml")):
+        for key, value in _read(path).get("params", {}).items():
+            # An empty array in one profile says nothing about its items: a later one may.
+            if kinds.get(key) in (None, "list"):
+                kinds[key] = value_kind(value)
+    return kinds
+
+
+# Params a rule reads that no built-in profile sets (koshiki.checker.rules.account.naming).
+_DECLARED_PARAMS = {"account_naming_pattern": "str"}
+
+
+def param_kind(key: str) -> str | None:
+    """The kind the built-in profiles give ``params.<key>``; None for a key no profile knows."""
+    return _builtin_params().get(key) or _DECLARED_PARAMS.get(key)
+
+
+def param_problem(key: str, value: Any, inherited: Mapping[str, Any]) -> str | None:
+    """Why ``value`` cannot stand for ``params.<key>`` (Japanese), or None when it can."""
+    expected = param_kind(key)
+    if expected is None and key in inherited:
+        expected = value_kind(inherited[key])
+    if expected is None:
+        return "不明な項目です（組み込みのプロファイルにないパラメータです）"
+    actual = value_kind(value)
+    if actual == expected:
+        return _value_problem(key, value)
+    if expected == "number" and actual == "int":
+        return None
+    if expected.startswith("list") and actual == "list" and not value:
+        return None  # an empty array fits every array kind
+    if expected == "list" and actual.startswith("list"):
+        return None
+    return f"{kind_label(expected)}で指定してください（{kind_label(actual)}が指定されています）"
+
+
+def _value_problem(key: str, value: Any) -> str | None:
+    """Checks beyond the kind, for values a rule would otherwise fail on at check time."""
+    if key == "account_naming_pattern" and value:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            return f"正規表現として読めません（{exc}）"
+    return None
 
 
 def _comments(path: Path, own: Any, inherited: Mapping[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from koshiki.directory.platform_urls import AccountRef, parse_account_url
+from koshiki.org.models import Municipality
 from koshiki.registry.models import Account, OperationPolicy
 from koshiki.registry.states import APPLICATION_STATES, EXISTING_STATES, Genre, PolicyKind, Status
 
@@ -52,11 +53,18 @@ DELETED_STATE = ("closed", "廃止（アカウント削除済み）")
 OTHER_GENRE = ("other", "その他")
 
 
-def public_accounts() -> QuerySet[Account]:
-    """Every account the public directory shows, in list order (one query when evaluated)."""
-    return (
+def public_accounts(municipality: Municipality | None = None) -> QuerySet[Account]:
+    """Every account the public directory shows, in list order (one query when evaluated).
+
+    ``municipality``: only that city's (its own directory, /public/<slug>/accounts/).
+    """
+    qs = (
         Account.objects.listed()
-        .filter(status__in=VISIBLE_STATES)
+        if municipality is None
+        else Account.objects.listed().filter(municipality=municipality)
+    )
+    return (
+        qs.filter(status__in=VISIBLE_STATES)
         .select_related("municipality", "owning_unit", "current_policy", "redirect_to")
         .order_by("municipality__name", "genre", "display_name", "pk")
     )
@@ -185,19 +193,23 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def registry_version() -> str:
+def registry_version(city: str | None = None) -> str:
     """A fingerprint of everything the public list shows, in one aggregate query.
+
+    ``city``: the slug of one city's directory (/public/<slug>/…), so one city's
+    change does not invalidate another's cached copy (still one query: a join).
 
     Changes when an account is added, deleted, listed or unlisted or otherwise
     saved (``updated_at``), and when a new policy version becomes current
     (``current_policy`` only grows); the public pages send it as their ETag so
     a browser or proxy revalidates for one cheap query instead of a full render.
     """
-    row = Account.objects.aggregate(
+    accounts = Account.objects.all() if city is None else Account.objects.filter(municipality__slug=city)
+    row = accounts.aggregate(
         n=models.Count("pk"),
         listed=models.Count("pk", filter=models.Q(is_listed=True)),
         updated=models.Max("updated_at"),
         policy=models.Max("current_policy_id"),
     )
-    raw = f"{row['n']}:{row['listed']}:{row['updated'].isoformat() if row['updated'] else ''}:{row['policy']}"
+    raw = f"{city or ''}:{row['n']}:{row['listed']}:{row['updated'].isoformat() if row['updated'] else ''}:{row['policy']}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]

@@ -1,4 +1,9 @@
-"""Public URLs, mounted under ``/public/`` (no login)."""
+"""Public URLs, mounted under ``/public/`` (no login).
+
+``/public/accounts/`` is the whole installation's directory (one city: its
+list; several: an index of cities); ``/public/<city>/accounts/`` with its
+``.json``, ``.csv`` and ``verify`` is one city's (issue 9 item 6).
+"""
 
 from django.urls import path
 
@@ -12,4 +17,8 @@ urlpatterns = [
     path("accounts.json", views.accounts_json, name="accounts_json"),
     path("accounts.csv", views.accounts_csv, name="accounts_csv"),
     path("verify", views.verify, name="verify"),
+    path("<slug:city>/accounts/", views.account_list, name="city_accounts"),
+    path("<slug:city>/accounts.json", views.accounts_json, name="city_accounts_json"),
+    path("<slug:city>/accounts.csv", views.accounts_csv, name="city_accounts_csv"),
+    path("<slug:city>/verify", views.verify, name="city_verify"),
 ]

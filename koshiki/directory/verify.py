@@ -23,6 +23,7 @@ from koshiki.directory.lookalike import lookalikes, same_handle
 from koshiki.directory.platform_urls import PLATFORM_NAMES, AccountRef
 from koshiki.directory.public import handle_of, is_official, public_accounts, public_state, ref_of
 from koshiki.incidents.models import Impersonation
+from koshiki.org.models import Municipality
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
 
@@ -52,9 +53,12 @@ def _matches(ref: AccountRef, account: Account) -> bool:
     return same_handle(ref.handle, own.handle)
 
 
-def verify(ref: AccountRef, policy_url_of: Any) -> dict[str, Any]:
-    """The verify API's answer for one handle/URL (``policy_url_of(account) -> str`` builds links)."""
-    listed = list(public_accounts())
+def verify(ref: AccountRef, policy_url_of: Any, municipality: Municipality | None = None) -> dict[str, Any]:
+    """The verify API's answer for one handle/URL (``policy_url_of(account) -> str`` builds links).
+
+    ``municipality``: answer from that city's directory only (/public/<slug>/verify).
+    """
+    listed = list(public_accounts(municipality))
     official = [a for a in listed if is_official(a)]
     where = f"（{PLATFORM_NAMES[ref.platform]}）" if ref.platform else ""
 
@@ -73,6 +77,8 @@ def verify(ref: AccountRef, policy_url_of: Any) -> dict[str, Any]:
     known = Impersonation.objects.select_related("real_account__municipality").filter(
         handle__iexact=ref.handle.lstrip("@")
     )
+    if municipality is not None:
+        known = known.filter(real_account__municipality=municipality)
     for imp in known:
         if ref.platform is not None and imp.platform != ref.platform:
             continue
@@ -89,9 +95,9 @@ def verify(ref: AccountRef, policy_url_of: Any) -> dict[str, Any]:
         }
 
     former = [a for a in listed if not is_official(a)] + list(
-        Account.objects.filter(status=Status.CLOSED, listed_at__isnull=False, is_listed=False).select_related(
-            "municipality"
-        )
+        Account.objects.filter(status=Status.CLOSED, listed_at__isnull=False, is_listed=False)
+        .filter(**({"municipality": municipality} if municipality is not None else {}))
+        .select_related("municipality")
     )
     former_match = next((a for a in former if _matches(ref, a)), None)
 

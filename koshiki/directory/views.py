@@ -38,6 +38,7 @@ from koshiki.directory.public import (
 )
 from koshiki.directory.verify import verify as verify_ref
 from koshiki.incidents.models import Impersonation
+from koshiki.org.models import Municipality
 from koshiki.registry.lifecycle import load_procedures
 from koshiki.registry.models import Account
 from koshiki.registry.states import POLICY_FIELDS
@@ -55,8 +56,19 @@ def _policy_url(request: HttpRequest, account: Account) -> str:
 PUBLIC_MAX_AGE = 60
 
 
-def _registry_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-    return registry_version()
+def _city(slug: str | None) -> Municipality | None:
+    """The city of ``/public/<slug>/…`` (404 for an unknown one); None for the installation-wide URLs."""
+    if slug is None:
+        return None
+    city = Municipality.objects.filter(slug=slug).first()
+    if city is None:
+        raise Http404("この自治体の公式アカウント一覧はありません")
+    return city
+
+
+def _registry_etag(request: HttpRequest, *args: Any, city: str | None = None, **kwargs: Any) -> str:
+    # Per city: a change in one city's registry does not invalidate another city's cached list.
+    return registry_version(city)
 
 
 def _versioned(view: Any) -> Any:
@@ -83,18 +95,24 @@ def _open(response: HttpResponse) -> HttpResponse:
 
 @require_GET
 @_versioned
-def account_list(request: HttpRequest) -> HttpResponse:
-    """公式アカウント一覧 by genre, each with its state and a link to its operation policy."""
-    accounts = list(public_accounts())
+def account_list(request: HttpRequest, city: str | None = None) -> HttpResponse:
+    """公式アカウント一覧 by genre, each with its state and a link to its operation policy.
+
+    Installation-wide with several cities listed: the index of their own lists instead.
+    """
+    municipality = _city(city)
+    accounts = list(public_accounts(municipality))
     municipalities = sorted({a.municipality.name for a in accounts})
+    if municipality is None and len(municipalities) > 1:
+        return _city_index(request, accounts)
     rows = [(a, public_state(a)) for a in accounts]
     state_of = {a.pk: state for a, state in rows}
     groups = by_genre(accounts)
     # One city: the list carries the name its guideline gives it (京都市4(2)ア「ソーシャルメディア一覧」).
     title = "公式アカウント一覧"
-    if len(municipalities) == 1:
-        city = accounts[0].municipality
-        title = load_procedures(city.profile_id).list_name(city.name)
+    if len(municipalities) == 1 or municipality is not None:
+        own = municipality or accounts[0].municipality
+        title = load_procedures(own.profile_id).list_name(own.name)
     return render(
         request,
         "directory/account_list.html",
@@ -107,10 +125,23 @@ def account_list(request: HttpRequest) -> HttpResponse:
             "platform_names": PLATFORM_NAMES,
             # Published warnings about confirmed impersonations (incidents app; 京都市4(4)イ, 安芸高田市4(2)イ).
             "notices": Impersonation.objects.filter(notice_published_at__isnull=False)
+            .filter(**({"real_account__municipality": municipality} if municipality else {}))
             .select_related("real_account")
             .order_by("-notice_published_at")[:20],
+            "city": municipality,
         },
     )
+
+
+def _city_index(request: HttpRequest, accounts: list[Account]) -> HttpResponse:
+    """Several cities in one installation: each city's name, count and links to its own directory."""
+    counts: dict[int, int] = {}
+    cities: dict[int, Municipality] = {}
+    for account in accounts:
+        cities[account.municipality_id] = account.municipality
+        counts[account.municipality_id] = counts.get(account.municipality_id, 0) + 1
+    rows = [(c, counts[pk]) for pk, c in sorted(cities.items(), key=lambda item: item[1].name)]
+    return render(request, "directory/city_index.html", {"cities": rows, "count": len(accounts)})
 
 
 @require_GET
@@ -143,15 +174,15 @@ def account_policy(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _records(request: HttpRequest) -> list[dict[str, Any]]:
-    return [account_data(a, _policy_url(request, a)) for a in public_accounts()]
+def _records(request: HttpRequest, city: str | None = None) -> list[dict[str, Any]]:
+    return [account_data(a, _policy_url(request, a)) for a in public_accounts(_city(city))]
 
 
 @require_GET
 @_versioned
-def accounts_json(request: HttpRequest) -> HttpResponse:
+def accounts_json(request: HttpRequest, city: str | None = None) -> HttpResponse:
     """Open data as JSON (UTF-8): ``{"generated_at", "count", "accounts": [...]}``."""
-    records = _records(request)
+    records = _records(request, city)
     body = {"generated_at": timezone.localtime().isoformat(timespec="seconds"), "count": len(records),
             "accounts": records}  # fmt: skip
     return _open(JsonResponse(body, json_dumps_params=_JSON))
@@ -164,17 +195,18 @@ def _cell(value: Any) -> str:
 
 @require_GET
 @_versioned
-def accounts_csv(request: HttpRequest) -> HttpResponse:
+def accounts_csv(request: HttpRequest, city: str | None = None) -> HttpResponse:
     """Open data as CSV: UTF-8 with BOM (Excel opens it correctly), CRLF, Japanese headers."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([header for _, header in CSV_COLUMNS])
-    for record in _records(request):
+    for record in _records(request, city):
         writer.writerow([_cell(record[key]) for key, _ in CSV_COLUMNS])
     response = HttpResponse(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = 'attachment; filename="official-accounts.csv"'
+    name = f"official-accounts-{city}.csv" if city else "official-accounts.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return _open(response)
 
 
@@ -183,8 +215,12 @@ def _bad_request(message: str) -> HttpResponse:
 
 
 @require_GET
-def verify(request: HttpRequest) -> HttpResponse:
-    """``?url=…`` or ``?handle=…`` (optionally ``&platform=x``) -> is it an official account?"""
+def verify(request: HttpRequest, city: str | None = None) -> HttpResponse:
+    """``?url=…`` or ``?handle=…`` (optionally ``&platform=x``) -> is it an official account?
+
+    Under ``/public/<city>/verify`` only that city's accounts count as official.
+    """
+    municipality = _city(city)
     url = request.GET.get("url")
     handle = request.GET.get("handle")
     platform = request.GET.get("platform")
@@ -215,6 +251,6 @@ def verify(request: HttpRequest) -> HttpResponse:
         if any(ch.isspace() or ch in "/?#" for ch in cleaned):
             return _bad_request("handle に空白や / ? # は使えません（URL は url で指定してください）")
         ref = AccountRef(platform, cleaned)
-    answer = verify_ref(ref, lambda account: _policy_url(request, account))
+    answer = verify_ref(ref, lambda account: _policy_url(request, account), municipality)
     answer["query"] = {"platform": ref.platform, "handle": ref.handle}
     return _open(JsonResponse(answer, json_dumps_params=_JSON))

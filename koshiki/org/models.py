@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 
 from koshiki.checker.profiles import available as available_profiles
 from koshiki.org.roles import CITY_ROLES, COMPANY_ROLES, Role
@@ -26,6 +29,11 @@ class Municipality(models.Model):
         "ガイドライン・プロファイル", max_length=50, validators=[validate_profile_id], default="standard"
     )
     website = models.URLField("公式サイト", blank=True)
+    # The city's part of its public URLs (/public/<slug>/accounts/) when one installation
+    # serves several cities (issue 9 item 6): ASCII, stable, unique.
+    slug = models.SlugField(
+        "公開URLの名前", max_length=50, unique=True, help_text="半角英小文字・数字・ハイフン（例: minato）"
+    )
 
     class Meta:
         verbose_name = "自治体"
@@ -33,6 +41,26 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.slug:
+            self.slug = free_slug(Municipality.objects.exclude(pk=self.pk), self.profile_id)
+        super().save(*args, **kwargs)
+
+
+def free_slug(existing: Any, profile_id: str) -> str:
+    """The profile id (``kyoto``), or ``kyoto-2``, ``kyoto-3``... when another city already has it.
+
+    A city's name is Japanese and has no agreed romanisation; the office may
+    set a better slug when the city is created (``create_municipality --slug``).
+    """
+    base = slugify(profile_id) or "city"
+    taken = set(existing.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 class OrgUnit(models.Model):

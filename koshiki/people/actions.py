@@ -6,6 +6,7 @@ and appends an audit event in it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -39,22 +40,34 @@ from koshiki.registry.states import Status
 _ROLE_FIELDS = ("user", "role", "unit", "company", "municipality", "ended_at")
 
 
-def do_create_municipality(actor: Person, name: str, profile_id: str, website: str = "") -> Municipality:
-    """Create a municipality on a profile (set-up and demo only; no role can do it from the UI)."""
+def do_create_municipality(
+    actor: Person, name: str, profile_id: str, website: str = "", *, slug: str = ""
+) -> Municipality:
+    """Create a municipality on a profile (set-up and demo only; no role can do it from the UI).
+
+    ``slug`` names its public directory (/public/<slug>/accounts/); by default the profile id.
+    """
     try:
         validate_profile_id(profile_id)
     except ValidationError as exc:
         raise ActionError(exc.messages[0]) from None
+    slug = (slug or "").strip()
+    if slug and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        raise ActionError("公開URLの名前は半角英小文字・数字・ハイフンで指定してください（例: minato）")
     with transaction.atomic():
         if Municipality.objects.filter(name=name).exists():
             raise ActionError(f"自治体「{name}」は既に登録されています")
-        municipality = Municipality.objects.create(name=name, profile_id=profile_id, website=website)
+        if slug and Municipality.objects.filter(slug=slug).exists():
+            raise ActionError(f"公開URLの名前「{slug}」は既にほかの自治体が使っています")
+        municipality = Municipality.objects.create(
+            name=name, profile_id=profile_id, website=website, slug=slug
+        )
         record_event(
             actor,
             "org.municipality.create",
             municipality,
             {},
-            snapshot(municipality, ["name", "profile_id", "website"]),
+            snapshot(municipality, ["name", "profile_id", "website", "slug"]),
         )
     return municipality
 

@@ -55,15 +55,30 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=64)
-def checker_version(profile_id: str) -> str:
+# Versions already computed, per profile object (a city's settings make a new one per version).
+_VERSIONS: dict[int, tuple[Profile, str]] = {}
+
+
+def checker_version(profile: str | Profile) -> str:
     """「0.1.0+3f2a9c1b7d4e」: the package version and a hash of the checker's code, word lists and the
     profile's rule bindings and params.
 
     Two findings lists with the same version were produced by the same rules,
-    lexicons, severities, clauses and options.
+    lexicons, severities, clauses, options and params, so a city's changed
+    settings (``citysettings``) make earlier findings stale.
     """
-    profile = load_profile(profile_id)
+    prof = load_profile(profile) if isinstance(profile, str) else profile
+    hit = _VERSIONS.get(id(prof))
+    if hit is not None and hit[0] is prof:
+        return hit[1]
+    if len(_VERSIONS) > 256:
+        _VERSIONS.clear()
+    version = _version(prof)
+    _VERSIONS[id(prof)] = (prof, version)
+    return version
+
+
+def _version(profile: Profile) -> str:
     bindings = {
         rule_id: {
             "ref": b.clause.ref,
@@ -179,10 +194,9 @@ def _in_text(link: str, text: str) -> bool:
     return re.search(re.escape(link) + _URL_CONTINUES, text) is not None
 
 
-@lru_cache(maxsize=128)
-def campaign_profile(profile_id: str, subject: str) -> Profile:
+def campaign_profile(profile: str | Profile, subject: str) -> Profile:
     """The profile with the campaign's marketing subject (京都市6(2): 「#PR#▲▲実行委員会」)."""
-    profile = load_profile(profile_id)
+    profile = load_profile(profile) if isinstance(profile, str) else profile
     if profile.param("marketing_subject") == subject:
         return profile
     params = dict(profile.params)

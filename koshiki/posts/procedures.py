@@ -47,7 +47,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from koshiki.checker.profiles import PROFILE_DIR, ProfileError, load_profile
+from koshiki.checker.profiles import Profile, ProfileError, load_profile, procedures_files, search_path
 from koshiki.org.roles import STEP_ROLES, Role
 from koshiki.posts.hours import parse_operating_hours
 from koshiki.registry.states import Status
@@ -175,30 +175,29 @@ class PostProcedures:
         return " → ".join(Role(r).label for r in self.approval_chain)
 
 
-def _source(profile_id: str, directory: Path) -> Path:
+def _source(profile: Profile) -> Path:
     """The procedures file that defines ``[posts]`` for this profile (own file first, then parents)."""
-    current: str | None = profile_id
-    first: Path | None = None
-    while current is not None:
-        path = directory / "procedures" / f"{current}.toml"
-        first = first or path
-        if path.exists():
-            with path.open("rb") as fh:
-                if "posts" in tomllib.load(fh):
-                    return path
-        current = load_profile(current, directory).extends
-    return first or directory / "procedures" / f"{profile_id}.toml"
+    files = procedures_files(profile)
+    for path in files:
+        with path.open("rb") as fh:
+            if "posts" in tomllib.load(fh):
+                return path
+    return files[0] if files else profile.path.parent / "procedures" / f"{profile.id}.toml"
 
 
-@lru_cache(maxsize=32)
-def load_post_procedures(profile_id: str, directory: Path = PROFILE_DIR) -> PostProcedures:
-    """The validated ``[posts]`` procedures of a profile (cached per process).
+def load_post_procedures(profile_id: str, directory: Path | None = None) -> PostProcedures:
+    """The validated ``[posts]`` procedures of a profile (cached per process and search path).
 
     Raises ``ProfileError`` naming the procedures file and the dotted key.
     """
-    profile = load_profile(profile_id, directory)
+    return _load_post_procedures(profile_id, search_path() if directory is None else (Path(directory),))
+
+
+@lru_cache(maxsize=32)
+def _load_post_procedures(profile_id: str, dirs: tuple[Path, ...]) -> PostProcedures:
+    profile = load_profile(profile_id, dirs)
     data = profile.procedures.get("posts")
-    path = _source(profile_id, directory)
+    path = _source(profile)
     if data is None:
         raise ProfileError(path, "posts", "投稿の手続（[posts]）がありません")
     return parse_post_procedures(data, profile_id=profile_id, path=path)

@@ -18,8 +18,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from koshiki.checker import Clause, Finding, Severity, check_subject
+from koshiki.checker.profiles import Profile
 from koshiki.checker.subjects import AccountRecord
 from koshiki.checker.subjects import Device as DeviceRecord
+from koshiki.citysettings.effective import effective_profile
 from koshiki.registry import access
 from koshiki.registry.lifecycle import Step, load_procedures
 from koshiki.registry.models import Account, Device
@@ -134,16 +136,20 @@ def account_record(account: Account, today: date | None = None) -> AccountRecord
     )
 
 
-def account_findings(account: Account, today: date | None = None) -> list[Finding]:
-    """The account rules' findings under the municipality's profile (errors first).
+def account_findings(
+    account: Account, today: date | None = None, profile: Profile | None = None
+) -> list[Finding]:
+    """The account rules' findings under the municipality's profile and settings (errors first).
 
     None for a closed account or one already deleted on the platform (京都市4(2)イ:
     deleted first, unlisted afterwards): there is no profile or password left to fix.
+    ``profile``: the city's effective profile when the caller already has it (one query saved).
     """
     if account.status in FINAL_STATES or account.deleted_on_platform_at is not None:
         return []
     today = today or timezone.localdate()
-    findings = check_subject(account_record(account, today), "account", account.municipality.profile_id)
+    profile = profile or effective_profile(account.municipality)
+    findings = check_subject(account_record(account, today), "account", profile)
     ended = period_finding(account, today)
     if ended is not None:
         findings = [*findings, ended]
@@ -179,6 +185,7 @@ def attention_items(
     """Accounts visible to the user that have findings, steps waiting for them, or a check due."""
     today = today or timezone.localdate()
     items: list[AttentionItem] = []
+    profiles: dict[int, Profile] = {}  # one settings query per city, not per account
     for account in _visible(user):
         procedures = load_procedures(account.municipality.profile_id)
         item = AttentionItem(account)
@@ -192,7 +199,10 @@ def attention_items(
         if account.next_check_due and account.next_check_due <= today:
             item.check_due = account.next_check_due
         if with_findings:
-            item.findings = [f for f in account_findings(account, today) if f.severity != Severity.INFO]
+            if account.municipality_id not in profiles:
+                profiles[account.municipality_id] = effective_profile(account.municipality)
+            found = account_findings(account, today, profiles[account.municipality_id])
+            item.findings = [f for f in found if f.severity != Severity.INFO]
         if item.findings or item.waiting_steps or item.check_due:
             items.append(item)
     return items

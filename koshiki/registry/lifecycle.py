@@ -50,7 +50,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from koshiki.checker.profiles import PROFILE_DIR, ProfileError, load_profile
+from koshiki.checker.profiles import (
+    PROFILE_DIR,
+    ProfileError,
+    load_profile,
+    procedures_files,
+    search_path,
+)
 from koshiki.org.roles import STEP_ROLES, Role
 from koshiki.registry.states import POLICY_FIELDS, PolicyKind, Status
 
@@ -303,22 +309,22 @@ def procedures_path(profile_id: str, directory: Path = PROFILE_DIR) -> Path:
     return directory / "procedures" / f"{profile_id}.toml"
 
 
-@lru_cache(maxsize=32)
-def load_procedures(profile_id: str, directory: Path = PROFILE_DIR) -> Procedures:
-    """The validated procedures of a profile (cached per process).
+def load_procedures(profile_id: str, directory: Path | None = None) -> Procedures:
+    """The validated procedures of a profile (cached per process and search path).
 
-    Reads the profile (and what it extends) through ``load_profile``, checks
+    Reads the profile (and what it extends) through ``load_profile`` along the
+    search path (an installation's ``procedures/<id>.toml`` included), checks
     each procedures file's own keys, then the merged result.
     """
-    profile = load_profile(profile_id, directory)
-    chain: list[str] = []
-    current: str | None = profile_id
-    while current is not None:
-        chain.append(current)
-        current = load_profile(current, directory).extends
-    files = [procedures_path(pid, directory) for pid in chain if procedures_path(pid, directory).exists()]
+    return _load_procedures(profile_id, search_path() if directory is None else (Path(directory),))
+
+
+@lru_cache(maxsize=32)
+def _load_procedures(profile_id: str, dirs: tuple[Path, ...]) -> Procedures:
+    profile = load_profile(profile_id, dirs)
+    files = procedures_files(profile)
     if not files:
-        raise ProfileError(procedures_path(profile_id, directory), "(file)", "手続のファイルがありません")
+        raise ProfileError(procedures_path(profile_id, dirs[-1]), "(file)", "手続のファイルがありません")
     raw: dict[Path, dict[str, Any]] = {}
     for path in files:
         raw[path] = _read(path)

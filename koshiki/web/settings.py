@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "koshiki.org",
     "koshiki.audit",
     "koshiki.notify",
+    "koshiki.citysettings",
     "koshiki.registry",
     "koshiki.attachments",
     "koshiki.posts",

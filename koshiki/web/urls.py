@@ -22,6 +22,7 @@ urlpatterns = [
     path("posts/", include("koshiki.campaigns.urls")),
     path("documents/", include("koshiki.documents.urls")),
     path("org/", include("koshiki.people.urls")),
+    path("settings/", include("koshiki.citysettings.urls")),
     path("audit/", include("koshiki.audit.urls")),
     path("inbox/", include("koshiki.notify.urls")),
     path("duties/", include("koshiki.duties.urls")),

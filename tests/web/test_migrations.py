@@ -114,3 +114,26 @@ def test_an_account_role_survives_the_move_of_its_account_to_the_registry():
     moved = RoleAssignment.objects.get(pk=role.pk)
     assert moved.for_account and moved.company == "株式会社移行"
     assert AccountRole.objects.get(assignment=moved).account_id == account.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_cities_get_a_slug_from_their_profile():
+    """Two cities on the kyoto profile before slugs existed: ``kyoto`` and ``kyoto-2``, never a clash."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("org", "0003_account_role")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    try:
+        City = old.get_model("org", "Municipality")
+        first = City.objects.create(name="京都市", profile_id="kyoto")
+        second = City.objects.create(name="みなと市", profile_id="kyoto")
+        third = City.objects.create(name="狛江市", profile_id="komae")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    from koshiki.org.models import Municipality
+
+    slugs = dict(Municipality.objects.values_list("pk", "slug"))
+    assert (slugs[first.pk], slugs[second.pk], slugs[third.pk]) == ("kyoto", "kyoto-2", "komae")

@@ -85,6 +85,10 @@ PUBLIC = {
     "directory:accounts_json",
     "directory:accounts_csv",
     "directory:verify",
+    "directory:city_accounts",
+    "directory:city_accounts_json",
+    "directory:city_accounts_csv",
+    "directory:city_verify",
     "ops:healthz",
 }
 # A signed-in person's own session and credentials: open to every role, the auditor included.
@@ -165,6 +169,7 @@ STATE_CHANGING = {
     "comments:follows",
     "comments:end_follow",
     "comments:transparency",
+    "citysettings:settings",
 }
 # Pages that only show (a POST to them changes nothing; check_live is a POST for its body size).
 READ_ONLY = {
@@ -397,6 +402,8 @@ def _kwargs(name: str, w: dict[str, Any]) -> dict[str, Any]:
     }
     if name in by_name:
         return by_name[name]()
+    if name.startswith("directory:city_"):
+        return {"city": account.municipality.slug}
     if name.startswith("posts:media"):
         extra = {"posts:media_add": {}, "posts:media": {"position": 0}}
         return {"pk": w["draft"].pk, **extra.get(name, {"attachment_id": 1})}

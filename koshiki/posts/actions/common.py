@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from koshiki.actors import Person
 from koshiki.attachments import media as attached
+from koshiki.checker.profiles import Profile
+from koshiki.citysettings.effective import effective_profile
 from koshiki.errors import ActionError, require
 from koshiki.fiscal import to_wareki
 from koshiki.posts import access
@@ -58,6 +60,11 @@ def post_procedures_for(account: Account) -> PostProcedures:
 
 def _profile_id(account: Account) -> str:
     return account.municipality.profile_id
+
+
+def account_profile(account: Account) -> Profile:
+    """The profile the account's posts are checked against: its city's, with the city's settings over it."""
+    return effective_profile(account.municipality)
 
 
 def _lock_draft(draft: Draft | int) -> Draft:
@@ -112,7 +119,11 @@ def check_draft_content(
     """Validate and check a draft's content for ``account`` (what the editor and the live check run)."""
     text, alts, urls = clean_parts(text, alt_texts, links)
     findings = check_parts(
-        _profile_id(account), text, alts, urls, recent_posts=recent_published_texts(account, exclude_draft)
+        account_profile(account),
+        text,
+        alts,
+        urls,
+        recent_posts=recent_published_texts(account, exclude_draft),
     )
     return text, alts, urls, findings
 
@@ -148,7 +159,7 @@ def _new_revision(
         sha256=content_hash(text, alts, urls, attached.media_digest(city, specs)),
         text_sha256=text_hash(text),
         profile_id=profile_id,
-        checker_version=checker_version(profile_id),
+        checker_version=checker_version(account_profile(draft.account)),
         findings=findings,
     )
     revision.save(force_insert=True)
@@ -187,7 +198,8 @@ def _refuse_errors(revision: Revision, doing: str) -> None:
 def _refuse_stale(revision: Revision, account: Account) -> None:
     """Findings must come from the account's current profile and rules (they are stored per revision)."""
     profile_id = _profile_id(account)
-    if revision.profile_id != profile_id or revision.checker_version != checker_version(profile_id):
+    current = checker_version(account_profile(account))
+    if revision.profile_id != profile_id or revision.checker_version != current:
         raise ActionError(
             "チェックの基準（プロファイル）が更新されました。「チェック」して保存し直してください"
         )

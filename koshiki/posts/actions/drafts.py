@@ -15,13 +15,13 @@ from koshiki.posts.actions.common import (
     _lock_draft,
     _media_digest_of,
     _new_revision,
-    _profile_id,
     _refuse_errors,
     _refuse_stale,
     _require_correction_words,
     _require_draft,
     _require_postable,
     _revision_summary,
+    account_profile,
     check_draft_content,
     post_procedures_for,
 )
@@ -103,7 +103,7 @@ def do_edit_draft(
         same = current is not None and current.sha256 == content_hash(
             text, alts, urls, _media_digest_of(d, current)
         )
-        if same and current.checker_version == checker_version(_profile_id(d.account)):
+        if same and current.checker_version == checker_version(account_profile(d.account)):
             raise ActionError("前の版から変更がありません")
         revision = _new_revision(d, (current.number if current else 0) + 1, actor, text, alts, urls, findings)
         before = {"status": d.status, "revision": current.number if current else None}

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from koshiki.citysettings.actions import do_change_city_settings
 from koshiki.comments.demo import load_demo_comments
 from koshiki.duties.models import DutySettings
 from koshiki.duties.runner import run as run_duties
@@ -38,6 +39,13 @@ CITY = "みなと市"
 PROFILE = "kyoto"
 TOWN = "さくら市"  # the committee demo (komae profile: 行政情報化推進委員会)
 TOWN_PROFILE = "komae"
+# The demo city's own settings (市の設定), entered as the governance office would on /settings/.
+MINATO_SETTINGS = {
+    "public_phones": "0123-45-6789",  # 代表電話 (fictional)
+    "official_domains": "city.minato.lg.jp\nlg.jp\ngo.jp",
+    "romanised_names": "minato",
+    "marketing_subject": "みなと市",
+}
 # (username, family name, given name, role, unit name or None)
 TOWN_PEOPLE: list[tuple[str, str, str, str, str | None]] = [
     ("sakura.tanto", "岡田", "結衣", Role.OPERATOR, "子育て支援課"),
@@ -360,7 +368,12 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
             users[username] = user
-        city = do_create_municipality(None, CITY, PROFILE, "https://www.city.minato.lg.jp/")
+        city = do_create_municipality(None, CITY, PROFILE, "https://www.city.minato.lg.jp/", slug="minato")
+        # みなと市's own numbers and domain over the kyoto profile (issue 9 item 5): without them
+        # its posts would be checked against 京都市's 075-222-3111 and city.kyoto.lg.jp.
+        do_change_city_settings(
+            None, city, MINATO_SETTINGS, reason="みなと市の代表電話と公式ドメイン", bootstrap=True
+        )
         units: dict[str, OrgUnit] = {}
         for name, kind, parent in UNITS:
             units[name] = do_create_unit(
@@ -523,7 +536,9 @@ class Command(BaseCommand):
     def _create_town(self) -> None:
         """さくら市: 子育て支援課's plan for a new account, submitted and waiting for the committee."""
         User = get_user_model()
-        town = do_create_municipality(None, TOWN, TOWN_PROFILE, "https://www.city.sakura.example.jp/")
+        town = do_create_municipality(
+            None, TOWN, TOWN_PROFILE, "https://www.city.sakura.example.jp/", slug="sakura"
+        )
         dept = do_create_unit(None, town, "福祉部", "department", bootstrap=True)
         section = do_create_unit(None, town, "子育て支援課", "section", dept, bootstrap=True)
         users: dict[str, Any] = {}

@@ -30,6 +30,11 @@ class Command(BaseCommand):
             "profile", help="プロファイル（kyoto, komae, ishinomaki, akitakata, kawasaki, standard）"
         )
         parser.add_argument("--website", default="", help="公式サイトのURL")
+        parser.add_argument(
+            "--slug",
+            default="",
+            help="公開一覧のURLの名前（/public/<slug>/accounts/。既定: プロファイル id）",
+        )
         parser.add_argument("--office-user", required=True, help="所管課の職員のログインID")
         parser.add_argument("--family", required=True, help="その職員の姓")
         parser.add_argument("--given", default="", help="その職員の名")
@@ -40,7 +45,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 municipality = do_create_municipality(
-                    None, options["name"], options["profile"], options["website"]
+                    None, options["name"], options["profile"], options["website"], slug=options["slug"]
                 )
                 do_create_person(
                     None,

@@ -1,0 +1,1 @@
+"""City settings: each city's own values over its guideline profile, edited by the governance office."""
