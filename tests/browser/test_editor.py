@@ -20,8 +20,13 @@ FIXED = "夏休み親子工作教室の申込みは広報課（075-222-3111）�
 
 
 def _editor(page, account) -> None:  # noqa: ANN001
-    page.goto(f"/posts/account/{account.pk}/new/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("新しい投稿案")
+    """From the home page to a new draft the way the home page tells a new operator to go."""
+    page.goto("/")
+    page.get_by_role("main").get_by_role("link", name="投稿", exact=True).click()
+    row = page.get_by_role("row").filter(has_text=account.display_name)
+    row.get_by_role("link", name="新しい投稿案").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"新しい投稿案 — {account.display_name}")
+    expect(page.locator("#draft-editor")).to_contain_text("承認を求めます")
 
 
 def test_marks_appear_on_the_right_spans_as_the_operator_types(kyoto, signed_in):
