@@ -18,11 +18,11 @@ People sign in through :func:`sign_in` only: the real login page, the real passw
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import warnings
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,13 +134,21 @@ def open_page(new_context: Callable[..., Any], base_url: str, page_errors: PageE
     return make
 
 
+@functools.cache
+def _password_hash() -> str:
+    """PASSWORD hashed once per worker (Argon2 costs ~0.2 s of CPU; the login still verifies it)."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 def sign_in(page: Any, user: Any) -> Any:
     """Sign ``user`` in through the real login page of ``page``'s live server and land on the home page.
 
     The one place where a browser test signs someone in: give the persona a password on the
     test database, type the login ID and password, press ログイン, wait for the home page.
     """
-    user.set_password(PASSWORD)
+    user.password = _password_hash()
     user.save(update_fields=["password"])
     page.goto("/login/")
     page.get_by_label("ログインID").fill(user.username)
@@ -181,16 +189,6 @@ def describe(violations: list[dict[str, Any]]) -> str:
         for node in v["nodes"][:5]:
             lines.append(f"{v['impact']} {v['id']} ({v['help']}): {node['target']} {node['html'][:160]}")
     return "\n".join(lines)
-
-
-def screenshot_dir() -> Path | None:
-    """Where tests may leave screenshots for a person to look at (KOSHIKI_SCREENSHOTS), if set."""
-    folder = os.environ.get("KOSHIKI_SCREENSHOTS", "")
-    if not folder:
-        return None
-    path = Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 # Elements whose right edge passes the viewport's, outermost first (for failure messages).
