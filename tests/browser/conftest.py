@@ -23,6 +23,7 @@ import os
 import shutil
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,12 +52,17 @@ MISSING = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _chromium_or_loud_skip() -> None:
-    """Skip every browser test without Chromium, with a warning that says why and how to fix it."""
-    if CHROMIUM is None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Chromium, skip every browser test before any fixture launches a browser, with a
+    warning in the summary that says why and how to fix it."""
+    if CHROMIUM is not None:
+        return
+    here = Path(__file__).parent
+    ours = [item for item in items if here in Path(str(item.path)).parents]
+    if ours:
         warnings.warn(MISSING, pytest.PytestWarning, stacklevel=1)
-        pytest.skip(MISSING)
+    for item in ours:
+        item.add_marker(pytest.mark.skip(reason=MISSING))
 
 
 @pytest.fixture(scope="session")
