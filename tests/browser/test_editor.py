@@ -89,8 +89,11 @@ def test_submission_is_refused_while_an_error_stands(kyoto, signed_in):
 
 
 @pytest.mark.parametrize("width", [390])
-def test_the_editor_fits_a_phone_without_sideways_scrolling(kyoto, signed_in, width):
+def test_the_operators_pages_and_editor_fit_a_phone(kyoto, signed_in, width):
     page = signed_in(kyoto.operator, viewport={"width": width, "height": 844})
+    for path in ("/", "/posts/", "/accounts/", f"/accounts/{kyoto.account.pk}/", "/inbox/", "/duties/"):
+        page.goto(path)
+        assert_no_sideways_scroll(page)
     _editor(page, kyoto.account)
     page.get_by_role("textbox", name="本文").fill(TYPED + " https://www.city.kyoto.lg.jp/" + "a" * 80)
     expect(page.locator("#findings mark.finding.error", has_text=PHONE)).to_have_count(1)
