@@ -91,7 +91,15 @@ def test_submission_is_refused_while_an_error_stands(kyoto, signed_in):
 @pytest.mark.parametrize("width", [390])
 def test_the_operators_pages_and_editor_fit_a_phone(kyoto, signed_in, width):
     page = signed_in(kyoto.operator, viewport={"width": width, "height": 844})
-    for path in ("/", "/posts/", "/accounts/", f"/accounts/{kyoto.account.pk}/", "/inbox/", "/duties/"):
+    for path in (
+        "/",
+        "/posts/",
+        "/accounts/",
+        f"/accounts/{kyoto.account.pk}/",
+        "/inbox/",
+        "/duties/",
+        "/selfcheck/",
+    ):
         page.goto(path)
         assert_no_sideways_scroll(page)
     _editor(page, kyoto.account)
