@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts.json", views.accounts_json, name="accounts_json"),
     path("accounts.csv", views.accounts_csv, name="accounts_csv"),
     path("verify", views.verify, name="verify"),
+    path("check", views.check, name="check"),
 ]

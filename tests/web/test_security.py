@@ -88,6 +88,7 @@ PUBLIC = {
     "directory:accounts_json",
     "directory:accounts_csv",
     "directory:verify",
+    "directory:check",
     "ops:healthz",
 }
 # A signed-in person's own session and credentials: open to every role, the auditor included.
