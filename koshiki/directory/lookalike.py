@@ -239,6 +239,12 @@ def _part_survives(part: str, text: str) -> bool:
     """A distinctive part is in ``text`` as it is, with a letter doubled or two letters swapped."""
     if part in text:
         return True
+    # One edit, doubling or swap leaves one half of the part intact unless it swaps the two
+    # letters where the halves meet: a quick no for most official handles, before the loops.
+    h = len(part) // 2
+    boundary_swap = part[: h - 1] + part[h] + part[h - 1] + part[h + 1 :] if h else part
+    if h and part[:h] not in text and part[h:] not in text and boundary_swap not in text:
+        return False
     for k in range(len(part)):
         if part[: k + 1] + part[k:] in text:  # doubled letter
             return True
@@ -265,25 +271,35 @@ def _distance(c: View, o: View) -> int | None:
 
 
 def _match(c: HandleForms, o: HandleForms) -> tuple[int, View, View] | None:
-    """The closest pair of views (distance, candidate view, official view), or None."""
+    """The closest pair of views (distance, candidate view, official view), or None.
+
+    Cheapest tests first, since a public check runs this against every official
+    handle: numbers and distinctive parts (substring tests), view lengths (the
+    edit distance is at least their difference), and only then the edit distance.
+    """
     full_c, full_o = c.full.skeleton, o.full.skeleton
     if full_c != full_o:
         if c.digits and o.digits and c.digits != o.digits:
             return None  # chuo_city_27 is another ward than chuo_city_13
         if not all(_part_survives(part, full_c) for part in o.parts):
             return None  # ota_city_koho is 大田区, not an imitation of oita_city_koho (大分市)
-    best: tuple[int, int, View, View] | None = None
+    pairs = []
     for oi, ov in enumerate(o.views):
         # A name stripped to under five letters says too little to call a handle a copy of it.
         if oi and len(ov.skeleton) < 5:
             continue
+        bound = _bound(len(ov.skeleton))
         for ci, cv in enumerate(c.views):
-            distance = _distance(cv, ov)
-            if distance is None:
-                continue
-            key = (distance, oi + ci)  # prefer the reading with the fewest affixes moved
-            if best is None or key < best[:2]:
-                best = (distance, oi + ci, cv, ov)
+            if cv.skeleton == ov.skeleton or abs(len(cv.skeleton) - len(ov.skeleton)) <= bound:
+                pairs.append((oi + ci, cv, ov))
+    best: tuple[int, int, View, View] | None = None
+    for order, cv, ov in pairs:
+        distance = _distance(cv, ov)
+        if distance is None:
+            continue
+        key = (distance, order)  # prefer the reading with the fewest affixes moved
+        if best is None or key < best[:2]:
+            best = (distance, order, cv, ov)
     return None if best is None else (best[0], best[2], best[3])
 
 
@@ -393,14 +409,15 @@ def lookalikes(handle: str, officials: Iterable[str] | Sequence[HandleForms]) ->
         f = official if isinstance(official, HandleForms) else official_forms(official)
         if f.ident:
             prepared.setdefault(f.raw, f)
-    ident = forms(handle).ident
-    if not ident or any(f.ident == ident for f in prepared.values()):
+    c = forms(handle)
+    if not c.ident or any(f.ident == c.ident for f in prepared.values()):
         return []
     found: list[tuple[int, int, str, str]] = []
     for index, (raw, official) in enumerate(prepared.items()):
-        result = compare(handle, official)
-        if result is not None:
-            distance, reasons = result
+        match = _match(c, official)
+        if match is not None:
+            distance, cv, ov = match
+            reasons = _reasons(c, cv, ov) or ["綴りが公式アカウントとわずかに異なります"]
             found.append((distance, index, raw, "。".join(reasons)))
     found.sort()
     return [(raw, reason) for _, _, raw, reason in found]
