@@ -227,6 +227,25 @@ def test_the_verify_button_names_the_first_broken_sequence_after_tampering(city,
     assert "連鎖は正常です" not in html
 
 
+def test_the_verify_button_checks_the_anchor_file_like_the_daily_run(city, client_for, tmp_path, monkeypatch):
+    head = AuditEvent.objects.order_by("-seq").first()
+    anchors = tmp_path / "anchors.jsonl"
+    anchors.write_text(f'{{"seq": {head.seq}, "hash": "{head.hash}", "at": "2026-12-01T00:00:00+00:00"}}\n')
+    monkeypatch.setenv("KOSHIKI_ANCHOR_FILE", str(anchors))
+    client = client_for(city.auditor)
+    assert "以前に記録したアンカー 1 件とも一致しています" in client.post("/audit/verify/").content.decode()
+    # An anchor the chain no longer passes through: a rewrite even by someone holding the key.
+    anchors.write_text(f'{{"seq": {head.seq}, "hash": "{"0" * 64}", "at": "2026-12-01"}}\n')
+    html = client.post("/audit/verify/").content.decode()
+    assert (
+        f"連番 {head.seq} の記録で連鎖が壊れています" in html and "アンカーのハッシュと一致しません" in html
+    )
+    # An unreadable anchor file is said in Japanese; the chain itself is still checked.
+    anchors.write_text("壊れた行\n")
+    html = client.post("/audit/verify/").content.decode()
+    assert "アンカーのファイルは使えませんでした" in html and "連鎖は正常です" in html
+
+
 def test_the_verify_page_itself_never_runs_the_check_on_a_get(city, client_for, monkeypatch):
     calls = []
     monkeypatch.setattr("koshiki.audit.views.verify_chain", lambda **kw: calls.append(kw))
