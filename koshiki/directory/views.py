@@ -299,13 +299,19 @@ def check(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         ref = form.cleaned_data["ref"]
         answer = verify_ref(ref, lambda account: reverse("directory:policy", args=[account.pk]))
+        related = [*answer["lookalike_of"], answer.get("impersonation_of"), answer.get("former_account")]
+        related = [a for a in related if a]
+        # Where to ask: the website of the city whose account it copies (its contact page is there).
+        cities = list(Municipality.objects.exclude(website="").order_by("name").values("name", "website"))
+        named = {a["municipality"] for a in related}
         context.update(
             answer=answer,
             kind=_answer_kind(answer),
             ref=ref,
-            platform_name=PLATFORM_NAMES.get(ref.platform or "", ""),
-            # Where to ask the city: its website (the contact page is there), one query.
-            cities=list(Municipality.objects.exclude(website="").order_by("name").values("name", "website")),
+            # The platform to report on: the one given, else the one of the account it copies.
+            platform_name=PLATFORM_NAMES.get(ref.platform or "", "")
+            or (related[0]["platform_name"] if related else ""),
+            cities=[c for c in cities if c["name"] in named] or cities,
         )
     return render(
         request, "directory/check.html", context, status=200 if form.is_valid() or not form.is_bound else 400

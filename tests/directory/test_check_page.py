@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from koshiki.directory import verify as verify_module
 from koshiki.incidents import actions as incident_actions
 from koshiki.incidents.states import Kind
+from koshiki.org.models import Municipality
 from koshiki.registry.states import Status
 from tests.directory.test_directory import city, make_account  # noqa: F401  (fixture and builder)
 from tests.personas import account_in, make_city
@@ -88,6 +89,20 @@ def test_a_lookalike_is_not_official_and_names_the_real_account_and_what_to_do(
     assert reason in text
     assert "通報の方法" in text and "市への連絡先" in text
     assert 'href="https://www.city.kyoto.lg.jp/"' in response.content.decode()
+
+
+def test_what_to_do_names_the_platform_and_only_the_copied_citys_website(client: Client, minato):
+    Municipality.objects.create(
+        name="さくら市", profile_id="standard", website="https://www.city.sakura.example.jp/"
+    )
+    html = client.get("/public/check", {"q": "@kyoto_city_koho_official"}).content.decode()
+    text = _answer(html)
+    # Typed without a platform: the report goes to the platform of the account it copies.
+    assert "X（旧Twitter）の「報告」（通報）機能" in text
+    assert "京都市 公式サイト" in text and "さくら市" not in text
+    # Not registered and like nothing: every city's website is offered to ask.
+    text = _answer(client.get("/public/check", {"q": "sakura_hanami_club"}).content.decode())
+    assert "京都市 公式サイト" in text and "さくら市 公式サイト" in text
 
 
 def test_an_unknown_handle_is_not_registered_but_not_called_fake(client: Client, minato):
