@@ -61,6 +61,23 @@ def test_an_official_account_is_answered_official_with_its_section_and_policy(cl
     assert f'href="/public/accounts/{minato["koho"].pk}/"' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("platform", "handle", "url", "pasted"),
+    [
+        ("facebook", "kyoto.city.koho", "https://www.facebook.com/kyoto.city.koho", "https://m.facebook.com/kyoto.city.koho/"),
+        ("youtube", "kyoto_city_official", "https://www.youtube.com/@kyoto_city_official",
+         "youtube.com/@kyoto_city_official/videos"),
+        ("line", "@kyotocity", "https://line.me/R/ti/p/@kyotocity", "https://line.me/R/ti/p/@kyotocity"),
+    ],
+)  # fmt: skip
+def test_facebook_youtube_and_line_urls_are_read(client: Client, minato, platform, handle, url, pasted):
+    make_account(
+        minato, display_name=f"京都市（{platform}）", handle=handle.lstrip("@"), platform=platform, url=url
+    )
+    text = _answer(client.get("/public/check", {"q": pasted}).content.decode())
+    assert "公式です" in text and f"京都市（{platform}）" in text
+
+
 def test_an_instagram_profile_url_is_checked_on_instagram(client: Client, minato):
     text = _answer(
         client.get("/public/check", {"q": "https://www.instagram.com/kyoto_city_zoo/"}).content.decode()
