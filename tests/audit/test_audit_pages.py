@@ -187,9 +187,10 @@ def test_a_recorded_row_of_another_table_is_read_in_japanese_too(city, client_fo
     new_account(city)  # registers a city tablet and a roster row through the real actions
     client = client_for(city.auditor)
     device = client.get("/audit/", {"action": "account.device.add"}).content.decode()
-    assert "名前: 貸与タブレット、所有: 市の貸与機器" in device and "ownership:" not in device
+    # (PostgreSQL's jsonb orders the keys its own way: each part is checked, not their order.)
+    assert "名前: 貸与タブレット" in device and "所有: 市の貸与機器" in device and "ownership:" not in device
     roster = client.get("/audit/", {"action": "account.roster.add"}).content.decode()
-    assert "名前: 試験 花子、役割: 情報発信者" in roster and "duty:" not in roster
+    assert "名前: 試験 花子" in roster and "役割: 情報発信者" in roster and "duty:" not in roster
     # A new record's empty fields are left out rather than listed as — → —.
     created = client.get("/audit/", {"action": "account.create"}).content.decode()
     assert '<th scope="row">一覧削除日時</th>' not in created
