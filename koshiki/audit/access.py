@@ -25,3 +25,8 @@ def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
     if not ids:
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(Q(municipality_id__in=ids) | Q(municipality__isnull=True))
+
+
+def can_verify_chain(user: Any) -> bool:
+    """Auditors and the governance office run the chain verification (it shows counts and hashes, no contents)."""
+    return has_role(user, Role.AUDITOR) or has_role(user, Role.GOVERNANCE_OFFICE)

@@ -20,9 +20,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -256,6 +258,23 @@ class Anchor:
         except (ValueError, TypeError, KeyError, RecursionError):
             raise ValueError(f"アンカーの行が読めません: {line.strip()[:80]}") from None
         return cls(seq, digest, str(data.get("at", "")))
+
+
+def read_anchor_file(path: Path) -> list[Anchor]:
+    """The anchors kept in a file (one JSON line each); ``ValueError`` with a Japanese message when unreadable."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"アンカーのファイルが読めません: {path}（{exc.__class__.__name__}）") from None
+    return [Anchor.parse(line) for line in lines if line.strip()]
+
+
+def configured_anchors() -> list[Anchor]:
+    """The anchors of ``KOSHIKI_ANCHOR_FILE`` (as ``daily_duties`` checks them); none when unset or not yet written."""
+    name = os.environ.get("KOSHIKI_ANCHOR_FILE", "").strip()
+    if not name or not Path(name).exists():
+        return []
+    return read_anchor_file(Path(name))
 
 
 def chain_anchor() -> Anchor:

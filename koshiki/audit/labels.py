@@ -21,6 +21,9 @@ from django.core.exceptions import ValidationError
 
 from koshiki.audit.events import actor_label
 
+# Object types that are not models: a failed login under a name no account has (home.login).
+PSEUDO_TYPES = {"auth.login": "ログインの試行（存在しない利用者名）"}
+
 
 def _collected(attribute: str) -> dict[str, Any]:
     """The union of one ``AppConfig`` attribute over the installed apps (read once per call)."""
@@ -42,8 +45,20 @@ def _select_related() -> dict[str, tuple[str, ...]]:
 
 
 def action_label(code: str) -> str:
-    """The Japanese name of an action code, or the code itself when unknown."""
+    """The Japanese name of an action code, or the code itself when unknown (the auditors' page)."""
     return action_labels().get(code, code)
+
+
+UNNAMED_ACTION = "その他の操作"
+
+
+def action_name(code: str) -> str:
+    """The Japanese name of an action code, never the code: pages for staff who are not auditors.
+
+    Every code recorded has a name (tests/audit/test_action_labels.py); this
+    only guards against a code a later version stops naming.
+    """
+    return action_labels().get(code, UNNAMED_ACTION)
 
 
 @cache
@@ -91,6 +106,8 @@ def object_names(events: Iterable[Any]) -> dict[tuple[str, str], str]:
 
 def object_type_label(object_type: str) -> str:
     """The model's Japanese name (verbose_name) for an object type, or the type itself."""
+    if object_type in PSEUDO_TYPES:
+        return PSEUDO_TYPES[object_type]
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):

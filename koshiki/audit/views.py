@@ -6,39 +6,104 @@ import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from koshiki.audit import access
-from koshiki.audit.labels import action_label, object_names, object_type_label
-from koshiki.audit.models import AuditEvent
+from koshiki.audit.changes import change_rows, detail_rows
+from koshiki.audit.events import configured_anchors, verify_chain
+from koshiki.audit.labels import PSEUDO_TYPES, action_label, action_labels, object_names, object_type_label
+from koshiki.audit.models import AuditChainHead, AuditEvent
 from koshiki.errors import require
+from koshiki.fiscal import fiscal_year, fiscal_year_label, fiscal_year_start
 from koshiki.ui.forms import WarekiDateField
 
 
-class AuditFilterForm(forms.Form):
-    """Filters: action (prefix), object type and id, actor, date range (inclusive, Japan time)."""
+def _action_choices() -> list[tuple[str, Any]]:
+    """Every named action as a Japanese choice, grouped by the app that records it (codes never shown)."""
+    groups = []
+    for config in apps.get_app_configs():
+        own = getattr(config, "audit_actions", None) or {}
+        if own:
+            options = sorted(own.items(), key=lambda item: item[0])
+            groups.append((str(config.verbose_name), options))
+    return [("", "すべての操作"), *sorted(groups, key=lambda group: group[0])]
 
-    action = forms.CharField(label="操作", required=False, help_text="前方一致（例: account.approve）")
-    object_type = forms.CharField(label="対象の種類", required=False, help_text="例: registry.account")
-    object_id = forms.CharField(label="対象のID", required=False)
-    actor = forms.CharField(label="操作者", required=False)
+
+def _object_type_choices() -> list[tuple[str, Any]]:
+    """Every kind of recorded object by its Japanese name, grouped by app."""
+    groups = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("koshiki.") or config.label == "audit":
+            continue
+        options = sorted(
+            ((m._meta.label_lower, str(m._meta.verbose_name)) for m in config.get_models()),
+            key=lambda o: o[1],
+        )
+        if options:
+            groups.append((str(config.verbose_name), options))
+    others = [("auth.user", "利用者"), *PSEUDO_TYPES.items()]
+    return [("", "すべての対象"), *sorted(groups, key=lambda group: group[0]), ("その他", others)]
+
+
+class ActionField(forms.ChoiceField):
+    """A choice of action; a code's dotted prefix (``org.role``) is accepted too, for links and exports."""
+
+    def valid_value(self, value: Any) -> bool:
+        text = str(value).rstrip(".")
+        codes = action_labels()
+        return super().valid_value(value) or any(
+            code == text or code.startswith(text + ".") for code in codes
+        )
+
+
+def _fiscal_year_choices() -> list[tuple[str, str]]:
+    """年度 from the trail's earliest event to this one, newest first (one query on the created_at index)."""
+    first = AuditEvent.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    this_year = fiscal_year(timezone.localdate())
+    start = fiscal_year(timezone.localtime(first).date()) if first else this_year
+    return [("", "すべての年度")] + [
+        (str(fy), f"{fiscal_year_label(fy)}（{fy}年4月〜{fy + 1}年3月）")
+        for fy in range(this_year, start - 1, -1)
+    ]
+
+
+class AuditFilterForm(forms.Form):
+    """Filters: action and object type as Japanese choices, 年度, object id, actor, date range (Japan time)."""
+
+    action = ActionField(label="操作", required=False)
+    object_type = forms.ChoiceField(label="対象の種類", required=False)
+    object_id = forms.CharField(label="対象の番号", required=False)
+    actor = forms.CharField(label="操作者", required=False, help_text="氏名またはログインIDの一部")
+    fiscal_year = forms.ChoiceField(label="年度", required=False)
     date_from = WarekiDateField(label="開始日", required=False, help_text="")
     date_to = WarekiDateField(label="終了日", required=False, help_text="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = _action_choices()
+        self.fields["object_type"].choices = _object_type_choices()
+        self.fields["fiscal_year"].choices = _fiscal_year_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "終了日は開始日以降の日付にしてください。")
         return data
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of ``day`` in Japan time (the project's time zone)."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent]]:
@@ -48,20 +113,24 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
-            qs = qs.filter(action__startswith=data["action"])
+            code = data["action"].rstrip(".")
+            qs = qs.filter(Q(action=code) | Q(action__startswith=code + "."))
         if data["object_type"]:
             qs = qs.filter(object_type=data["object_type"])
         if data["object_id"]:
             qs = qs.filter(object_id=data["object_id"])
         if data["actor"]:
             qs = qs.filter(actor_label__icontains=data["actor"])
-        tz = timezone.get_current_timezone()
-        if data["date_from"]:
-            qs = qs.filter(created_at__gte=datetime.combine(data["date_from"], time.min, tzinfo=tz))
-        if data["date_to"]:
+        if data["fiscal_year"]:
+            fy = int(data["fiscal_year"])
             qs = qs.filter(
-                created_at__lt=datetime.combine(data["date_to"] + timedelta(days=1), time.min, tzinfo=tz)
+                created_at__gte=_start_of(fiscal_year_start(fy)),
+                created_at__lt=_start_of(fiscal_year_start(fy + 1)),
             )
+        if data["date_from"]:
+            qs = qs.filter(created_at__gte=_start_of(data["date_from"]))
+        if data["date_to"]:
+            qs = qs.filter(created_at__lt=_start_of(data["date_to"] + timedelta(days=1)))
     elif form.is_bound:
         qs = qs.none()
     return form, qs
@@ -106,23 +175,63 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
     page = _page(qs, request.GET.get("before"))
     names = object_names(page)  # one query per object type on the page
-    rows = [
-        {
-            "event": e,
-            "action_label": action_label(e.action),
-            "type_label": object_type_label(e.object_type),
-            "object_name": names.get((e.object_type, e.object_id), ""),
-        }
-        for e in page
-    ]
+    rows = []
+    for e in page:
+        changes = change_rows(e.object_type, e.before, e.after)
+        details = detail_rows(e.object_type, {k: v for k, v in e.details.items() if k != "label"})
+        rows.append(
+            {
+                "event": e,
+                "action_label": action_label(e.action),
+                "type_label": object_type_label(e.object_type),
+                "object_name": names.get((e.object_type, e.object_id), ""),
+                "changes": changes,
+                "details": details,
+                "change_count": len(changes) + len(details),
+            }
+        )
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("before", None)
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "page_size": PAGE_SIZE},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "page_size": PAGE_SIZE,
+            "can_verify": access.can_verify_chain(request.user),
+        },
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """「連鎖を検証」: recompute the keyed chain as ``manage.py verify_audit`` does and say the result in Japanese.
+
+    A POST runs it (it reads the whole trail once, so a link or a prefetch never starts it);
+    against the anchors of ``KOSHIKI_ANCHOR_FILE`` when set, as the daily run does. Writes nothing.
+    """
+    require(access.can_verify_chain(request.user), "監査証跡の検証ができるのは監査担当と所管課です")
+    context: dict[str, Any] = {"can_browse": access.can_view_audit(request.user)}
+    if request.method == "POST":
+        try:
+            anchors = configured_anchors()
+        except ValueError as exc:
+            context["anchor_error"] = str(exc)
+            anchors = []
+        started = timezone.now()
+        report = verify_chain(anchors=anchors)
+        context.update(
+            report=report,
+            anchors=len(anchors),
+            head=AuditChainHead.objects.filter(pk=1).first() if report.ok else None,
+            verified_at=started,
+        )
+    return render(request, "audit/verify.html", context)
 
 
 class _Echo:

@@ -1,25 +1,45 @@
 """Does a handle imitate an official one? Normalisation, homoglyph skeletons, edit distance.
 
-Pure Python (no Django): the public verify API and the registry both use it.
+Pure Python (no Django): the public verify API and the check page use it.
 
-A handle is compared with each official handle in four forms:
+Every handle has **views**, each a way to read it: the handle as it is, and
+(for a candidate) the handle without the affixes impersonators add or drop
+(``_jp``, ``official_``, ``_koho``, ``_pr`` ...). An official handle is read
+as it is and, when it ends or starts with such an affix at a separator
+(``minato_city_koho`` -> ``minato_city``), without it; a candidate may shed
+an affix with or without a separator and more than one (``…_koho_jp``).
+Each view is compared as a homoglyph **skeleton**: NFKC (full-width
+``ｋｙｏｔｏ`` folds to ``kyoto``), lower case, separators (``_ . -``) removed,
+``0``→o, ``1 i | !``→l, ``5 $``→s, ``rn``→m, ``vv``→w, Cyrillic and Greek
+look-alikes → Latin.
 
-1. identity: ``@`` and surrounding spaces removed, lower-cased (platform
-   handles are case-insensitive, so ``Kyoto_City`` *is* ``kyoto_city``);
-2. NFKC (full-width ``ｋｙｏｔｏ`` folds to ``kyoto``);
-3. without the affixes impersonators add or drop (``_jp``, ``official_``,
-   ``_koho``, ...) and without separators (``_ . -``);
-4. a homoglyph skeleton: ``0``→o, ``1 i | !``→l, ``5 $``→s, ``rn``→m,
-   ``vv``→w, Cyrillic and Greek look-alikes → Latin.
+A candidate imitates an official handle when some view of the one is the
+same skeleton as some view of the other, or lies within a small
+Damerau-Levenshtein distance that grows with the official view's length, and
+the difference is not one that names another real account:
 
-A handle is a look-alike when it is not identical to the official one but
-its skeleton is, or when the skeletons are within a small Damerau-Levenshtein
-distance that grows with the length of the official handle (short names
-differ by one letter far too often: ``nara_city`` / ``naha_city``). Every
-look-alike comes with Japanese reasons saying what was changed.
+- a short name changed by one letter is too often another city
+  (``nara_city`` / ``naha_city``): below ten letters a plain substitution
+  does not count;
+- every distinctive part of the official handle (a separator-delimited part
+  that is not a generic word such as ``city``, ``koho``, ``pr``) must be
+  found in the candidate as it is, with one letter doubled or two swapped;
+  only a part of seven or more letters may also be one edit away. So
+  ``ota_city_koho`` does not imitate ``oita_city_koho`` (大田区と大分市) nor
+  ``toyama_city_koho`` ``toyota_city_koho``, while ``oitta_city_koho`` does;
+- numbers are names, not decoration: ``chuo_city_27`` is not ``chuo_city_13``
+  (prefecture codes, ward numbers) unless the skeletons are the same.
 
-Cost: O(len(a)·len(b)) per pair with both capped at ``MAX_LEN`` code points,
-and an early exit once the distance exceeds the bound.
+Comparing the official handle as it is matters: with its affix stripped,
+``minato_city_koho`` could not be told from ``minato_city_koho_jp`` (four
+letters away from ``minatocity``) and ``theatre_kyoto`` read as ``atre_kyoto``.
+
+Every look-alike comes with Japanese reasons saying what was changed.
+
+Cost: an official handle's views (``official_forms``) are computed once and
+kept by the caller per registry version; a comparison is O(len(a)·len(b))
+per view pair with both capped at ``MAX_LEN`` code points, with an early exit
+once the distance exceeds its bound.
 """
 
 from __future__ import annotations
@@ -27,7 +47,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,13 +56,27 @@ SEPARATORS = "_.-"
 _SEP_RE = re.compile(r"[_.\-\s]+")
 
 # Affixes added to an official name to make a plausible fake ("kyoto_city_jp",
-# "official_kyoto_city", "kyoto_city_support"); matched with or without a separator.
+# "official_kyoto_city", "kyoto_city_support"), or that real accounts carry and
+# a fake drops or swaps ("minato_city_koho" -> "minato_city_pr").
 _PREFIXES = ("official", "offical", "real", "the", "jp", "koho", "kouhou")
 _SUFFIXES = (
     "official", "offical", "japan", "jp", "koho", "kouhou", "pr", "info", "news", "support", "staff", "help",
 )  # fmt: skip
-_PREFIX_RE = re.compile(rf"^(?:{'|'.join(_PREFIXES)})[_.\-]*(?=.)")
-_SUFFIX_RE = re.compile(rf"(?<=.)[_.\-]*(?:{'|'.join(_SUFFIXES)})$")
+_SEP = "[_.\\-]"
+# A candidate may shed an affix written with or without a separator (kyotocityjp).
+_PREFIX_RE = re.compile(rf"^(?:{'|'.join(_PREFIXES)}){_SEP}*(?=.)")
+_SUFFIX_RE = re.compile(rf"(?<=.){_SEP}*(?:{'|'.join(_SUFFIXES)})$")
+# An official handle sheds one only at a separator: "theatre_kyoto" is not "the" + "atre_kyoto".
+_OFFICIAL_PREFIX_RE = re.compile(rf"^(?:{'|'.join(_PREFIXES)}){_SEP}+(?=.)")
+_OFFICIAL_SUFFIX_RE = re.compile(rf"(?<=.){_SEP}+(?:{'|'.join(_SUFFIXES)})$")
+# Parts of a handle that name no one: affixes and the words for kinds of local government
+# and their offices. Every other part of an official handle must survive in an imitation.
+GENERIC_PARTS = frozenset(
+    {*_PREFIXES, *_SUFFIXES, "city", "shi", "ku", "ward", "town", "machi", "cho", "village", "mura", "son",
+     "pref", "ken", "gov", "lg", "kanko", "kankou", "bosai", "bousai", "kouhoushitsu", "koho", "press"}
+)  # fmt: skip
+# A distinctive part this long may also be one letter away in an imitation (yokohama -> yokohana).
+LONG_PART = 7
 
 # Single characters folded to the Latin letter they are mistaken for.
 _CONFUSABLE = str.maketrans(
@@ -63,17 +97,30 @@ _PAIRS = (("rn", "m"), ("vv", "w"))
 
 
 @dataclass(frozen=True, slots=True)
+class View:
+    """One reading of a handle: with some affixes removed, and its skeleton."""
+
+    prefix: str  # affixes removed from the start ("official_"), "" if none
+    suffix: str  # affixes removed from the end ("_koho_jp"), "" if none
+    text: str  # what is left, separators kept
+    bare: str  # text without separators
+    skeleton: str  # bare with homoglyphs folded
+
+
+@dataclass(frozen=True, slots=True)
 class HandleForms:
-    """The forms of one handle that comparisons use."""
+    """The forms of one handle that comparisons use: identity, NFKC, and its views (the first as it is)."""
 
     raw: str
     ident: str  # identity: no @, lower-cased, not otherwise changed
     wide: str  # NFKC + lower-cased
-    prefix: str  # affix removed from the start ("official_"), "" if none
-    suffix: str  # affix removed from the end ("_jp"), "" if none
-    core: str  # wide without affixes (separators kept)
-    bare: str  # core without separators
-    skeleton: str  # bare with homoglyphs folded
+    views: tuple[View, ...]
+    parts: tuple[str, ...]  # skeletons of the distinctive parts (official handles only)
+    digits: str  # the digits of ``wide``, in order
+
+    @property
+    def full(self) -> View:
+        return self.views[0]
 
 
 def skeleton_of(text: str) -> str:
@@ -84,21 +131,60 @@ def skeleton_of(text: str) -> str:
     return out
 
 
-@lru_cache(maxsize=4096)
-def forms(handle: str) -> HandleForms:
-    """Split a handle into its comparison forms (cached: official lists are reused)."""
+def _view(prefix: str, suffix: str, text: str) -> View:
+    bare = _SEP_RE.sub("", text)
+    return View(prefix, suffix, text, bare, skeleton_of(bare))
+
+
+def _long_enough(text: str) -> bool:
+    return len(_SEP_RE.sub("", text)) >= 3
+
+
+def _views(wide: str, *, official: bool) -> tuple[View, ...]:
+    """The handle as it is, then without its affixes (official: one each side, at a separator)."""
+    prefix_re = _OFFICIAL_PREFIX_RE if official else _PREFIX_RE
+    suffix_re = _OFFICIAL_SUFFIX_RE if official else _SUFFIX_RE
+    views = [_view("", "", wide)]
+    text, prefix, suffix = wide, "", ""
+    for _ in range(1 if official else 2):
+        m = prefix_re.match(text)
+        if m and _long_enough(text[m.end() :]):
+            prefix, text = prefix + m.group(), text[m.end() :]
+            views.append(_view(prefix, suffix, text))
+        m = suffix_re.search(text)
+        if m and _long_enough(text[: m.start()]):
+            suffix, text = m.group() + suffix, text[: m.start()]
+            views.append(_view(prefix, suffix, text))
+    unique: dict[str, View] = {}
+    for view in views:
+        unique.setdefault(view.skeleton, view)
+    return tuple(unique.values())
+
+
+def _forms(handle: str, *, official: bool) -> HandleForms:
     raw = (handle or "")[: MAX_LEN * 2]
     ident = raw.strip().lstrip("@＠").strip().lower()[:MAX_LEN]
     wide = unicodedata.normalize("NFKC", ident).lower().lstrip("@").strip()[:MAX_LEN]
-    core, prefix, suffix = wide, "", ""
-    m = _PREFIX_RE.match(core)
-    if m and len(_SEP_RE.sub("", core[m.end() :])) >= 3:
-        prefix, core = m.group(), core[m.end() :]
-    m = _SUFFIX_RE.search(core)
-    if m and len(_SEP_RE.sub("", core[: m.start()])) >= 3:
-        suffix, core = m.group(), core[: m.start()]
-    bare = _SEP_RE.sub("", core)
-    return HandleForms(raw, ident, wide, prefix, suffix, core, bare, skeleton_of(bare))
+    parts: tuple[str, ...] = ()
+    if official:
+        parts = tuple(
+            skeleton_of(part)
+            for part in _SEP_RE.split(wide)
+            if part and part not in GENERIC_PARTS and not part.isdigit()
+        )
+    digits = "".join(ch for ch in wide if ch.isdigit())
+    return HandleForms(raw, ident, wide, _views(wide, official=official), parts, digits)
+
+
+@lru_cache(maxsize=4096)
+def forms(handle: str) -> HandleForms:
+    """A candidate handle's forms (cached for repeated look-ups of the same handle)."""
+    return _forms(handle, official=False)
+
+
+def official_forms(handle: str) -> HandleForms:
+    """An official handle's forms; callers keep them per registry version (``lookalikes`` accepts them)."""
+    return _forms(handle, official=True)
 
 
 def same_handle(a: str, b: str) -> bool:
@@ -138,6 +224,85 @@ def _is_plain_substitution(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
+def _within_one_edit(part: str, text: str) -> bool:
+    """Whether some substring of ``text`` is at most one edit from ``part`` (Sellers' algorithm)."""
+    prev = [0] * (len(text) + 1)
+    for i in range(1, len(part) + 1):
+        cur = [i] + [0] * len(text)
+        for j in range(1, len(text) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (part[i - 1] != text[j - 1]))
+        prev = cur
+    return min(prev) <= 1
+
+
+def _part_survives(part: str, text: str) -> bool:
+    """A distinctive part is in ``text`` as it is, with a letter doubled or two letters swapped."""
+    if part in text:
+        return True
+    # One edit, doubling or swap leaves one half of the part intact unless it swaps the two
+    # letters where the halves meet: a quick no for most official handles, before the loops.
+    h = len(part) // 2
+    boundary_swap = part[: h - 1] + part[h] + part[h - 1] + part[h + 1 :] if h else part
+    if h and part[:h] not in text and part[h:] not in text and boundary_swap not in text:
+        return False
+    for k in range(len(part)):
+        if part[: k + 1] + part[k:] in text:  # doubled letter
+            return True
+        if k + 1 < len(part) and part[:k] + part[k + 1] + part[k] + part[k + 2 :] in text:  # swap
+            return True
+    return len(part) >= LONG_PART and _within_one_edit(part, text)
+
+
+def _distance(c: View, o: View) -> int | None:
+    """Edit distance of two views' skeletons when within the bound for the official view, else None."""
+    if c.skeleton == o.skeleton:
+        return 0
+    if len(o.skeleton) < 3 or len(c.skeleton) < 3:
+        return None
+    bound = _bound(len(o.skeleton))
+    distance = damerau_levenshtein(c.skeleton, o.skeleton, bound)
+    if distance > bound:
+        return None
+    # Below ten letters one changed letter is too often another real name
+    # (nara_city / naha_city): only insertions, omissions and swaps count.
+    if len(o.skeleton) < 10 and _is_plain_substitution(c.skeleton, o.skeleton):
+        return None
+    return distance
+
+
+def _match(c: HandleForms, o: HandleForms) -> tuple[int, View, View] | None:
+    """The closest pair of views (distance, candidate view, official view), or None.
+
+    Cheapest tests first, since a public check runs this against every official
+    handle: numbers and distinctive parts (substring tests), view lengths (the
+    edit distance is at least their difference), and only then the edit distance.
+    """
+    full_c, full_o = c.full.skeleton, o.full.skeleton
+    if full_c != full_o:
+        if c.digits and o.digits and c.digits != o.digits:
+            return None  # chuo_city_27 is another ward than chuo_city_13
+        if not all(_part_survives(part, full_c) for part in o.parts):
+            return None  # ota_city_koho is 大田区, not an imitation of oita_city_koho (大分市)
+    pairs = []
+    for oi, ov in enumerate(o.views):
+        # A name stripped to under five letters says too little to call a handle a copy of it.
+        if oi and len(ov.skeleton) < 5:
+            continue
+        bound = _bound(len(ov.skeleton))
+        for ci, cv in enumerate(c.views):
+            if cv.skeleton == ov.skeleton or abs(len(cv.skeleton) - len(ov.skeleton)) <= bound:
+                pairs.append((oi + ci, cv, ov))
+    best: tuple[int, int, View, View] | None = None
+    for order, cv, ov in pairs:
+        distance = _distance(cv, ov)
+        if distance is None:
+            continue
+        key = (distance, order)  # prefer the reading with the fewest affixes moved
+        if best is None or key < best[:2]:
+            best = (distance, order, cv, ov)
+    return None if best is None else (best[0], best[2], best[3])
+
+
 def _script(ch: str) -> str:
     if ch.isdigit():
         return "数字"
@@ -168,27 +333,25 @@ def _swapped_pair(a: str, b: str) -> int | None:
     return None
 
 
-def _reasons(c: HandleForms, o: HandleForms) -> list[str]:
+def _affix_reasons(where: str, got: str, want: str) -> list[str]:
+    if got == want:
+        return []
+    if got and not want:
+        return [f"{where}に {got} が追加されています"]
+    if want and not got:
+        return [f"{where}の {want} が省かれています"]
+    return [f"{where}が {want} から {got} に変わっています"]
+
+
+def _reasons(c: HandleForms, cv: View, ov: View) -> list[str]:
     reasons: list[str] = []
     if c.wide != c.ident:
         fullwidth = any("\uff01" <= ch <= "\uff5e" for ch in c.ident)
         reasons.append("全角文字が使われています" if fullwidth else "見た目の似た互換文字が使われています")
-    if c.prefix != o.prefix:
-        if c.prefix and not o.prefix:
-            reasons.append(f"先頭に {c.prefix} が追加されています")
-        elif o.prefix and not c.prefix:
-            reasons.append(f"先頭の {o.prefix} が省かれています")
-        else:
-            reasons.append(f"先頭が {o.prefix} から {c.prefix} に変わっています")
-    if c.suffix != o.suffix:
-        if c.suffix and not o.suffix:
-            reasons.append(f"末尾に {c.suffix} が追加されています")
-        elif o.suffix and not c.suffix:
-            reasons.append(f"末尾の {o.suffix} が省かれています")
-        else:
-            reasons.append(f"末尾が {o.suffix} から {c.suffix} に変わっています")
-    seps_c = [ch for ch in c.core if ch in SEPARATORS]
-    seps_o = [ch for ch in o.core if ch in SEPARATORS]
+    reasons += _affix_reasons("先頭", cv.prefix, ov.prefix)
+    reasons += _affix_reasons("末尾", cv.suffix, ov.suffix)
+    seps_c = [ch for ch in cv.text if ch in SEPARATORS]
+    seps_o = [ch for ch in ov.text if ch in SEPARATORS]
     if seps_c != seps_o:
         if not seps_c:
             reasons.append(f"区切り記号「{''.join(dict.fromkeys(seps_o))}」が省かれています")
@@ -196,15 +359,15 @@ def _reasons(c: HandleForms, o: HandleForms) -> list[str]:
             reasons.append(f"区切り記号「{''.join(dict.fromkeys(seps_c))}」が加えられています")
         else:
             reasons.append("区切り記号の種類や位置が異なります")
-    swap = _swapped_pair(c.bare, o.bare)
+    swap = _swapped_pair(cv.bare, ov.bare)
     if swap is not None:
         reasons.append(
-            f"「{o.bare[swap : swap + 2]}」の2文字が入れ替わっています（「{c.bare[swap : swap + 2]}」）"
+            f"「{ov.bare[swap : swap + 2]}」の2文字が入れ替わっています（「{cv.bare[swap : swap + 2]}」）"
         )
         return reasons[:6]
-    matcher = difflib.SequenceMatcher(None, c.bare, o.bare, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, cv.bare, ov.bare, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        got, want = c.bare[i1:i2], o.bare[j1:j2]
+        got, want = cv.bare[i1:i2], ov.bare[j1:j2]
         if tag == "replace":
             if skeleton_of(got) == skeleton_of(want):
                 reasons.append(f"{_describe(got)}が{_describe(want)}の代わりに使われています")
@@ -217,44 +380,44 @@ def _reasons(c: HandleForms, o: HandleForms) -> list[str]:
     return reasons[:6]
 
 
-def compare(handle: str, official: str) -> tuple[int, list[str]] | None:
+def compare(handle: str, official: str | HandleForms) -> tuple[int, list[str]] | None:
     """``(distance, reasons)`` when ``handle`` imitates ``official``; None when it does not.
 
     None also for the identical handle (same account) and for empty input.
     """
-    c, o = forms(handle), forms(official)
+    c = forms(handle)
+    o = official if isinstance(official, HandleForms) else official_forms(official)
     if not c.ident or not o.ident or c.ident == o.ident:
         return None
-    if len(o.skeleton) < 3 or len(c.skeleton) < 3:
+    found = _match(c, o)
+    if found is None:
         return None
-    if c.skeleton == o.skeleton:
-        distance = 0
-    else:
-        bound = _bound(len(o.skeleton))
-        distance = damerau_levenshtein(c.skeleton, o.skeleton, bound)
-        if distance > bound:
-            return None
-        # Below ten letters one changed letter is too often another real name
-        # (nara_city / naha_city): only insertions, omissions and swaps count.
-        if len(o.skeleton) < 10 and _is_plain_substitution(c.skeleton, o.skeleton):
-            return None
-    return distance, _reasons(c, o) or ["綴りが公式アカウントとわずかに異なります"]
+    distance, cv, ov = found
+    return distance, _reasons(c, cv, ov) or ["綴りが公式アカウントとわずかに異なります"]
 
 
-def lookalikes(handle: str, official_handles: Iterable[str]) -> list[tuple[str, str]]:
+def lookalikes(handle: str, officials: Iterable[str] | Sequence[HandleForms]) -> list[tuple[str, str]]:
     """Official handles that ``handle`` imitates, closest first, each with a Japanese reason.
 
-    An official handle itself (any case, with or without ``@``) imitates
-    nothing: the result is empty when ``handle`` is one of ``official_handles``.
+    ``officials`` are handles or their ``official_forms`` (computed once per
+    registry version by the caller). An official handle itself (any case, with
+    or without ``@``) imitates nothing: the result is empty when ``handle`` is
+    one of them.
     """
-    officials = [h for h in dict.fromkeys(official_handles) if h and h.strip()]
-    if any(same_handle(handle, h) for h in officials):
+    prepared: dict[str, HandleForms] = {}
+    for official in officials:
+        f = official if isinstance(official, HandleForms) else official_forms(official)
+        if f.ident:
+            prepared.setdefault(f.raw, f)
+    c = forms(handle)
+    if not c.ident or any(f.ident == c.ident for f in prepared.values()):
         return []
     found: list[tuple[int, int, str, str]] = []
-    for index, official in enumerate(officials):
-        result = compare(handle, official)
-        if result is not None:
-            distance, reasons = result
-            found.append((distance, index, official, "。".join(reasons)))
+    for index, (raw, official) in enumerate(prepared.items()):
+        match = _match(c, official)
+        if match is not None:
+            distance, cv, ov = match
+            reasons = _reasons(c, cv, ov) or ["綴りが公式アカウントとわずかに異なります"]
+            found.append((distance, index, raw, "。".join(reasons)))
     found.sort()
-    return [(official, reason) for _, _, official, reason in found]
+    return [(raw, reason) for _, _, raw, reason in found]

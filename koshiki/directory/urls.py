@@ -21,4 +21,5 @@ urlpatterns = [
     path("<slug:city>/accounts.json", views.accounts_json, name="city_accounts_json"),
     path("<slug:city>/accounts.csv", views.accounts_csv, name="city_accounts_csv"),
     path("<slug:city>/verify", views.verify, name="city_verify"),
+    path("check", views.check, name="check"),
 ]

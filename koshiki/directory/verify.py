@@ -11,25 +11,57 @@ Rules of the answer:
   known) whose handles the given one imitates, with a Japanese reason
   (``koshiki.directory.lookalike``); it is empty for an official account.
 
-Cost: one query for the public list plus one for former accounts; the
-look-alike test is O(n·m) per official handle, bounded in length.
+Cost: one query for the public list, one for the registry's version, one
+for confirmed impersonations and one for former accounts. The official
+handles' comparison forms are computed once per registry version and kept
+in the process (``official_forms_of``); the look-alike test is then
+O(n·m) per official handle, bounded in length, and most official handles
+are ruled out by a substring test before any edit distance is computed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from koshiki.directory.lookalike import lookalikes, same_handle
+from koshiki.directory.lookalike import HandleForms, lookalikes, official_forms, same_handle
 from koshiki.directory.platform_urls import PLATFORM_NAMES, AccountRef
-from koshiki.directory.public import handle_of, is_official, public_accounts, public_state, ref_of
+from koshiki.directory.public import (
+    handle_of,
+    is_official,
+    public_accounts,
+    public_policy,
+    public_state,
+    ref_of,
+    registry_version,
+)
 from koshiki.incidents.models import Impersonation
 from koshiki.org.models import Municipality
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
 
+# (registry version, {official handle: its comparison forms}). A handle's forms depend on the
+# handle alone, so a stale entry is never wrong; the version only lets removed handles go.
+_forms_cache: tuple[str, dict[str, HandleForms]] = ("", {})
+
+
+def official_forms_of(handles: list[str]) -> list[HandleForms]:
+    """The comparison forms of official handles, computed once per registry version (one query)."""
+    global _forms_cache
+    version = registry_version()
+    cached_version, cached = _forms_cache
+    if cached_version != version:
+        cached = {}
+    missing = [h for h in handles if h not in cached]
+    if missing or cached_version != version:
+        # A new dict, swapped in whole: a thread reading the old one is never disturbed.
+        cached = {**cached, **{h: official_forms(h) for h in missing}}
+        _forms_cache = (version, cached)
+    return [cached[h] for h in handles]
+
 
 def _summary(account: Account, policy_url: str) -> dict[str, Any]:
     code, label = public_state(account)
+    policy = public_policy(account)
     return {
         "id": account.pk,
         "municipality": account.municipality.name,
@@ -41,6 +73,8 @@ def _summary(account: Account, policy_url: str) -> dict[str, Any]:
         "status": code,
         "status_name": label,
         "policy_url": policy_url,
+        # 所管課 as the published policy names it (the public list's 運用 column).
+        "operator": policy.unit_label if policy and policy.unit_label else account.operator_label,
     }
 
 
@@ -108,7 +142,9 @@ def verify(ref: AccountRef, policy_url_of: Any, municipality: Municipality | Non
         if handle:
             by_handle.setdefault(handle, []).append(account)
     similar = []
-    for handle, reason in lookalikes(ref.handle, by_handle):
+    handles = list(by_handle)
+    prepared = dict(zip(handles, official_forms_of(handles), strict=True))
+    for handle, reason in lookalikes(ref.handle, list(prepared.values())):
         for account in by_handle[handle]:
             similar.append({**_summary(account, policy_url_of(account)), "reason": reason})
 
@@ -122,4 +158,7 @@ def verify(ref: AccountRef, policy_url_of: Any, municipality: Municipality | Non
         message = f"公式アカウント一覧にないアカウント{where}です。公式アカウント{names}に似ています。なりすましにご注意ください。"
     else:
         message = f"公式アカウント一覧にないアカウント{where}です。"
-    return {"official": False, "account": None, "lookalike_of": similar, "message": message}
+    answer = {"official": False, "account": None, "lookalike_of": similar, "message": message}
+    if former_match is not None:
+        answer["former_account"] = _summary(former_match, policy_url_of(former_match))
+    return answer

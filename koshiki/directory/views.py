@@ -11,6 +11,7 @@ import csv
 import io
 from typing import Any
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -254,3 +255,99 @@ def verify(request: HttpRequest, city: str | None = None) -> HttpResponse:
     answer = verify_ref(ref, lambda account: _policy_url(request, account), municipality)
     answer["query"] = {"platform": ref.platform, "handle": ref.handle}
     return _open(JsonResponse(answer, json_dumps_params=_JSON))
+
+
+# ---- 「このアカウントは公式？」: the citizens' page over the same answer as the verify API ----
+
+PLATFORM_CHOICES = [("", "わからない（すべての種類から探す）")] + [
+    (code, name) for code, name in PLATFORM_NAMES.items() if code != "other"
+]
+
+
+def _looks_like_url(text: str) -> bool:
+    """A URL has a path or a scheme; a handle never contains "/" (Instagram handles may contain ".")."""
+    return "/" in text.rstrip("/") or text.lower().startswith("www.")
+
+
+class CheckForm(forms.Form):
+    """A handle or a profile URL, and optionally the platform it is on."""
+
+    q = forms.CharField(
+        label="アカウントのID または URL",
+        max_length=MAX_URL,
+        help_text="例: @minato_city_koho、https://x.com/minato_city_koho、https://www.instagram.com/…",
+        error_messages={
+            "required": "ID または URL を入力してください。",
+            "max_length": f"{MAX_URL} 文字までで入力してください。",
+        },
+    )
+    platform = forms.ChoiceField(label="ソーシャルメディアの種類", choices=PLATFORM_CHOICES, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        text = (data.get("q") or "").strip()
+        if not text:
+            return data
+        platform = data.get("platform") or None
+        if _looks_like_url(text):
+            try:
+                ref = parse_account_url(text)
+            except UrlError as exc:
+                self.add_error("q", f"{exc}。")
+                return data
+            if platform is not None and platform != ref.platform:
+                self.add_error(
+                    "platform",
+                    f"URL は{PLATFORM_NAMES[ref.platform or 'other']}のものです。種類を合わせるか「わからない」を選んでください。",
+                )
+                return data
+        else:
+            handle = clean_handle(text)
+            if not handle:
+                self.add_error("q", "ID または URL を入力してください。")
+                return data
+            if len(handle) > MAX_HANDLE or any(ch.isspace() or ch in "?#" for ch in handle):
+                self.add_error("q", f"ID には空白や ? # を含めず、{MAX_HANDLE} 文字までで入力してください。")
+                return data
+            ref = AccountRef(platform, handle)
+        data["ref"] = ref
+        return data
+
+
+def _answer_kind(answer: dict[str, Any]) -> str:
+    if answer["official"]:
+        return "official"
+    if answer.get("impersonation_of"):
+        return "impersonation"
+    if answer.get("former_account"):
+        return "former"
+    if answer["lookalike_of"]:
+        return "lookalike"
+    return "unknown"
+
+
+@require_GET
+def check(request: HttpRequest) -> HttpResponse:
+    """「このアカウントは公式？」: a handle or URL answered in plain Japanese (no JavaScript needed)."""
+    form = CheckForm(request.GET if "q" in request.GET else None)
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        ref = form.cleaned_data["ref"]
+        answer = verify_ref(ref, lambda account: reverse("directory:policy", args=[account.pk]))
+        related = [*answer["lookalike_of"], answer.get("impersonation_of"), answer.get("former_account")]
+        related = [a for a in related if a]
+        # Where to ask: the website of the city whose account it copies (its contact page is there).
+        cities = list(Municipality.objects.exclude(website="").order_by("name").values("name", "website"))
+        named = {a["municipality"] for a in related}
+        context.update(
+            answer=answer,
+            kind=_answer_kind(answer),
+            ref=ref,
+            # The platform to report on: the one given, else the one of the account it copies.
+            platform_name=PLATFORM_NAMES.get(ref.platform or "", "")
+            or (related[0]["platform_name"] if related else ""),
+            cities=[c for c in cities if c["name"] in named] or cities,
+        )
+    return render(
+        request, "directory/check.html", context, status=200 if form.is_valid() or not form.is_bound else 400
+    )

@@ -26,5 +26,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_roles": sorted({ra.get_role_display() for ra in org_access.roles_of(user)}),
         "nav_can_apply": org_access.units_for_application(user).exists(),
         "nav_can_audit": audit_access.can_view_audit(user),
+        "nav_can_verify_audit": audit_access.can_verify_chain(user),
         "nav_can_org": org_access.can_view_org(user),
     }

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from koshiki.audit.events import actor_label
-from koshiki.audit.labels import action_label
+from koshiki.audit.labels import action_name
 from koshiki.audit.models import AuditEvent
 from koshiki.errors import ActionError, require
 from koshiki.org import access as org_access
@@ -145,7 +145,7 @@ def _history(account: Account, limit: int = 200) -> list[dict[str, Any]]:
         .order_by("-seq")[:limit]
     )
     rows += [
-        {"when": e.created_at, "actor": e.actor_label, "label": action_label(e.action), "reasons": ""}
+        {"when": e.created_at, "actor": e.actor_label, "label": action_name(e.action), "reasons": ""}
         for e in others
     ]
     rows.sort(key=lambda row: row["when"], reverse=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.test import Client
 
+from koshiki.audit.events import record_event
 from koshiki.audit.models import AuditEvent
 from koshiki.org.models import OrgUnit, RoleAssignment
 from koshiki.registry.attention import account_findings
@@ -416,3 +420,21 @@ def test_kawasaki_internal_rule_page_makes_a_new_non_public_version(db, client_f
         client_for(kyoto.application.applicant).get(f"/accounts/{kyoto.pk}/policy/internal_rule/").status_code
         == 404
     )
+
+
+def test_account_history_names_every_action_in_japanese_never_a_code(city, client_for):
+    account = account_in(city, "listed")
+    with transaction.atomic():
+        # A code some later version records without naming it yet: shown as words, not as the code.
+        record_event(city.office, "account.future_thing", account, {}, {"content": "x"})
+    html = client_for(city.operator).get(f"/accounts/{account.pk}/").content.decode()
+    history = html[html.index("<h2>経過</h2>") :]
+    for name in (
+        "開設申請の作成",
+        "運用者名簿への追加",
+        "利用端末の登録",
+        "セキュリティ情報の更新",
+        "その他の操作",
+    ):
+        assert name in history, name
+    assert not re.search(r"\b(account|posts|org|auth)\.[a-z_.]+", history)

@@ -89,6 +89,7 @@ PUBLIC = {
     "directory:city_accounts_json",
     "directory:city_accounts_csv",
     "directory:city_verify",
+    "directory:check",
     "ops:healthz",
 }
 # A signed-in person's own session and credentials: open to every role, the auditor included.
@@ -191,6 +192,7 @@ READ_ONLY = {
     "org:overview",
     "audit:list",
     "audit:export",
+    "audit:verify",
     "api:tokens",
     "org:transfers_template",
     "duties:calendar",
@@ -1003,14 +1005,19 @@ def test_the_audit_trail_has_no_write_path_in_the_app():
     audit_views = [
         (name, view) for name, _, view in url_patterns() if view.__module__ == "koshiki.audit.views"
     ]
-    assert {name for name, _ in audit_views} == {"audit:list", "audit:export"}
+    assert {name for name, _ in audit_views} == {"audit:list", "audit:export", "audit:verify"}
     city = make_city("kyoto", name="追記試験市")
     client = Client()
     client.force_login(city.people["auditor"])
     seq = last_seq()
     for url in ("/audit/", "/audit/export.csv"):
         assert client.post(url, {"action": "x"}).status_code == 405
-    assert last_seq() == seq
+    # The chain check is a POST (it reads the whole trail) that only reads.
+    before = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    assert client.post("/audit/verify/").status_code == 200
+    assert (
+        last_seq() == seq and AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() == before
+    )
 
 
 # ---- error pages and bad input ----------------------------------------------------------------

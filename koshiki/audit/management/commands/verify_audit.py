@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from koshiki.audit.events import Anchor, verify_chain
+from koshiki.audit.events import Anchor, read_anchor_file, verify_chain
 
 
 class Command(BaseCommand):
@@ -23,15 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         anchors: list[Anchor] = []
         if options.get("anchors"):
-            path = Path(options["anchors"])
             try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CommandError(
-                    f"アンカーのファイルが読めません: {path}（{exc.__class__.__name__}）"
-                ) from None
-            try:
-                anchors = [Anchor.parse(line) for line in lines if line.strip()]
+                anchors = read_anchor_file(Path(options["anchors"]))
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
         report = verify_chain(anchors=anchors)
