@@ -82,6 +82,12 @@ def recorded_codes() -> dict[str, set[str]]:
                 prefix = head.value if isinstance(head, ast.Constant) else ""
                 assert prefix in FAMILIES, f"{where}: say in FAMILIES which codes f'{prefix}…' can be"
                 codes = FAMILIES[prefix]
+            elif (
+                isinstance(arg, ast.IfExp)
+                and isinstance(arg.body, ast.Constant)
+                and isinstance(arg.orelse, ast.Constant)
+            ):
+                codes = {arg.body.value, arg.orelse.value}
             elif isinstance(arg, ast.Name) and call in owners:
                 codes = _from_parameter(tree, owners[call], arg.id, where)
             else:
