@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import condition, require_GET
 
 from koshiki.comments.public import published_summaries
+from koshiki.directory.cache import cached, public_version, snapshot
 from koshiki.directory.platform_urls import (
     MAX_HANDLE,
     MAX_URL,
@@ -34,7 +35,6 @@ from koshiki.directory.public import (
     public_accounts,
     public_policy,
     public_state,
-    registry_version,
 )
 from koshiki.directory.verify import verify as verify_ref
 from koshiki.incidents.models import Impersonation
@@ -56,7 +56,7 @@ PUBLIC_MAX_AGE = 60
 
 
 def _registry_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-    return registry_version()
+    return public_version(request)
 
 
 def _versioned(view: Any) -> Any:
@@ -83,6 +83,7 @@ def _open(response: HttpResponse) -> HttpResponse:
 
 @require_GET
 @_versioned
+@cached("list")
 def account_list(request: HttpRequest) -> HttpResponse:
     """公式アカウント一覧 by genre, each with its state and a link to its operation policy."""
     accounts = list(public_accounts())
@@ -149,6 +150,7 @@ def _records(request: HttpRequest) -> list[dict[str, Any]]:
 
 @require_GET
 @_versioned
+@cached("json")
 def accounts_json(request: HttpRequest) -> HttpResponse:
     """Open data as JSON (UTF-8): ``{"generated_at", "count", "accounts": [...]}``."""
     records = _records(request)
@@ -164,6 +166,7 @@ def _cell(value: Any) -> str:
 
 @require_GET
 @_versioned
+@cached("csv")
 def accounts_csv(request: HttpRequest) -> HttpResponse:
     """Open data as CSV: UTF-8 with BOM (Excel opens it correctly), CRLF, Japanese headers."""
     buffer = io.StringIO()
@@ -183,6 +186,8 @@ def _bad_request(message: str) -> HttpResponse:
 
 
 @require_GET
+@_versioned
+@cached("verify")
 def verify(request: HttpRequest) -> HttpResponse:
     """``?url=…`` or ``?handle=…`` (optionally ``&platform=x``) -> is it an official account?"""
     url = request.GET.get("url")
@@ -215,6 +220,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         if any(ch.isspace() or ch in "/?#" for ch in cleaned):
             return _bad_request("handle に空白や / ? # は使えません（URL は url で指定してください）")
         ref = AccountRef(platform, cleaned)
-    answer = verify_ref(ref, lambda account: _policy_url(request, account))
+    prepared = snapshot(public_version(request))
+    answer = verify_ref(
+        ref, lambda account: _policy_url(request, account), listed=prepared.listed, closed=prepared.closed
+    )
     answer["query"] = {"platform": ref.platform, "handle": ref.handle}
     return _open(JsonResponse(answer, json_dumps_params=_JSON))

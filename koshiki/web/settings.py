@@ -25,6 +25,11 @@ Environment variables (all optional for a local run):
 - ``KOSHIKI_AUDIT_KEY`` or ``KOSHIKI_AUDIT_KEY_FILE``: the HMAC key of the audit chain,
   kept outside the database (default: generated once in ``$KOSHIKI_DATA_DIR/audit_key``).
 - ``KOSHIKI_AUDIT_KEYED_FROM``: the first audit sequence number keyed with it (default 1).
+- ``KOSHIKI_CACHE_URL``: where the public directory's rendered bodies are cached (default
+  empty: each worker process's memory; ``redis://host:6379/0`` shares one cache between
+  workers and hosts; needs the ``redis`` package, ``pip install 'koshiki[redis]'``).
+- ``KOSHIKI_EXPORT_DIR``: where background audit exports are written (default
+  ``$KOSHIKI_DATA_DIR/exports``).
 - ``LOG_LEVEL`` (default ``WARNING``) and ``LOG_FORMAT`` (``json``, one JSON object per
   line on stdout, or ``text``; default ``text``).
 
@@ -196,6 +201,22 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The public directory's bodies are cached per registry version (koshiki.directory.cache);
+# a stale entry is never read, because the version is part of its key.
+_cache_url = os.environ.get("KOSHIKI_CACHE_URL", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url, "TIMEOUT": 3600}
+        if _cache_url
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
+EXPORT_DIR = Path(os.environ.get("KOSHIKI_EXPORT_DIR") or DATA_DIR / "exports")
 
 # Argon2 first (issue 3.2); the others only verify hashes made elsewhere.
 PASSWORD_HASHERS = [
