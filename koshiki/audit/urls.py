@@ -9,4 +9,6 @@ app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="list"),
     path("export.csv", views.export_csv, name="export"),
+    path("exports/", views.export_list, name="exports"),
+    path("exports/<int:pk>/download", views.export_download, name="export_download"),
 ]

@@ -9,9 +9,11 @@ time-based rules for every account.
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from koshiki.duties import runner
@@ -125,3 +127,16 @@ def test_an_operator_sees_only_the_findings_of_accounts_they_may_see(city):  # n
     work = worklist(city.people["operator"])
     seen = {item.account.pk for item in [*work.pending, *work.flagged]}
     assert mine.pk in seen and theirs.pk not in seen
+
+
+def test_the_daily_command_recomputes_rows_of_another_day_and_only_those(city):  # noqa: ANN001
+    account = account_in(city, "listed", display_name="京都市 防災情報")
+    out = io.StringIO()
+    call_command("refresh_account_findings", stdout=out)
+    assert out.getvalue().startswith("0件")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    StoredFindings.objects.filter(account=account).update(computed_on=yesterday)
+    out = io.StringIO()
+    call_command("refresh_account_findings", stdout=out)
+    assert out.getvalue().startswith("1件")
+    assert StoredFindings.objects.get(account=account).computed_on == timezone.localdate()

@@ -100,6 +100,9 @@ SELF_SERVICE = {
     "notify:read_all",
     "notify:settings",
     "incidents:notification",
+    # An auditor's background export of the trail they may read (request: POST; download: POST, audited).
+    "audit:exports",
+    "audit:export_download",
 }
 # A POST here changes governed records: refused to read-only roles and to outsiders.
 STATE_CHANGING = {
