@@ -32,6 +32,7 @@ import json
 import os
 import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -44,7 +45,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HOST, PORT = "127.0.0.1", 8765
+
+
+def _free_port() -> int:
+    """A port nobody listens on (another server on the machine must never answer for ours)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+HOST = "127.0.0.1"
+PORT = int(os.environ.get("BENCH_PORT") or _free_port())
 PASSWORD = "demo-pass-2025"  # load_demo's demo password (benchmark data only)
 TICK = os.sysconf("SC_CLK_TCK")
 # Staff people of load_demo: role -> login
@@ -358,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         for _ in range(200):
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn exited ({server.returncode}); see benchmarks/load/gunicorn.log")
             try:
                 if Session().request("GET", "/healthz")[0] == 200:
                     break
