@@ -41,6 +41,24 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any)
     terminalreporter.write_line(_database_description())
 
 
+@pytest.fixture(autouse=True)
+def _public_cache_per_test(request):  # noqa: ANN001, ANN202
+    """Each web test starts with an empty public-page cache (two tests' registries could share a version)."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        yield
+        return
+    from django.core.cache import cache
+
+    from koshiki.directory.cache import forget_snapshot
+
+    cache.clear()
+    forget_snapshot()
+    yield
+
+
 # ---- the one set of personas (tests/personas.py) as fixtures ------------------------------------
 
 

@@ -1,11 +1,11 @@
-"""Auditors browse the audit trail and export it as CSV (read-only)."""
+"""Auditors browse the audit trail and export it as CSV (read-only; large exports in the background)."""
 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+<<<<<<< HEAD
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -23,9 +23,27 @@ from koshiki.audit.changes import change_rows, detail_rows
 from koshiki.audit.events import configured_anchors, verify_chain
 from koshiki.audit.labels import PSEUDO_TYPES, action_label, action_labels, object_names, object_type_label
 from koshiki.audit.models import AuditChainHead, AuditEvent
+=======
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from koshiki.audit import access, exports
+from koshiki.audit.labels import action_label, object_names, object_type_label
+from koshiki.audit.models import AuditEvent, AuditExport
+>>>>>>> scale
 from koshiki.errors import require
 from koshiki.fiscal import fiscal_year, fiscal_year_label, fiscal_year_start
 from koshiki.ui.forms import WarekiDateField
+from koshiki.ui.outcome import act_and_redirect
 
 
 def _action_choices() -> list[tuple[str, Any]]:
@@ -111,6 +129,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     form = AuditFilterForm(request.GET or None)
     qs = access.audit_events_visible_to(request.user)
     if form.is_valid():
+<<<<<<< HEAD
         data = form.cleaned_data
         if data["action"]:
             code = data["action"].rstrip(".")
@@ -131,6 +150,9 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
             qs = qs.filter(created_at__gte=_start_of(data["date_from"]))
         if data["date_to"]:
             qs = qs.filter(created_at__lt=_start_of(data["date_to"] + timedelta(days=1)))
+=======
+        qs = exports.apply_filters(qs, form.cleaned_data)
+>>>>>>> scale
     elif form.is_bound:
         qs = qs.none()
     return form, qs
@@ -239,61 +261,81 @@ class _Echo:
         return value
 
 
-COLUMNS = [
-    "連番",
-    "日時",
-    "操作者ID",
-    "操作者",
-    "操作",
-    "対象の種類",
-    "対象のID",
-    "変更内容",
-    "直前のハッシュ",
-    "ハッシュ",
-    "操作（名称）",  # added last so the earlier columns keep their positions
-]
-
-
-# Cells Excel would run as a formula (CSV injection: a user name typed at the
-# login page reaches the trail); such cells get a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _rows(qs: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
-    yield COLUMNS
-    for e in qs.order_by("seq").iterator(chunk_size=2000):
-        yield [
-            e.seq,
-            timezone.localtime(e.created_at).isoformat(timespec="seconds"),
-            e.actor_id or "",
-            _cell(e.actor_label),
-            _cell(e.action),
-            _cell(e.object_type),
-            _cell(e.object_id),
-            json.dumps(e.summary, ensure_ascii=False, sort_keys=True),
-            e.prev_hash,
-            e.hash,
-            _cell(action_label(e.action)),
-        ]
-
-
 @login_required
 @require_safe
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered events as UTF-8 CSV with BOM (opens correctly in Excel), oldest first, streamed."""
-    _form, qs = _filtered(request)
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The filtered events as UTF-8 CSV with BOM (opens correctly in Excel), oldest first, streamed.
+
+    At most ``exports.DIRECT_LIMIT`` events: a larger export is written in the
+    background (``export_list``) so that it never holds a web worker for long.
+    """
+    form, qs = _filtered(request)
+    if exports.is_large(qs):
+        messages.error(
+            request,
+            f"{exports.DIRECT_LIMIT:,}件を超えるため、その場では書き出せません。期間で絞り込むか、"
+            "「バックグラウンドで書き出す」で依頼してください（できあがるとここからダウンロードできます）。",
+        )
+        query = request.GET.urlencode()
+        return redirect(reverse("audit:exports") + (f"?{query}" if query else ""))
     writer = csv.writer(_Echo())
 
     def stream() -> Iterator[str]:
         yield "\ufeff"
-        for row in _rows(qs):
+        for row in exports.rows(qs):
             yield writer.writerow(row)
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def export_list(request: HttpRequest) -> HttpResponse:
+    """Background exports: request one with the list's filters (POST); see and download your city's."""
+    require(access.can_view_audit(request.user), "監査証跡を書き出せるのは監査担当です")
+    form = AuditFilterForm(request.POST if request.method == "POST" else (request.GET or None))
+    if request.method == "POST" and form.is_valid():
+        return act_and_redirect(
+            request,
+            lambda: exports.do_request_export(request.user, form.cleaned_data),
+            "書き出しを依頼しました。できあがるとこの一覧からダウンロードできます。",
+            "audit:exports",
+        )
+    mine = [
+        e
+        for e in AuditExport.objects.order_by("-requested_at")[:200]
+        if exports.can_download(request.user, e)
+    ]
+    return render(
+        request,
+        "audit/exports.html",
+        {"form": form, "exports": mine[:50], "direct_limit": f"{exports.DIRECT_LIMIT:,}"},
+    )
+
+
+@login_required
+@require_POST
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The finished export's file, read from disk in blocks (constant memory).
+
+    A POST (a button with the CSRF token): taking the trail out of the system is
+    recorded in the trail itself, and a GET never changes anything.
+    """
+    export = get_object_or_404(AuditExport, pk=pk)
+    require(exports.can_download(request.user, export), "この書き出しをダウンロードする権限がありません")
+    if export.status != AuditExport.Status.DONE:
+        raise Http404("まだできあがっていません")
+    path = exports.export_path(export)
+    if not path.is_file():
+        raise Http404("ファイルが見つかりません（削除された可能性があります）")
+    exports.do_record_download(request.user, export)
+    stamp = timezone.localtime(export.requested_at).strftime("%Y%m%d-%H%M%S")
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"audit-{stamp}.csv",
+        content_type="text/csv; charset=utf-8",
+    )

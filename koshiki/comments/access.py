@@ -19,6 +19,7 @@ from koshiki.registry.access import accounts_visible_to, assignments_reaching, c
 from koshiki.registry.models import Account
 
 _STAFF = (Role.OPERATOR, Role.SECTION_HEAD)
+STAFF_ROLES = _STAFF  # who handles an account's comments (can_handle_comments)
 
 
 def comments_visible_to(user: Any) -> QuerySet[Comment]:

@@ -87,12 +87,22 @@ def _matches(ref: AccountRef, account: Account) -> bool:
     return same_handle(ref.handle, own.handle)
 
 
-def verify(ref: AccountRef, policy_url_of: Any, municipality: Municipality | None = None) -> dict[str, Any]:
+def verify(
+    ref: AccountRef,
+    policy_url_of: Any,
+    municipality: Municipality | None = None,
+    *,
+    listed: list[Account] | None = None,
+    closed: list[Account] | None = None,
+) -> dict[str, Any]:
     """The verify API's answer for one handle/URL (``policy_url_of(account) -> str`` builds links).
 
     ``municipality``: answer from that city's directory only (/public/<slug>/verify).
+    ``listed`` (the public list) and ``closed`` (closed accounts once listed) may come
+    prepared from ``directory.cache.snapshot``; else they are read here.
     """
-    listed = list(public_accounts(municipality))
+    if listed is None:
+        listed = list(public_accounts(municipality))
     official = [a for a in listed if is_official(a)]
     where = f"（{PLATFORM_NAMES[ref.platform]}）" if ref.platform else ""
 
@@ -128,11 +138,13 @@ def verify(ref: AccountRef, policy_url_of: Any, municipality: Municipality | Non
             ),
         }
 
-    former = [a for a in listed if not is_official(a)] + list(
-        Account.objects.filter(status=Status.CLOSED, listed_at__isnull=False, is_listed=False)
-        .filter(**({"municipality": municipality} if municipality is not None else {}))
-        .select_related("municipality")
-    )
+    if closed is None:
+        closed = list(
+            Account.objects.filter(status=Status.CLOSED, listed_at__isnull=False, is_listed=False)
+            .filter(**({"municipality": municipality} if municipality is not None else {}))
+            .select_related("municipality")
+        )
+    former = [a for a in listed if not is_official(a)] + closed
     former_match = next((a for a in former if _matches(ref, a)), None)
 
     candidates = [a for a in official if ref.platform is None or a.platform == ref.platform]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import condition, require_GET
 
 from koshiki.comments.public import published_summaries
+from koshiki.directory.cache import cached, public_version, snapshot
 from koshiki.directory.platform_urls import (
     MAX_HANDLE,
     MAX_URL,
@@ -35,7 +36,6 @@ from koshiki.directory.public import (
     public_accounts,
     public_policy,
     public_state,
-    registry_version,
 )
 from koshiki.directory.verify import verify as verify_ref
 from koshiki.incidents.models import Impersonation
@@ -67,9 +67,8 @@ def _city(slug: str | None) -> Municipality | None:
     return city
 
 
-def _registry_etag(request: HttpRequest, *args: Any, city: str | None = None, **kwargs: Any) -> str:
-    # Per city: a change in one city's registry does not invalidate another city's cached list.
-    return registry_version(city)
+def _registry_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    return public_version(request)
 
 
 def _versioned(view: Any) -> Any:
@@ -96,6 +95,7 @@ def _open(response: HttpResponse) -> HttpResponse:
 
 @require_GET
 @_versioned
+@cached("list")
 def account_list(request: HttpRequest, city: str | None = None) -> HttpResponse:
     """公式アカウント一覧 by genre, each with its state and a link to its operation policy.
 
@@ -181,6 +181,7 @@ def _records(request: HttpRequest, city: str | None = None) -> list[dict[str, An
 
 @require_GET
 @_versioned
+@cached("json")
 def accounts_json(request: HttpRequest, city: str | None = None) -> HttpResponse:
     """Open data as JSON (UTF-8): ``{"generated_at", "count", "accounts": [...]}``."""
     records = _records(request, city)
@@ -196,6 +197,7 @@ def _cell(value: Any) -> str:
 
 @require_GET
 @_versioned
+@cached("csv")
 def accounts_csv(request: HttpRequest, city: str | None = None) -> HttpResponse:
     """Open data as CSV: UTF-8 with BOM (Excel opens it correctly), CRLF, Japanese headers."""
     buffer = io.StringIO()
@@ -216,6 +218,8 @@ def _bad_request(message: str) -> HttpResponse:
 
 
 @require_GET
+@_versioned
+@cached("verify")
 def verify(request: HttpRequest, city: str | None = None) -> HttpResponse:
     """``?url=…`` or ``?handle=…`` (optionally ``&platform=x``) -> is it an official account?
 
@@ -252,7 +256,14 @@ def verify(request: HttpRequest, city: str | None = None) -> HttpResponse:
         if any(ch.isspace() or ch in "/?#" for ch in cleaned):
             return _bad_request("handle に空白や / ? # は使えません（URL は url で指定してください）")
         ref = AccountRef(platform, cleaned)
-    answer = verify_ref(ref, lambda account: _policy_url(request, account), municipality)
+    prepared = snapshot(public_version(request))
+    listed, closed = prepared.listed, prepared.closed
+    if municipality is not None:
+        listed = [a for a in listed if a.municipality_id == municipality.pk]
+        closed = [a for a in closed if a.municipality_id == municipality.pk]
+    answer = verify_ref(
+        ref, lambda account: _policy_url(request, account), municipality, listed=listed, closed=closed
+    )
     answer["query"] = {"platform": ref.platform, "handle": ref.handle}
     return _open(JsonResponse(answer, json_dumps_params=_JSON))
 

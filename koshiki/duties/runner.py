@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from koshiki.audit.events import record_event, snapshot
+from koshiki.audit.exports import run_pending
 from koshiki.duties.definitions import DueItem, due_items, duties_for
 from koshiki.duties.models import DutyRun, DutySettings, DutyTask, TaskStatus
 from koshiki.fiscal import fiscal_year, to_wareki
@@ -31,6 +32,8 @@ from koshiki.notify.models import MailStatus, OutboxMail
 from koshiki.notify.service import deliver, notify, queue_digests
 from koshiki.org.models import Municipality
 from koshiki.registry.access import people_holding
+from koshiki.registry.models import Account
+from koshiki.registry.stored_findings import refresh_stale
 
 _TASK_FIELDS = ["fiscal_year", "duty", "key", "account", "title", "clause", "role", "due_on", "status"]
 
@@ -47,6 +50,8 @@ class RunReport:
     digests: int = 0
     sent: int = 0
     failed: int = 0
+    findings_refreshed: int = 0
+    exports_written: int = 0
 
 
 def daily_checks_on(municipality: Municipality) -> bool:
@@ -199,6 +204,10 @@ def run(today: date, *, dry_run: bool = False, send: bool = True) -> RunReport:
         run_city(municipality, today, report)
     if dry_run:
         return report
+    # A new day changes the time-based account rules (password age, roster renewal, 運用終了日):
+    # recompute the stored findings now, so no one's first page view of the day pays for it.
+    report.findings_refreshed = refresh_stale(Account.objects.all(), today)
+    report.exports_written = len(run_pending())  # audit exports still waiting (cron may run it more often)
     if send:
         report.digests = queue_digests(today)
         _, report.failed = deliver()

@@ -12,23 +12,26 @@ from koshiki.duties.access import my_open_tasks
 from koshiki.org import access as org_access
 from koshiki.posts.attention import posts_attention
 from koshiki.registry import access as registry_access
-from koshiki.registry.attention import attention_items
+from koshiki.registry.worklist import HOME_FLAGGED, worklist
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Steps waiting for the user, stopped accounts due a check, accounts with rule findings, posts to handle."""
-    items = attention_items(request.user)
-    waiting = [(item.account, step) for item in items for step in item.waiting_steps]
-    checks = [item for item in items if item.check_due]
-    flagged = [item for item in items if item.findings]
+    work = worklist(request.user, per_page=HOME_FLAGGED)
+    # Accounts with findings: those waiting for a step first, then the worst of the rest (the full
+    # list is the attention page); the count covers every visible account (stored findings).
+    flagged = ([item for item in work.pending if item.findings] + list(work.flagged))[:HOME_FLAGGED]
     return render(
         request,
         "home.html",
         {
-            "waiting": waiting,
-            "checks": checks,
+            "waiting": work.waiting,
+            "checks": work.checks,
             "flagged": flagged,
+            "flagged_more": max(work.flagged_count - len(flagged), 0),
+            "flagged_count": work.flagged_count,
+            "error_count": work.error_count,
             "has_roles": bool(org_access.roles_of(request.user)),
             "visible_count": registry_access.accounts_visible_to(request.user).count(),
             "posts": posts_attention(request.user),

@@ -76,10 +76,14 @@ def _covers(ra: RoleAssignment, account: Account) -> bool:
 
 def assignments_reaching(user: Any, account: Account, roles: Iterable[str]) -> list[RoleAssignment]:
     """The user's assignments of one of ``roles`` that reach ``account`` (operator: or the account's contractor)."""
-    wanted = set(roles)
-    if Role.OPERATOR in wanted:
-        wanted |= _OPERATOR_LIKE
+    wanted = _wanted(roles)
     return [ra for ra in account_roles_of(user) if ra.role in wanted and _covers(ra, account)]
+
+
+def _wanted(roles: Iterable[str]) -> set[str]:
+    """The roles asked for; the operator's includes the contractor and the designated manager."""
+    wanted = set(roles)
+    return wanted | _OPERATOR_LIKE if Role.OPERATOR in wanted else wanted
 
 
 def holds_for(user: Any, role: str, account: Account) -> bool:
@@ -89,8 +93,22 @@ def holds_for(user: Any, role: str, account: Account) -> bool:
 
 def accounts_visible_to(user: Any) -> QuerySet[Account]:
     """The accounts the user may see, as a queryset filter (no query until evaluated)."""
+    return _reached_by(account_roles_of(user))
+
+
+def accounts_reached_by(user: Any, roles: Iterable[str]) -> QuerySet[Account]:
+    """The accounts for which the user holds one of ``roles`` (as ``assignments_reaching``), as a filter.
+
+    The queryset form of asking ``assignments_reaching`` account by account: a
+    city-wide page costs one query, not one check per account of the city.
+    """
+    wanted = _wanted(roles)
+    return _reached_by([ra for ra in account_roles_of(user) if ra.role in wanted])
+
+
+def _reached_by(assignments: Iterable[RoleAssignment]) -> QuerySet[Account]:
     condition = Q(pk__in=[])
-    for ra in account_roles_of(user):
+    for ra in assignments:
         if ra.role in CITY_ROLES:
             condition |= Q(municipality_id=ra.municipality_id)
         elif ra.for_account:

@@ -4,16 +4,15 @@ The account rules (``account.*`` in RULES.md) run through the checker
 machinery: ``account_record`` maps an ``Account`` onto the checker's plain
 ``AccountRecord`` and ``account_findings`` calls
 ``koshiki.checker.check_subject(record, "account", profile)``. Rules that are
-not written yet simply report nothing.
+not written yet simply report nothing. Pages do not call these per view:
+they read the stored rows (``registry.stored_findings``, ``registry.worklist``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
-from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -22,9 +21,8 @@ from koshiki.checker.profiles import Profile
 from koshiki.checker.subjects import AccountRecord
 from koshiki.checker.subjects import Device as DeviceRecord
 from koshiki.citysettings.effective import effective_profile
-from koshiki.registry import access
 from koshiki.registry.lifecycle import Step, load_procedures
-from koshiki.registry.models import Account, Device
+from koshiki.registry.models import Account
 from koshiki.registry.states import APPLICATION_STATES, FINAL_STATES, ReplyPolicy, Status
 
 # The registry's states as the checker's four phases (koshiki/checker/subjects.py STATUSES).
@@ -168,41 +166,3 @@ class AttentionItem:
     @property
     def worst(self) -> Severity | None:
         return self.findings[0].severity if self.findings else None
-
-
-def _visible(user: Any) -> Any:
-    return (
-        access.accounts_visible_to(user)
-        .exclude(status__in=FINAL_STATES)
-        .select_related("municipality", "owning_unit", "current_policy")
-        .prefetch_related(Prefetch("devices", queryset=Device.objects.all()))
-    )
-
-
-def attention_items(
-    user: Any, today: date | None = None, *, with_findings: bool = True
-) -> list[AttentionItem]:
-    """Accounts visible to the user that have findings, steps waiting for them, or a check due."""
-    today = today or timezone.localdate()
-    items: list[AttentionItem] = []
-    profiles: dict[int, Profile] = {}  # one settings query per city, not per account
-    for account in _visible(user):
-        procedures = load_procedures(account.municipality.profile_id)
-        item = AttentionItem(account)
-        item.waiting_steps = [
-            s
-            for s in procedures.steps_from(account.status)
-            if procedures.applies(s, account.platform)
-            and is_waiting(account, s, today)
-            and access.can_perform_step(user, account, s)
-        ]
-        if account.next_check_due and account.next_check_due <= today:
-            item.check_due = account.next_check_due
-        if with_findings:
-            if account.municipality_id not in profiles:
-                profiles[account.municipality_id] = effective_profile(account.municipality)
-            found = account_findings(account, today, profiles[account.municipality_id])
-            item.findings = [f for f in found if f.severity != Severity.INFO]
-        if item.findings or item.waiting_steps or item.check_due:
-            items.append(item)
-    return items

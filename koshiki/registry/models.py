@@ -502,3 +502,30 @@ def assignment_name(assignment: RoleAssignment) -> str:
         with suppress(AccountRole.DoesNotExist):
             scope = assignment.account_scope.account  # one query unless loaded with it
     return f"{assignment.user} / {assignment.get_role_display()} / {scope}"
+
+
+class StoredFindings(models.Model):
+    """The account rules' findings on one account, as last computed (issue 10 item 9).
+
+    A derived copy, not a record: ``registry.stored_findings`` writes it when a
+    registry action changes the account, when the daily duty run starts a new
+    day (time-based rules: password age, roster renewal, 運用終了日), and lazily
+    when the row is missing or older than the account, the day, or the
+    checker and profile (``version``). Pages read these rows instead of
+    running the rules for every account on every view.
+    """
+
+    account = models.OneToOneField(
+        Account, primary_key=True, on_delete=models.CASCADE, related_name="stored_findings"
+    )
+    version = models.CharField("チェッカーとプロファイルの版", max_length=100)
+    computed_on = models.DateField("判定日")
+    account_updated_at = models.DateTimeField("判定したアカウントの更新日時")
+    errors = models.PositiveIntegerField("エラー件数", default=0)
+    warnings = models.PositiveIntegerField("警告件数", default=0)
+    findings = models.JSONField("指摘", default=list)
+
+    class Meta:
+        verbose_name = "アカウントの指摘（保存）"
+        verbose_name_plural = "アカウントの指摘（保存）"
+        indexes = [models.Index(fields=["errors", "warnings"], name="registry_stored_counts")]

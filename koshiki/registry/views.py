@@ -27,7 +27,7 @@ from koshiki.errors import ActionError, require
 from koshiki.org import access as org_access
 from koshiki.org.models import OrgUnit
 from koshiki.registry import access, actions
-from koshiki.registry.attention import account_findings, attention_items
+from koshiki.registry.attention import account_findings
 from koshiki.registry.forms import (
     AccountDetailsForm,
     AccountFilterForm,
@@ -50,6 +50,7 @@ from koshiki.registry.models import (
     ThirdPartyApp,
 )
 from koshiki.registry.states import EDITABLE_STATES, POLICY_FIELDS, PolicyKind
+from koshiki.registry.worklist import worklist
 from koshiki.ui.outcome import act_and_redirect
 
 # Steps with a page of their own (the generic step page redirects there).
@@ -608,4 +609,5 @@ def app_revoke(request: HttpRequest, pk: int, app_pk: int) -> HttpResponse:
 @login_required
 def attention(request: HttpRequest) -> HttpResponse:
     """Accounts needing attention: rule findings, steps waiting for this user, checks due."""
-    return render(request, "registry/attention.html", {"items": attention_items(request.user)})
+    work = worklist(request.user, page=request.GET.get("page", 1))
+    return render(request, "registry/attention.html", {"work": work, "page": work.flagged})

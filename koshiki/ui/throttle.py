@@ -5,7 +5,7 @@ every call, and the third party's submission link takes drafts without a
 login (the review sent 30 drafts of 60,000 characters in 3 seconds). ``hit``
 counts calls per key in fixed windows in Django's cache (``CACHES``: the
 in-process default is per worker, so a limit there is per worker process; a
-shared cache such as Redis through ``CACHE_URL`` makes it exact — docs/deploy.md).
+shared cache such as Redis through ``KOSHIKI_CACHE_URL`` makes it exact — docs/deploy.md).
 
 ``client_ip`` is the address the sign-in throttles and these limits count:
 ``REMOTE_ADDR``, or, when that is one of ``settings.KOSHIKI_TRUSTED_PROXIES``

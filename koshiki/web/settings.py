@@ -23,8 +23,6 @@ Environment variables (all optional for a local run):
   (default empty: ``REMOTE_ADDR``, the header ignored).
 - ``KOSHIKI_LIVE_CHECK_PER_MINUTE`` (120), ``KOSHIKI_CAMPAIGN_SUBMISSIONS`` (10) and
   ``KOSHIKI_CAMPAIGN_CHECKS`` (30 per 10 minutes): the throttles of koshiki.ui.throttle.
-- ``CACHE_URL``: ``redis://host:6379/0`` to share the throttles' counters between worker
-  processes (default: each process its own in-memory cache).
 - ``SECURE_SSL_REDIRECT``: ``1`` to redirect http to https (default off: LGWAN sites
   often end TLS at the front server, which redirects itself).
 - ``SECURE_HSTS_SECONDS``: HSTS max-age (default 0, off); ``SECURE_HSTS_INCLUDE_SUBDOMAINS``
@@ -32,6 +30,12 @@ Environment variables (all optional for a local run):
 - ``KOSHIKI_AUDIT_KEY`` or ``KOSHIKI_AUDIT_KEY_FILE``: the HMAC key of the audit chain,
   kept outside the database (default: generated once in ``$KOSHIKI_DATA_DIR/audit_key``).
 - ``KOSHIKI_AUDIT_KEYED_FROM``: the first audit sequence number keyed with it (default 1).
+- ``KOSHIKI_CACHE_URL``: the cache of the throttles' counters and the public directory's
+  rendered bodies (default
+  empty: each worker process's memory; ``redis://host:6379/0`` shares one cache between
+  workers and hosts; needs the ``redis`` package, ``pip install 'koshiki[redis]'``).
+- ``KOSHIKI_EXPORT_DIR``: where background audit exports are written (default
+  ``$KOSHIKI_DATA_DIR/exports``).
 - ``LOG_LEVEL`` (default ``WARNING``) and ``LOG_FORMAT`` (``json``, one JSON object per
   line on stdout, or ``text``; default ``text``).
 
@@ -207,6 +211,22 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache: the throttles' counters (koshiki.ui.throttle) and the public directory's bodies, cached
+# per registry version (koshiki.directory.cache; a stale entry is never read, the version is in its key).
+_cache_url = os.environ.get("KOSHIKI_CACHE_URL", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url, "TIMEOUT": 3600}
+        if _cache_url
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
+EXPORT_DIR = Path(os.environ.get("KOSHIKI_EXPORT_DIR") or DATA_DIR / "exports")
+
 # Argon2 first (issue 3.2); the others only verify hashes made elsewhere.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -286,16 +306,6 @@ KOSHIKI_LIVE_CHECK_PER_MINUTE = int(os.environ.get("KOSHIKI_LIVE_CHECK_PER_MINUT
 KOSHIKI_CAMPAIGN_SUBMISSIONS = int(os.environ.get("KOSHIKI_CAMPAIGN_SUBMISSIONS") or 10)
 KOSHIKI_CAMPAIGN_CHECKS = int(os.environ.get("KOSHIKI_CAMPAIGN_CHECKS") or 30)
 KOSHIKI_CAMPAIGN_WINDOW = 600
-# The throttles' counters live in the cache: per process by default; CACHE_URL (redis://…)
-# shares them between the workers (docs/deploy.md). Nothing else is cached here yet.
-_cache_url = os.environ.get("CACHE_URL", "").strip()
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-        if _cache_url.startswith(("redis://", "rediss://", "unix://"))
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "koshiki"}
-    )
-}
 SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0") or 0)

@@ -232,7 +232,8 @@ def test_every_profile_gates_its_registration_or_listing_on_findings():
 
 
 def test_an_account_past_its_period_end_gets_a_finding_and_a_closure_task():
-    from koshiki.registry.attention import account_findings, attention_items
+    from koshiki.registry.attention import account_findings
+    from koshiki.registry.worklist import worklist
 
     city = make_city("kyoto")
     account = account_in(city, "listed")
@@ -247,8 +248,8 @@ def test_an_account_past_its_period_end_gets_a_finding_and_a_closure_task():
     ended = [f for f in account_findings(account, later) if f.rule == "registry.period_ended"]
     assert ended and "運用終了日" in ended[0].message
     assert not [f for f in account_findings(account, date(2025, 9, 1)) if f.rule == "registry.period_ended"]
-    items = {i.account.pk: i for i in attention_items(city.people["head"], later)}
+    items = {i.account.pk: i for i in worklist(city.people["head"], later).pending}
     assert "request_removal" in [s.id for s in items[account.pk].waiting_steps]
     # The operator cannot close (the section head does), so it is no task of theirs.
-    items = {i.account.pk: i for i in attention_items(city.people["operator"], later)}
-    assert "request_removal" not in [s.id for s in items[account.pk].waiting_steps]
+    items = {i.account.pk: i for i in worklist(city.people["operator"], later).pending}
+    assert account.pk not in items or "request_removal" not in [s.id for s in items[account.pk].waiting_steps]

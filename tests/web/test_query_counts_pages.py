@@ -9,7 +9,12 @@ grows with it (issue 10 item 10).
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from koshiki.registry import actions as registry_actions
+from tests.personas import account_in
 from tests.web.test_query_counts import _client, _grow, _queries
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +51,29 @@ def test_page_queries_do_not_grow(kyoto, page):  # noqa: ANN001
     _grow(kyoto, 5)
     after = _queries(_client(kyoto, who), url)
     assert after == before, f"{url}: {before} queries with 1 extra account, {after} with 6"
+
+
+def _grow_flagged(city, n: int) -> None:  # noqa: ANN001
+    """More accounts that each carry an account finding (MFA off), so the flagged list grows too."""
+    for i in range(n):
+        account = account_in(city, "listed", display_name=f"{city.municipality.name}防災情報{i}")
+        registry_actions.do_update_security(city.operator, account, {"mfa_enabled": False})
+
+
+@pytest.mark.parametrize(("who", "url"), [("office", "/"), ("office", "/accounts/attention/"), ("head", "/")])
+def test_flagged_accounts_do_not_add_queries(kyoto, who, url):  # noqa: ANN001
+    _grow_flagged(kyoto, 1)
+    _queries(_client(kyoto, who), url)
+    before = _queries(_client(kyoto, who), url)
+    _grow_flagged(kyoto, 5)
+    after = _queries(_client(kyoto, who), url)
+    assert after == before, f"{url} for {who}: {before} queries with 1 flagged account, {after} with 6"
+
+
+@pytest.mark.parametrize("url", ["/public/accounts/", "/public/accounts.json", "/public/accounts.csv"])
+def test_a_cached_public_answer_costs_one_query_at_any_size(kyoto, url):  # noqa: ANN001
+    _grow(kyoto, 6)
+    Client().get(url)  # rendered once for this version
+    with CaptureQueriesContext(connection) as ctx:
+        assert Client().get(url).status_code == 200
+    assert len(ctx.captured_queries) == 1

@@ -39,6 +39,7 @@ from koshiki.registry.states import (
     POLICY_FIELDS,
     Status,
 )
+from koshiki.registry.stored_findings import refresh_account
 from koshiki.workdays import next_business_day
 
 # Steps after which the public policy follows the registry (issue 9 item 4).
@@ -329,6 +330,7 @@ def _run_step(
                 **extra,
             },
         )
+        refresh_account(acc)  # the home page and attention list read the stored findings
         notify_after_step(actor, acc, step, procedures, application, reasons)
     return acc
 

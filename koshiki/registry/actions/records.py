@@ -49,6 +49,7 @@ from koshiki.registry.states import (
     PolicyKind,
     ReplyPolicy,
 )
+from koshiki.registry.stored_findings import refresh_account
 
 # ---- creating and editing ---------------------------------------------------------------------
 
@@ -113,6 +114,7 @@ def do_create_application(actor: Person, unit: OrgUnit, details: Mapping[str, An
             snapshot(account, _TRACKED),
             details={"profile": procedures.profile_id, "policy_version": policy.version},
         )
+        refresh_account(account)
     return account
 
 
@@ -145,6 +147,7 @@ def do_update_account(actor: Person, account: Account | int, changes: Mapping[st
             raise ActionError("変更された項目がありません")
         details = {"policy_version": followed.version} if followed is not None else {}
         record_event(actor, "account.update", acc, b, a, details=details)
+        refresh_account(acc)
     return acc
 
 
@@ -173,6 +176,7 @@ def do_update_security(actor: Person, account: Account | int, changes: Mapping[s
         if not a:
             raise ActionError("変更された項目がありません")
         record_event(actor, "account.security", acc, b, a)
+        refresh_account(acc)
     return acc
 
 
@@ -286,6 +290,7 @@ def do_register_device(
             {},
             {"device": snapshot(device, ["name", "ownership", "asset_number"])},
         )
+        refresh_account(acc)
     return device
 
 
@@ -314,6 +319,7 @@ def do_approve_device(actor: Person, device: Device) -> Device:
             {"device": locked.name, "approved": False},
             {"device": locked.name, "approved": True},
         )
+        refresh_account(acc)
     return locked
 
 
@@ -329,6 +335,7 @@ def do_retire_device(actor: Person, device: Device) -> Device:
         record_event(
             actor, "account.device.retire", acc, {"device": locked.name}, {"retired_on": locked.retired_on}
         )
+        refresh_account(acc)
     return locked
 
 

@@ -35,5 +35,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  解消: {line}")
         self.stdout.write(
             f"発生 {len(report.created)}件、解消 {len(report.resolved)}件、通知 {report.notified}件、"
-            f"まとめメール {report.digests}通、送信 {report.sent}通、送信失敗 {report.failed}通"
+            f"まとめメール {report.digests}通、送信 {report.sent}通、送信失敗 {report.failed}通、"
+            f"アカウントの指摘の再計算 {report.findings_refreshed}件、監査証跡の書き出し {report.exports_written}件"
         )

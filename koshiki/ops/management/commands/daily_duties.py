@@ -2,7 +2,9 @@
 
 In order: verify the audit chain (against the earlier anchors in
 ``KOSHIKI_ANCHOR_FILE`` when set), record today's anchor (chain head) in the
-log and append it to that file, then list overdue post-hoc reports. Each step's
+log and append it to that file, list overdue post-hoc reports, recompute the
+stored account findings for the new day (``refresh_account_findings``) and
+write waiting audit exports (``run_audit_exports``). Each step's
 outcome is one log line (``LOG_FORMAT=json`` makes it structured); the exit
 status is 1 when any step found something, so the timer's failure mail
 (``OnFailure=``) reaches the IT department.
@@ -35,6 +37,9 @@ class Command(BaseCommand):
             ),
             ("アンカーの記録", "audit_anchor", {"append": anchor_file} if anchor_file else {}),
             ("期限切れの事後報告", "overdue_post_reports", {}),
+            # The time-based account rules change with the date (issue 10 item 9).
+            ("アカウントの指摘の再計算", "refresh_account_findings", {}),
+            ("監査証跡の書き出し", "run_audit_exports", {}),
         ]
         for title, command, kwargs in steps:
             out = io.StringIO()

@@ -1,0 +1,147 @@
+"""The public directory's bodies, rendered once per registry version (issue 10 item 9).
+
+A disaster or an impersonation wave sends citizens to the public list and
+the verify API by the thousand; each answer is the same until the registry
+changes. So an anonymous request costs one query (the version, which every
+list, unlist, policy change or confirmed impersonation moves) and, when the
+body for that version is already in the cache, no rendering at all.
+
+- The cache is Django's (``CACHES["default"]``: each worker's memory by
+  default, Redis with ``KOSHIKI_CACHE_URL``). The version is part of every
+  key, so an entry made before a change is never read after it, in any
+  worker: invalidation needs no message between processes.
+- Only anonymous requests are served from or stored into it: a signed-in
+  employee's page carries the staff header and is never shared.
+- The key holds the host and scheme (the bodies carry absolute policy URLs),
+  the path (one city's list is not another's) and a digest of the query.
+- ``snapshot(version)`` keeps the list verify compares against, loaded once
+  per version in each process, with the comparison forms of every official
+  handle prepared (``verify.official_forms_of``) when it is loaded, not per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+from koshiki.directory.public import handle_of, is_official, public_accounts
+from koshiki.directory.verify import official_forms_of
+from koshiki.incidents.models import Impersonation
+from koshiki.registry.models import Account
+from koshiki.registry.states import Status
+
+TIMEOUT = 3600  # old versions' entries simply age out
+_HEADERS = ("Content-Disposition", "Access-Control-Allow-Origin")
+
+
+def _version_sql() -> str:
+    account = connection.ops.quote_name(Account._meta.db_table)
+    impersonation = connection.ops.quote_name(Impersonation._meta.db_table)
+    return (
+        f"SELECT (SELECT COUNT(*) FROM {account}), (SELECT COUNT(*) FROM {account} WHERE is_listed),"
+        f" (SELECT MAX(updated_at) FROM {account}), (SELECT MAX(current_policy_id) FROM {account}),"
+        f" (SELECT COUNT(*) FROM {impersonation}), (SELECT MAX(id) FROM {impersonation}), (SELECT MAX(notice_published_at) FROM {impersonation})"
+    )
+
+
+def public_version(request: HttpRequest | None = None) -> str:
+    """A fingerprint of everything the public pages show, in one query (memoised on the request).
+
+    Changes when an account is added, listed, unlisted or otherwise saved
+    (``updated_at``), when a new policy version becomes current, and when an
+    impersonation is confirmed or its notice published.
+    """
+    memo = getattr(request, "_koshiki_public_version", None)
+    if memo is not None:
+        return memo
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql())
+        row = cursor.fetchone()
+    version = hashlib.sha256(repr(tuple(str(v) for v in row)).encode()).hexdigest()[:32]
+    if request is not None:
+        request._koshiki_public_version = version  # type: ignore[attr-defined]
+    return version
+
+
+def _key(kind: str, request: HttpRequest, version: str) -> str:
+    query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:24]
+    # The path names the city (/public/<slug>/…), so two cities' lists never share an entry.
+    path = hashlib.sha256(request.path.encode()).hexdigest()[:16]
+    return f"koshiki:public:{kind}:{version}:{request.scheme}://{request.get_host()}:{path}:{query}"
+
+
+def cached(kind: str) -> Callable[[Any], Any]:
+    """Serve an anonymous GET from the cache for the current version; render and store it on a miss."""
+
+    def decorate(view: Any) -> Any:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            key = _key(kind, request, public_version(request))
+            hit = cache.get(key)
+            if hit is not None:
+                status, content_type, body, headers = hit
+                response = HttpResponse(body, content_type=content_type, status=status)
+                for name, value in headers:
+                    response[name] = value
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code < 500 and not response.streaming:
+                headers = [(h, response[h]) for h in _HEADERS if response.has_header(h)]
+                cache.set(
+                    key, (response.status_code, response["Content-Type"], response.content, headers), TIMEOUT
+                )
+            return response
+
+        wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+        return wrapped
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What verify compares against, for one registry version."""
+
+    version: str
+    listed: list[Account]
+    closed: list[Account]
+
+
+_snapshot: Snapshot | None = None
+_lock = threading.Lock()
+
+
+def snapshot(version: str) -> Snapshot:
+    """The public list and the formerly listed closed accounts for ``version`` (loaded once per process)."""
+    global _snapshot
+    current = _snapshot
+    if current is not None and current.version == version:
+        return current
+    with _lock:
+        if _snapshot is not None and _snapshot.version == version:
+            return _snapshot
+        listed = list(public_accounts())
+        closed = list(
+            Account.objects.filter(
+                status=Status.CLOSED, listed_at__isnull=False, is_listed=False
+            ).select_related("municipality")
+        )
+        # The official handles' comparison forms, prepared once here for every request of this version.
+        official_forms_of([handle_of(a) for a in listed if is_official(a)])
+        _snapshot = Snapshot(version, listed, closed)
+        return _snapshot
+
+
+def forget_snapshot() -> None:
+    """Drop this process's prepared list (tests measuring the cost of a new version use it)."""
+    global _snapshot
+    with _lock:
+        _snapshot = None

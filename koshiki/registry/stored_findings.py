@@ -1,0 +1,140 @@
+"""Account findings stored per account, so busy pages count and list them without running the rules.
+
+The governance office sees every account of the city; running the account
+rules for each of them on every view of the home page cost 110 ms of CPU at
+300 accounts (issue 10 item 9). Instead each account's findings live in one
+``StoredFindings`` row, written:
+
+- by the registry actions that change an account (``refresh_account`` inside
+  their transaction, so the row and the change commit together);
+- by the daily duty run (``refresh_stale`` for every account: the rules on
+  password age, roster renewal and 運用終了日 change with the date alone);
+- lazily by a reader (``refresh_stale``) when a row is missing, older than
+  the account's last save, from another day, or from another checker or
+  profile version, e.g. after an upgrade or a profile edit.
+
+A reader therefore never shows findings older than the account, the day or
+the checker. The rows are a derived copy (like the checker's findings on a
+revision), not a decision, so writing them records no audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from koshiki.checker import Clause, Finding, Severity, Suggestion
+from koshiki.checker.versions import checker_version
+from koshiki.citysettings.effective import effective_profile
+from koshiki.org.models import Municipality
+from koshiki.registry.attention import account_findings
+from koshiki.registry.models import Account, Device, StoredFindings
+
+# Bumped when the registry's own finding (registry.period_ended) or the mapping changes.
+REGISTRY_FINDINGS_VERSION = "1"
+
+
+def findings_version(municipality: Municipality) -> str:
+    """The version a stored row must carry to be current for the accounts of ``municipality``.
+
+    It covers the city's settings (``citysettings``) as well as the checker and
+    profile: a changed phone number or domain makes the rows stale.
+    """
+    return f"{checker_version(effective_profile(municipality))}/{REGISTRY_FINDINGS_VERSION}"
+
+
+def _as_dict(finding: Finding) -> dict[str, Any]:
+    return finding.as_dict()
+
+
+def finding_of(data: dict[str, Any]) -> Finding:
+    """A stored finding back as the checker's ``Finding`` (templates read ``severity.label`` etc.)."""
+    suggestion = data.get("suggestion")
+    return Finding(
+        rule=data["rule"],
+        severity=Severity(data["severity"]),
+        start=data.get("start", 0),
+        end=data.get("end", 0),
+        message=data["message"],
+        clause=Clause(**data["clause"]),
+        suggestion=Suggestion(**suggestion) if suggestion else None,
+    )
+
+
+def _row(account: Account, today: date) -> StoredFindings:
+    found = account_findings(account, today)
+    return StoredFindings(
+        account=account,
+        version=findings_version(account.municipality),
+        computed_on=today,
+        account_updated_at=account.updated_at,
+        errors=sum(1 for f in found if f.severity == Severity.ERROR),
+        warnings=sum(1 for f in found if f.severity == Severity.WARNING),
+        findings=[_as_dict(f) for f in found],
+    )
+
+
+def _save(rows: list[StoredFindings]) -> None:
+    """Insert or overwrite the rows in one statement (a concurrent writer's row is simply replaced)."""
+    if rows:
+        StoredFindings.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["account"],
+            update_fields=["version", "computed_on", "account_updated_at", "errors", "warnings", "findings"],
+            batch_size=500,
+        )
+
+
+def _loaded(accounts: QuerySet[Account]) -> QuerySet[Account]:
+    return accounts.select_related("municipality", "current_policy").prefetch_related(
+        Prefetch("devices", queryset=Device.objects.all())
+    )
+
+
+def refresh_account(account: Account | int, today: date | None = None) -> StoredFindings:
+    """Recompute one account's row now (called by the registry actions after they save the account)."""
+    pk = account.pk if isinstance(account, Account) else account
+    fresh = _loaded(Account.objects.filter(pk=pk)).get()
+    row = _row(fresh, today or timezone.localdate())
+    _save([row])
+    return row
+
+
+def _current_versions(municipality_ids: Iterable[int]) -> Q:
+    """Rows whose version is current for their city's effective profile (one settings query per city)."""
+    fresh = Q(pk__in=[])
+    for city in Municipality.objects.filter(pk__in=set(municipality_ids)):
+        fresh |= Q(municipality=city, stored_findings__version=findings_version(city))
+    return fresh
+
+
+def stale(accounts: QuerySet[Account], today: date) -> QuerySet[Account]:
+    """The accounts among ``accounts`` whose stored row is missing or out of date."""
+    cities = accounts.order_by().values_list("municipality_id", flat=True).distinct()
+    current = (
+        _current_versions(cities)
+        & Q(stored_findings__computed_on=today)
+        & Q(stored_findings__account_updated_at=F("updated_at"))
+    )
+    return accounts.exclude(current)
+
+
+def refresh_stale(accounts: QuerySet[Account], today: date | None = None) -> int:
+    """Recompute every stale row among ``accounts``; the number recomputed (two queries when none is)."""
+    today = today or timezone.localdate()
+    todo = list(_loaded(stale(accounts, today)))
+    _save([_row(account, today) for account in todo])
+    return len(todo)
+
+
+def stored_findings(row: StoredFindings | None, *, with_info: bool = False) -> list[Finding]:
+    """The findings of a row (errors first), without the informational ones unless asked."""
+    if row is None:
+        return []
+    found = [finding_of(d) for d in row.findings]
+    return found if with_info else [f for f in found if f.severity != Severity.INFO]

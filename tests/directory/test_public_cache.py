@@ -1,0 +1,149 @@
+"""The public list, JSON, CSV and verify are rendered once per registry version (issue 10 item 9).
+
+A repeated anonymous request is answered from the cache: one query (the
+version), no template rendered. Listing, unlisting and a policy change move
+the version, so the next request, in any worker, shows the change at once.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from koshiki.directory import cache as public_cache
+from koshiki.registry import actions
+from koshiki.registry.models import Account
+from tests.personas import account_in, step_kwargs
+
+pytestmark = pytest.mark.django_db
+
+URLS = ["/public/accounts/", "/public/accounts.json", "/public/accounts.csv"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():  # noqa: ANN202
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _get(client: Client, url: str):  # noqa: ANN202
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries.captured_queries)
+
+
+def _json_names(client: Client) -> list[str]:
+    return [a["display_name"] for a in json.loads(client.get("/public/accounts.json").content)["accounts"]]
+
+
+def _run(city, account: Account, step_id: str, who: str) -> Account:  # noqa: ANN001
+    account = Account.objects.get(pk=account.pk)
+    step = city.procedures().step(step_id)
+    actions.do_step(account, step_id, actor=city.people[who], **step_kwargs(city, step, account))
+    return Account.objects.get(pk=account.pk)
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_repeated_anonymous_request_costs_one_query_and_renders_nothing(city, url):  # noqa: ANN001
+    account_in(city, "listed", display_name="みなと市 防災情報")
+    client = Client()
+    first, _ = _get(client, url)
+    rendered: list[str] = []
+    from django.test.signals import template_rendered
+
+    def seen(sender, template, context, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        rendered.append(template.name)
+
+    template_rendered.connect(seen)
+    try:
+        again, queries = _get(Client(), url)
+    finally:
+        template_rendered.disconnect(seen)
+    assert again.status_code == 200 and again.content == first.content
+    assert queries == 1 and rendered == []
+    assert again["ETag"] == first["ETag"] and again["Cache-Control"] == "public, max-age=60"
+    assert "みなと市 防災情報" in again.content.decode("utf-8-sig")
+
+
+def test_an_unlisted_account_disappears_from_the_cached_json_at_once(city):  # noqa: ANN001
+    account = account_in(city, "listed", display_name="みなと市 観光案内（終了）")
+    client = Client()
+    assert "みなと市 観光案内（終了）" in _json_names(client)
+    assert "みなと市 観光案内（終了）" in _json_names(client)  # from the cache now
+    account = _run(city, account, "request_removal", "head")
+    account = _run(city, account, "remove_listing", "office")
+    assert not account.is_listed
+    assert "みなと市 観光案内（終了）" not in _json_names(client)
+    assert "みなと市 観光案内（終了）" not in Client().get("/public/accounts/").content.decode()
+
+
+def test_a_newly_listed_account_appears_in_the_cached_list_at_once(city):  # noqa: ANN001
+    waiting = account_in(city, "listing_requested", display_name="みなと市 子育て応援")
+    client = Client()
+    assert "みなと市 子育て応援" not in client.get("/public/accounts/").content.decode()
+    _run(city, waiting, "list", "office")
+    assert "みなと市 子育て応援" in client.get("/public/accounts/").content.decode()
+    assert "みなと市 子育て応援" in _json_names(client)
+
+
+def test_a_policy_change_shows_in_the_cached_csv_at_once(city):  # noqa: ANN001
+    account = account_in(city, "listed", display_name="みなと市 防災情報")
+    client = Client()
+    assert "平日9時から17時まで" not in client.get("/public/accounts.csv").content.decode("utf-8-sig")
+    actions.do_revise_policy(
+        account,
+        values={"purpose": "災害時の避難情報を平日9時から17時まで発信する"},
+        reason="発信時間の明記",
+        documents=["policy"],
+        actor=city.people["head"],
+    )
+    assert "平日9時から17時まで" in client.get("/public/accounts.csv").content.decode("utf-8-sig")
+
+
+def test_verify_is_cached_and_stops_calling_an_unlisted_account_official(city):  # noqa: ANN001
+    account = account_in(city, "listed", display_name="みなと市 防災情報", handle="minato_bousai")
+    url = "/public/verify?handle=minato_bousai&platform=x"
+    first, _ = _get(Client(), url)
+    assert json.loads(first.content)["official"] is True
+    again, queries = _get(Client(), url)
+    assert again.content == first.content and queries == 1
+    _run(city, _run(city, account, "request_removal", "head"), "remove_listing", "office")
+    after = json.loads(Client().get(url).content)
+    assert after["official"] is False
+
+
+def test_verify_prepares_the_official_list_once_per_version(city):  # noqa: ANN001
+    account_in(city, "listed", display_name="みなと市 防災情報", handle="minato_bousai")
+    Client().get("/public/verify?handle=minato_b0usai")
+    version = public_cache.public_version()
+    prepared = public_cache.snapshot(version)
+    # A different handle misses the body cache but reuses the prepared list: no list query.
+    response, queries = _get(Client(), "/public/verify?handle=rninato_bousai")
+    assert public_cache.snapshot(version) is prepared
+    assert response.status_code == 200 and queries <= 2  # the version, confirmed impersonations
+    assert json.loads(response.content)["lookalike_of"][0]["handle"] == "minato_bousai"
+
+
+def test_signed_in_staff_are_never_served_the_anonymous_copy(city, client_for):  # noqa: ANN001
+    account_in(city, "listed", display_name="みなと市 防災情報")
+    Client().get("/public/accounts/")  # the anonymous copy is cached
+    staff = client_for(city.people["operator"]).get("/public/accounts/")
+    # Rendered for the employee (never the shared copy), and never kept by a shared cache.
+    assert [t.name for t in staff.templates][:1] == ["directory/account_list.html"]
+    assert "public" not in staff.get("Cache-Control", "")
+    assert Client().get("/public/accounts/").templates == []
+
+
+def test_the_cache_key_carries_the_host_so_policy_links_stay_right(city, settings):  # noqa: ANN001
+    settings.ALLOWED_HOSTS = ["sns.city.example.lg.jp", "testserver"]
+    account_in(city, "listed", display_name="みなと市 防災情報")
+    Client().get("/public/accounts.json")
+    other = Client().get("/public/accounts.json", HTTP_HOST="sns.city.example.lg.jp")
+    urls = [a["policy_url"] for a in json.loads(other.content)["accounts"]]
+    assert urls and all(u.startswith("http://sns.city.example.lg.jp/") for u in urls)
