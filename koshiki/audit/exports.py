@@ -32,6 +32,7 @@ from koshiki.audit.events import record_event
 from koshiki.audit.labels import action_label
 from koshiki.audit.models import AuditEvent, AuditExport
 from koshiki.errors import ActionError, require
+from koshiki.fiscal import fiscal_year_start
 from koshiki.org.access import roles_of
 from koshiki.org.models import Municipality
 from koshiki.org.roles import Role
@@ -66,22 +67,33 @@ def _cell(value: str) -> str:
 
 
 def apply_filters(qs: QuerySet[AuditEvent], data: Mapping[str, Any]) -> QuerySet[AuditEvent]:
-    """The audit list's filters (action prefix, object, actor, inclusive date range in Japan time)."""
+    """The audit list's filters: action (a code or its dotted prefix), object, actor, 年度 and an
+    inclusive date range, all in Japan time."""
     if data.get("action"):
-        qs = qs.filter(action__startswith=data["action"])
+        code = str(data["action"]).rstrip(".")
+        qs = qs.filter(Q(action=code) | Q(action__startswith=code + "."))
     if data.get("object_type"):
         qs = qs.filter(object_type=data["object_type"])
     if data.get("object_id"):
         qs = qs.filter(object_id=data["object_id"])
     if data.get("actor"):
         qs = qs.filter(actor_label__icontains=data["actor"])
-    tz = timezone.get_current_timezone()
+    if data.get("fiscal_year"):
+        fy = int(data["fiscal_year"])
+        qs = qs.filter(
+            created_at__gte=_start_of(fiscal_year_start(fy)),
+            created_at__lt=_start_of(fiscal_year_start(fy + 1)),
+        )
     if data.get("date_from"):
-        qs = qs.filter(created_at__gte=datetime.combine(_day(data["date_from"]), time.min, tzinfo=tz))
+        qs = qs.filter(created_at__gte=_start_of(_day(data["date_from"])))
     if data.get("date_to"):
-        end = _day(data["date_to"]) + timedelta(days=1)
-        qs = qs.filter(created_at__lt=datetime.combine(end, time.min, tzinfo=tz))
+        qs = qs.filter(created_at__lt=_start_of(_day(data["date_to"]) + timedelta(days=1)))
     return qs
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of ``day`` in Japan time."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _day(value: date | str) -> date:

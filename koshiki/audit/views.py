@@ -5,28 +5,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-<<<<<<< HEAD
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
 from django.apps import apps
-from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
-
-from koshiki.audit import access
-from koshiki.audit.changes import change_rows, detail_rows
-from koshiki.audit.events import configured_anchors, verify_chain
-from koshiki.audit.labels import PSEUDO_TYPES, action_label, action_labels, object_names, object_type_label
-from koshiki.audit.models import AuditChainHead, AuditEvent
-=======
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -37,11 +20,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from koshiki.audit import access, exports
-from koshiki.audit.labels import action_label, object_names, object_type_label
-from koshiki.audit.models import AuditEvent, AuditExport
->>>>>>> scale
+from koshiki.audit.changes import change_rows, detail_rows
+from koshiki.audit.events import configured_anchors, verify_chain
+from koshiki.audit.labels import PSEUDO_TYPES, action_label, action_labels, object_names, object_type_label
+from koshiki.audit.models import AuditChainHead, AuditEvent, AuditExport
 from koshiki.errors import require
-from koshiki.fiscal import fiscal_year, fiscal_year_label, fiscal_year_start
+from koshiki.fiscal import fiscal_year, fiscal_year_label
 from koshiki.ui.forms import WarekiDateField
 from koshiki.ui.outcome import act_and_redirect
 
@@ -129,30 +113,7 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
     form = AuditFilterForm(request.GET or None)
     qs = access.audit_events_visible_to(request.user)
     if form.is_valid():
-<<<<<<< HEAD
-        data = form.cleaned_data
-        if data["action"]:
-            code = data["action"].rstrip(".")
-            qs = qs.filter(Q(action=code) | Q(action__startswith=code + "."))
-        if data["object_type"]:
-            qs = qs.filter(object_type=data["object_type"])
-        if data["object_id"]:
-            qs = qs.filter(object_id=data["object_id"])
-        if data["actor"]:
-            qs = qs.filter(actor_label__icontains=data["actor"])
-        if data["fiscal_year"]:
-            fy = int(data["fiscal_year"])
-            qs = qs.filter(
-                created_at__gte=_start_of(fiscal_year_start(fy)),
-                created_at__lt=_start_of(fiscal_year_start(fy + 1)),
-            )
-        if data["date_from"]:
-            qs = qs.filter(created_at__gte=_start_of(data["date_from"]))
-        if data["date_to"]:
-            qs = qs.filter(created_at__lt=_start_of(data["date_to"] + timedelta(days=1)))
-=======
         qs = exports.apply_filters(qs, form.cleaned_data)
->>>>>>> scale
     elif form.is_bound:
         qs = qs.none()
     return form, qs
