@@ -25,6 +25,9 @@ Environment variables (all optional for a local run):
 - ``KOSHIKI_AUDIT_KEY`` or ``KOSHIKI_AUDIT_KEY_FILE``: the HMAC key of the audit chain,
   kept outside the database (default: generated once in ``$KOSHIKI_DATA_DIR/audit_key``).
 - ``KOSHIKI_AUDIT_KEYED_FROM``: the first audit sequence number keyed with it (default 1).
+- ``KOSHIKI_IDLE_MINUTES``: minutes without a request after which a staff session ends
+  (default 30).
+- ``KOSHIKI_TOTP_ISSUER``: the name authenticator apps show beside the login ID (default ``Koshiki``).
 - ``LOG_LEVEL`` (default ``WARNING``) and ``LOG_FORMAT`` (``json``, one JSON object per
   line on stdout, or ``text``; default ``text``).
 
@@ -127,6 +130,9 @@ INSTALLED_APPS = [
     "koshiki.audit",
     "koshiki.notify",
     "koshiki.registry",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "koshiki.security",
     "koshiki.attachments",
     "koshiki.posts",
     "koshiki.campaigns",
@@ -156,6 +162,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.user.is_verified() (django-otp), then the idle timeout and the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    "koshiki.security.middleware.IdleTimeoutMiddleware",
+    "koshiki.security.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "koshiki.web.middleware.ContentSecurityPolicyMiddleware",
     "koshiki.web.middleware.NoStoreForSignedInMiddleware",
@@ -253,6 +263,15 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+# A staff session ends after this many minutes without a request (issue 10 item 6, ASVS 7.3.1).
+KOSHIKI_IDLE_MINUTES = int(os.environ.get("KOSHIKI_IDLE_MINUTES", "30") or 30)
+if KOSHIKI_IDLE_MINUTES < 1:
+    raise ValueError("KOSHIKI_IDLE_MINUTES must be 1 or more")
+# The second factor (koshiki.security, django-otp): the name authenticator apps show, and
+# the back-off after failed codes (2^(n-1) × factor seconds after n failures in a row).
+OTP_TOTP_ISSUER = os.environ.get("KOSHIKI_TOTP_ISSUER", "").strip() or "Koshiki"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("SECURE_COOKIES")
 # The pages send the CSRF token from the form field (editor.js too), never from the cookie.
 CSRF_COOKIE_HTTPONLY = True

@@ -100,6 +100,10 @@ SELF_SERVICE = {
     "notify:read_all",
     "notify:settings",
     "incidents:notification",
+    "security:index",
+    "security:verify",
+    "security:enrol",
+    "security:recovery_codes",
 }
 # A POST here changes governed records: refused to read-only roles and to outsiders.
 STATE_CHANGING = {
@@ -169,6 +173,7 @@ STATE_CHANGING = {
     "comments:follows",
     "comments:end_follow",
     "comments:transparency",
+    "security:reset",
 }
 # Pages that only show (a POST to them changes nothing; check_live is a POST for its body size).
 READ_ONLY = {
@@ -210,6 +215,7 @@ READ_ONLY = {
     "incidents:evidence_file",
     "comments:inbox",
     "comments:comment",
+    "security:people",
 }
 
 
