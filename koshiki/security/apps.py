@@ -15,3 +15,10 @@ class SecurityConfig(AppConfig):
         "security.recovery_code.use": "予備コードの使用",
         "security.recovery_code.regenerate": "予備コードの再発行",
     }
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from koshiki.security.middleware import start_idle_clock
+
+        user_logged_in.connect(start_idle_clock, dispatch_uid="koshiki.security.idle_clock")

@@ -56,6 +56,12 @@ def idle_limit_seconds() -> int:
     return int(getattr(settings, "KOSHIKI_IDLE_MINUTES", 30)) * 60
 
 
+def start_idle_clock(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """At login, the idle clock starts (so the first page after it writes no session)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     """Sign out a session idle for longer than ``KOSHIKI_IDLE_MINUTES``."""
 
