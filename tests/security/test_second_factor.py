@@ -82,6 +82,12 @@ def test_each_required_role_without_a_device_is_sent_to_enrolment_everywhere(cit
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/security/enrol/?next="), url
+    # A POST straight to an action URL is stopped before the view runs.
+    for url in ("/api/tokens/new/", "/org/units/add/", "/security/recovery-codes/", "/password/"):
+        response = client.post(url, {"name": "CMS連携", "kind": "section"})
+        assert response.status_code == 302 and response["Location"] == "/security/enrol/", url
+    assert not ApiToken.objects.exists() and not OrgUnit.objects.filter(name="CMS連携").exists()
+    assert not AuditEvent.objects.filter(actor_id=user.pk).exists()
     page = client.get("/security/enrol/")
     assert page.status_code == 200 and "2段階認証の設定" in _text(page)
     # The menu is not offered before the factor: it would only lead back here.
