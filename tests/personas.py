@@ -386,8 +386,8 @@ def give_mail_addresses() -> None:
 #   ``@pytest.mark.password_only`` to get Django's plain force_login (password only);
 # - ``login_with_second_factor(client, username, password)`` walks the real pages: the login
 #   form, then the code page with the code the device shows now. A browser test (Playwright)
-#   does the same with ``page.fill``: the login form, then ``totp_code(user)`` on
-#   ``/security/verify/``.
+#   calls ``login_page_with_second_factor(page, live_server.url, username, password)``, which
+#   fills the same two forms (``totp_code(user)`` gives the code to type).
 
 
 def second_factor_device(user: Any) -> TOTPDevice:
@@ -436,3 +436,19 @@ def login_with_second_factor(client: Any, username: str, password: str, *, code:
     assert response.status_code == 302, "the password was refused"
     user = get_user_model().objects.get(username=username)
     return client.post("/security/verify/", {"code": code if code is not None else totp_code(user)})
+
+
+def login_page_with_second_factor(page: Any, base_url: str, username: str, password: str) -> None:
+    """The same walk in a browser (a Playwright ``page`` on the live server at ``base_url``).
+
+    Fills the login form, then the code page with the code the user's device shows now;
+    leaves the page on the page asked for (the home page). For the browser tests.
+    """
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    if "/security/verify/" in page.url:
+        user = get_user_model().objects.get(username=username)
+        page.fill("#id_code", totp_code(user))
+        page.click("main form.narrow button[type=submit]")
