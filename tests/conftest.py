@@ -101,6 +101,37 @@ def client_for():  # noqa: ANN201
     return make
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_at_force_login(request, monkeypatch):  # noqa: ANN001, ANN202
+    """``client.force_login(user)`` also passes the second factor, with the user's real TOTP device.
+
+    Staff with a required role cannot reach a page on a password alone
+    (koshiki.security.middleware); this gives every test the session a person has
+    after typing their code (``tests.personas.verify_second_factor``), without a
+    setting that would weaken the middleware. ``@pytest.mark.password_only`` keeps
+    Django's plain force_login, for the tests of the second factor itself.
+    """
+    if request.node.get_closest_marker("password_only"):
+        return
+    from django.test.client import ClientMixin
+
+    plain = ClientMixin.force_login
+
+    def force_login(self, user, backend=None) -> None:  # noqa: ANN001
+        from tests.personas import verify_second_factor
+
+        plain(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line(
+        "markers", "password_only: client.force_login signs in with the password only (no second factor)"
+    )
+
+
 @pytest.fixture
 def mail_settings(settings):  # noqa: ANN001, ANN201
     """Mails kept in memory and links built on the test city's address (duties, notify, rosters)."""

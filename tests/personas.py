@@ -33,7 +33,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 from django.utils import timezone
+from django_otp import login as otp_login
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from koshiki.committees import actions as committee_actions
 from koshiki.org.models import Municipality, OrgUnit
@@ -43,6 +47,7 @@ from koshiki.registry import actions
 from koshiki.registry.lifecycle import Step, load_procedures
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.registry.states import PolicyKind, Status
+from koshiki.security.access import REQUIRED_ROLES, second_factor_required
 
 JST = ZoneInfo("Asia/Tokyo")
 # A Wednesday inside every profile's operating hours (no holiday).
@@ -159,6 +164,10 @@ def make_city(profile: str = "kyoto", name: str | None = None, *, posting_accoun
             user, role, municipality=municipality, unit=units.get(unit or ""), bootstrap=True, actor=None
         )
         city.people[key] = user
+        if role in REQUIRED_ROLES:
+            # Enrolled from the start, as a city's staff would be (the row exists before a
+            # test counts rows; the session is verified at force_login, see tests/conftest.py).
+            second_factor_device(user)
     for key, family, given in WITHOUT_ROLE:
         username = f"{prefix}_dm" if key == "designated_manager" else f"{prefix}_{key}"
         city.people[key] = make_user(username, family=family, given=given)
@@ -364,3 +373,82 @@ def give_mail_addresses() -> None:
     for user in get_user_model().objects.all():
         user.email = f"{user.username}@city.test.lg.jp"
         user.save(update_fields=["email"])
+
+
+# ---- the second factor (koshiki.security) -------------------------------------------------------
+#
+# Staff with a required role (section heads, the office, the security officer, committee members,
+# auditors) cannot reach a staff page until their session passed TOTP. Tests meet this in two ways:
+#
+# - ``client.force_login(user)`` verifies the session with the user's own TOTP device through
+#   django-otp's ``login()`` (the autouse fixture in tests/conftest.py calls
+#   ``verify_second_factor``), so tests of other apps need nothing; mark a test
+#   ``@pytest.mark.password_only`` to get Django's plain force_login (password only);
+# - ``login_with_second_factor(client, username, password)`` walks the real pages: the login
+#   form, then the code page with the code the device shows now. A browser test (Playwright)
+#   calls ``login_page_with_second_factor(page, live_server.url, username, password)``, which
+#   fills the same two forms (``totp_code(user)`` gives the code to type).
+
+
+def second_factor_device(user: Any) -> TOTPDevice:
+    """The user's confirmed TOTP device (created with a random secret when missing)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="テスト用の認証アプリ", confirmed=True)
+    return device
+
+
+def verify_second_factor(client: Any, user: Any) -> None:
+    """Mark the client's session as verified by the user's device (django-otp's own ``login``).
+
+    Done only for someone the middleware would stop: a required role, or an enrolled device.
+    """
+    has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if not (has_device or second_factor_required(user)):
+        return
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    otp_login(request, second_factor_device(user))
+    request.session.save()
+
+
+def totp_code(user: Any, *, offset: int = 0) -> str:
+    """The 6-digit code the user's authenticator app shows now (the next unused one).
+
+    django-otp refuses a code of a time step it already accepted (replay); when the
+    current step is spent, the next step's code is returned (accepted within ±1 step).
+    """
+    device = second_factor_device(user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now = totp.t()
+    step = max(now, device.last_t + 1) + offset
+    totp.drift += step - now
+    return f"{totp.token():06d}"
+
+
+def login_with_second_factor(client: Any, username: str, password: str, *, code: str | None = None) -> Any:
+    """Sign in through the pages: the password form, then the TOTP code (or ``code``: a recovery code).
+
+    Returns the code page's response (a redirect to the page asked for when accepted).
+    """
+    response = client.post("/login/", {"username": username, "password": password})
+    assert response.status_code == 302, "the password was refused"
+    user = get_user_model().objects.get(username=username)
+    return client.post("/security/verify/", {"code": code if code is not None else totp_code(user)})
+
+
+def login_page_with_second_factor(page: Any, base_url: str, username: str, password: str) -> None:
+    """The same walk in a browser (a Playwright ``page`` on the live server at ``base_url``).
+
+    Fills the login form, then the code page with the code the user's device shows now;
+    leaves the page on the page asked for (the home page). For the browser tests.
+    """
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    if "/security/verify/" in page.url:
+        user = get_user_model().objects.get(username=username)
+        page.fill("#id_code", totp_code(user))
+        page.click("main form.narrow button[type=submit]")

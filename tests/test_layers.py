@@ -10,7 +10,8 @@ floors, from the ground up:
 - ``org``: municipalities, units, role assignments and role resolution;
 - ``audit``: the hash-chained trail (it names no app's actions: each app's
   ``AppConfig`` does); ``citysettings``: each city's settings over its profile;
-- ``registry``: official accounts and their lifecycle;
+- ``registry``: official accounts and their lifecycle; ``security``: the staff's
+  second factor and idle timeout;
 - the capabilities built on accounts: ``posts``, ``campaigns``, ``api``,
   ``directory``, ``people`` (and comments, incidents, documents, duties
   when they land);
@@ -36,7 +37,7 @@ FLOORS: list[set[str]] = [
     {"checker", "media", "actors", "errors", "fiscal", "workdays", "ui", "identifiers"},
     {"org"},
     {"audit", "notify", "citysettings"},
-    {"registry"},
+    {"registry", "security"},
     {
         "attachments",
         "posts",

@@ -17,6 +17,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if getattr(request, "koshiki_second_factor_pending", False):
+        # Signed in with the password only (koshiki.security.middleware): no menu to pages
+        # that would only send the person back to the code page.
+        return {"nav_second_factor_pending": True}
     municipality = org_access.municipality_of(user)
     return {
         "site_municipality": municipality,

@@ -51,10 +51,16 @@ class OwnPasswordChangeView(PasswordChangeView):
 
 
 def _exempt_paths() -> tuple[str, ...]:
+    # The second factor comes first (koshiki.security.middleware runs before this one): its code
+    # and enrolment pages, and the recovery codes enrolment shows, must open for a person who still
+    # has an initial password, or the two middlewares would send each other's pages back and forth.
     return (
         reverse("password_change"),
         reverse("password_change_done"),
         reverse("logout"),
+        reverse("security:verify"),
+        reverse("security:enrol"),
+        reverse("security:recovery_codes"),
         settings.STATIC_URL,
     )
 

@@ -36,6 +36,9 @@ Environment variables (all optional for a local run):
   workers and hosts; needs the ``redis`` package, ``pip install 'koshiki[redis]'``).
 - ``KOSHIKI_EXPORT_DIR``: where background audit exports are written (default
   ``$KOSHIKI_DATA_DIR/exports``).
+- ``KOSHIKI_IDLE_MINUTES``: minutes without a request after which a staff session ends
+  (default 30).
+- ``KOSHIKI_TOTP_ISSUER``: the name authenticator apps show beside the login ID (default ``Koshiki``).
 - ``LOG_LEVEL`` (default ``WARNING``) and ``LOG_FORMAT`` (``json``, one JSON object per
   line on stdout, or ``text``; default ``text``).
 
@@ -139,6 +142,9 @@ INSTALLED_APPS = [
     "koshiki.notify",
     "koshiki.citysettings",
     "koshiki.registry",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "koshiki.security",
     "koshiki.attachments",
     "koshiki.posts",
     "koshiki.campaigns",
@@ -167,9 +173,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A password someone else chose works once: the person sets their own before any page.
-    "koshiki.people.password.InitialPasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.user.is_verified() (django-otp), then the idle timeout and the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    "koshiki.security.middleware.IdleTimeoutMiddleware",
+    "koshiki.security.middleware.SecondFactorMiddleware",
+    # After the second factor: a person proves who they are, then replaces a password someone else chose.
+    "koshiki.people.password.InitialPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "koshiki.web.middleware.ContentSecurityPolicyMiddleware",
     "koshiki.web.middleware.NoStoreForSignedInMiddleware",
@@ -285,6 +295,15 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+# A staff session ends after this many minutes without a request (issue 10 item 6, ASVS 7.3.1).
+KOSHIKI_IDLE_MINUTES = int(os.environ.get("KOSHIKI_IDLE_MINUTES", "30") or 30)
+if KOSHIKI_IDLE_MINUTES < 1:
+    raise ValueError("KOSHIKI_IDLE_MINUTES must be 1 or more")
+# The second factor (koshiki.security, django-otp): the name authenticator apps show, and
+# the back-off after failed codes (2^(n-1) × factor seconds after n failures in a row).
+OTP_TOTP_ISSUER = os.environ.get("KOSHIKI_TOTP_ISSUER", "").strip() or "Koshiki"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("SECURE_COOKIES")
 # The pages send the CSRF token from the form field (editor.js too), never from the cookie.
 CSRF_COOKIE_HTTPONLY = True

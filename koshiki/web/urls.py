@@ -16,6 +16,8 @@ urlpatterns = [
     # The person's own change, audited; an initial password must be replaced before any other page.
     path("password/", OwnPasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # The second factor (TOTP, recovery codes) and the office's reset.
+    path("security/", include("koshiki.security.urls")),
     path("accounts/", include("koshiki.registry.urls")),
     path("posts/", include("koshiki.posts.urls")),
     # Campaigns live under /posts/ too, so their paths and the submission links handed out stay.

@@ -104,6 +104,10 @@ SELF_SERVICE = {
     # An auditor's background export of the trail they may read (request: POST; download: POST, audited).
     "audit:exports",
     "audit:export_download",
+    "security:index",
+    "security:verify",
+    "security:enrol",
+    "security:recovery_codes",
 }
 # A POST here changes governed records: refused to read-only roles and to outsiders.
 STATE_CHANGING = {
@@ -174,6 +178,7 @@ STATE_CHANGING = {
     "comments:end_follow",
     "comments:transparency",
     "citysettings:settings",
+    "security:reset",
 }
 # Pages that only show (a POST to them changes nothing; check_live is a POST for its body size).
 READ_ONLY = {
@@ -216,6 +221,7 @@ READ_ONLY = {
     "incidents:evidence_file",
     "comments:inbox",
     "comments:comment",
+    "security:people",
 }
 
 

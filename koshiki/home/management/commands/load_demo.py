@@ -33,6 +33,8 @@ from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role, do_create_municipality, do_create_unit
 from koshiki.registry import actions
 from koshiki.registry.models import Account, Device, RosterEntry
+from koshiki.security.access import REQUIRED_ROLES
+from koshiki.security.demo import DEMO_TOTP_SECRET, enrol_demo
 from koshiki.workdays import is_business_day
 
 CITY = "みなと市"
@@ -389,6 +391,8 @@ class Command(BaseCommand):
                     bootstrap=True,
                     actor=None,
                 )
+            if role in REQUIRED_ROLES:
+                enrol_demo(users[username])
 
         people_by_unit = {
             "広報課": ("koho.tanto", "koho.kacho"),
@@ -558,6 +562,8 @@ class Command(BaseCommand):
             do_assign_role(
                 user, role, municipality=town, unit=section if unit else None, bootstrap=True, actor=None
             )
+            if role in REQUIRED_ROLES:
+                enrol_demo(user)
         op, head = users["sakura.tanto"], users["sakura.kacho"]
         account = actions.do_create_application(
             op,
@@ -611,12 +617,23 @@ class Command(BaseCommand):
                 if account_key
                 else "市全体"
             )
-            self.stdout.write(f"  {username:<16} {family} {given:<6} {Role(role).label}（{scope}）")
+            code = " ＋確認コード" if role in REQUIRED_ROLES else ""
+            self.stdout.write(f"  {username:<16} {family} {given:<6} {Role(role).label}（{scope}）{code}")
         for username, family, given, role, unit in TOWN_PEOPLE:
             if User.objects.filter(username=username).exists():
                 self.stdout.write(
                     f"  {username:<16} {family} {given:<6} {Role(role).label}（{TOWN}・{unit or '市全体'}）"
+                    + (" ＋確認コード" if role in REQUIRED_ROLES else "")
                 )
+        self.stdout.write("")
+        self.stdout.write(
+            "2段階認証: 所属長・所管課・統括情報セキュリティ責任者・委員会・監査担当のログインは、"
+            "パスワードのあとに6桁の確認コードが必要です。"
+        )
+        self.stdout.write("  コードの表示: .venv/bin/python manage.py demo_totp ログインID")
+        self.stdout.write(
+            f"  または認証アプリにセットアップキー {DEMO_TOTP_SECRET} を登録（デモ専用の公開キー）"
+        )
         self.stdout.write("")
         self.stdout.write(
             "http://127.0.0.1:8000/ でログインしてください。公開一覧: http://127.0.0.1:8000/public/accounts/"
