@@ -102,7 +102,7 @@ def client_for():  # noqa: ANN201
 
 
 @pytest.fixture(autouse=True)
-def _second_factor_at_force_login(request, monkeypatch):  # noqa: ANN001, ANN202
+def _second_factor_at_force_login(request):  # noqa: ANN001, ANN202
     """``client.force_login(user)`` also passes the second factor, with the user's real TOTP device.
 
     Staff with a required role cannot reach a page on a password alone
@@ -112,6 +112,7 @@ def _second_factor_at_force_login(request, monkeypatch):  # noqa: ANN001, ANN202
     Django's plain force_login, for the tests of the second factor itself.
     """
     if request.node.get_closest_marker("password_only"):
+        yield
         return
     from django.test.client import ClientMixin
 
@@ -123,7 +124,11 @@ def _second_factor_at_force_login(request, monkeypatch):  # noqa: ANN001, ANN202
         plain(self, user, backend)
         verify_second_factor(self, user)
 
-    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+    # A patch of its own, not the test's ``monkeypatch``: a test that calls ``monkeypatch.undo()``
+    # (to stop faking the clock, say) must not undo the second factor with it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClientMixin, "force_login", force_login)
+        yield
 
 
 def pytest_configure(config: Any) -> None:
