@@ -193,10 +193,13 @@ GRID: dict[str, list[float]] = {
     "fallback_min": [0.1, 0.2, 0.3, 0.4],
     "urgent_min": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
     "intent_min": [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5],
+    # hide_or_delete only with a hand rule's cue and a confident model; otherwise a person
+    # looks (escalate). The model alone never hides: hide_min stays 1.01 (not searched).
+    "hide_cue_min": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
 }
 
 
-MARGIN = 0.04
+MARGIN = 0.1
 CATEGORY_GRID = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
 
 
@@ -217,6 +220,8 @@ def tune(rows: list[dict[str, Any]], probs: list[dict[str, float]]) -> dict[str,
                 for k in ("legit_max", "cue_legit_max", "fallback_legit_max", "criticism_max")
             },
             "category_min": float(params["category_min"]) - MARGIN,
+            "hide_min": float(params.get("hide_min", 0.0)) - MARGIN,
+            "hide_cue_min": float(params.get("hide_cue_min", 0.0)) - MARGIN,
             "category": {c: v - MARGIN for c, v in params.get("category", {}).items()},
         }
         hidden_loose = score(rows, predict_cv(rows, probs, loose, norms, found))["legitimate_hidden"]

@@ -11,10 +11,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from koshiki.checker.comments import ACTIONS, CATEGORIES
 from koshiki.checker.context import AUTHOR_KINDS
 from koshiki.checker.engine import DEFAULT_PROFILE
 from koshiki.checker.findings import Severity
-from koshiki.checker.profiles import available
+from koshiki.checker.profiles import available, load_profile
+from koshiki.comments import api as comments_api
+from koshiki.comments.importers import MAX_HANDLE, MAX_TEXT
+from koshiki.comments.states import CommentState
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -55,10 +59,255 @@ def _error_response(description: str, examples: dict[str, tuple[str, str]]) -> d
     }
 
 
+def _error_schema(codes: list[str], **extra: dict[str, Any]) -> dict[str, Any]:
+    """``{"error": {"code", "message", ...extra}}`` with the codes an endpoint returns."""
+    return {
+        "type": "object",
+        "required": ["error"],
+        "additionalProperties": False,
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": {"type": "string", "enum": codes},
+                    "message": {"type": "string", "description": "日本語一行の説明"},
+                    **extra,
+                },
+            }
+        },
+    }
+
+
+def _comments_error(description: str, examples: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    response = _error_response(description, examples)
+    response["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/CommentsError"}
+    return response
+
+
+def _comments_path(unauthorized: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/comments`` (issue 7 item 1): a batch of comments into one account's inbox."""
+    denied = {
+        **unauthorized,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommentsError"}}},
+    }
+    return {
+        "post": {
+            "tags": ["comments"],
+            "operationId": "importComments",
+            "summary": "コメントをアカウントの受信箱に取り込む",
+            "description": (
+                "他の道具（各プラットフォームとの連携など）が、公式アカウントに付いた市民のコメントを"
+                "まとめて送る入口です。`POST /api/check` と同じトークンを使います。トークンの利用者が"
+                "そのアカウントのコメントを扱えること（運用担当・自分のアカウントの委託事業者・所属長）が必要で、"
+                "監査担当のトークンは断られます。1件でも正しくないコメントがあれば1件も取り込まず、"
+                "問題のあるコメントをすべて `errors` に挙げます。同じコメント（同じ id、または同じ投稿者・日時・本文）を"
+                "もう一度送ると取り込まずに `duplicates` に数えます。取り込んだコメントは、アカウントが公開している"
+                "運用ポリシー（コメント時点の版）で判定され、指摘・区分・対応の提案とともに返ります。"
+                f"本文は {comments_api.MAX_BODY // 1024} KB、コメントは一度に {comments_api.MAX_ITEMS} 件まで。"
+            ),
+            "security": [{"bearerAuth": []}],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": "#/components/schemas/CommentsRequest"},
+                        "examples": {
+                            "youtube": {
+                                "summary": "動画に付いた2件のコメント（アカウントはIDで指定）",
+                                "value": {
+                                    "account": "kyoto_koho",
+                                    "comments": [
+                                        {
+                                            "author": "citizen_1",
+                                            "text": "保育園の申込みの締切はいつですか？",
+                                            "posted_at": "2025-06-10T09:00:00+09:00",
+                                            "id": "yt-1",
+                                        },
+                                        {
+                                            "author": "fukugyo_info",
+                                            "text": "副業で月収100万円！プロフのリンクから登録",
+                                            "posted_at": "2025-06-10 09:05",
+                                            "url": "https://www.youtube.com/watch?v=xxxx&lc=yt-2",
+                                            "id": "yt-2",
+                                        },
+                                    ],
+                                },
+                            }
+                        },
+                    }
+                },
+            },
+            "responses": {
+                "201": {
+                    "description": "取り込んだコメント（判定の結果つき）と、取り込まなかった重複の数",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/CommentsResponse"}}
+                    },
+                },
+                "400": _comments_error(
+                    "リクエストの内容が正しくない（1件も取り込んでいない）",
+                    {
+                        "invalid_comments": (
+                            "正しくないコメントがある",
+                            "2件のコメントに問題があるため、1件も取り込んでいません",
+                        ),
+                        "invalid_request": (
+                            "account や comments がない",
+                            "comments にコメントの配列（1件以上）を指定してください",
+                        ),
+                    },
+                ),
+                "401": denied,
+                "403": _comments_error(
+                    "トークンの利用者がこのアカウントのコメントを扱えない",
+                    {
+                        "forbidden": (
+                            "監査担当のトークン",
+                            "このトークンの利用者は、このアカウントのコメントを取り込めません",
+                        )
+                    },
+                ),
+                "404": _comments_error(
+                    "アカウントがない、または利用者に見えない",
+                    {
+                        "unknown_account": (
+                            "別の自治体のアカウント",
+                            "指定のアカウントが見つからないか、このトークンの利用者には見えません",
+                        )
+                    },
+                ),
+                "405": _comments_error(
+                    "POST 以外のメソッド",
+                    {"method_not_allowed": ("GET で呼んだ", "このURLは POST で呼んでください")},
+                ),
+                "413": _comments_error(
+                    "本文が大きすぎる、またはコメントが多すぎる",
+                    {
+                        "payload_too_large": (
+                            "1,001件を送った",
+                            f"一度に送れるのは {comments_api.MAX_ITEMS} 件までです",
+                        )
+                    },
+                ),
+                "415": _comments_error(
+                    "JSON 以外の本文",
+                    {
+                        "unsupported_media_type": (
+                            "フォーム形式で送った",
+                            "Content-Type: application/json で JSON を送ってください",
+                        )
+                    },
+                ),
+            },
+        }
+    }
+
+
+# The schemas of POST /api/comments (request, response, its error with the per-item list).
+_COMMENTS_SCHEMAS: dict[str, Any] = {
+    "CommentsRequest": {
+        "type": "object",
+        "description": "1つのアカウントに付いたコメントの一括。知らない項目があると 400 になります。",
+        "required": ["account", "comments"],
+        "additionalProperties": False,
+        "properties": {
+            "account": {
+                "description": "アカウントの番号（整数）か、アカウントのID（@ は付けても付けなくてもよい）",
+                "oneOf": [{"type": "integer"}, {"type": "string", "minLength": 1}],
+            },
+            "comments": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": comments_api.MAX_ITEMS,
+                "items": {"$ref": "#/components/schemas/CommentItem"},
+            },
+        },
+    },
+    "CommentItem": {
+        "type": "object",
+        "required": ["author", "text", "posted_at"],
+        "additionalProperties": False,
+        "properties": {
+            "author": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_HANDLE,
+                "description": "コメントした人のID（@ は付けても付けなくてもよい）",
+            },
+            "text": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_TEXT,
+                "description": "コメントの本文",
+            },
+            "posted_at": {
+                "type": "string",
+                "description": "コメントの日時。ISO 8601 か「2025/04/01 09:30」（時差がなければ日本時間）。未来の日時は不可",
+            },
+            "url": {
+                "type": "string",
+                "maxLength": 500,
+                "description": "コメントのURL（http:// か https://）",
+            },
+            "id": {
+                "type": "string",
+                "maxLength": 200,
+                "description": "プラットフォームのコメントID（重複の判定に使う）",
+            },
+            "in_reply_to": {
+                "type": "string",
+                "maxLength": 500,
+                "description": "コメントが付いた公式投稿のURL（分かれば公開記録と結び付ける）",
+            },
+        },
+    },
+    "CommentsResponse": {
+        "type": "object",
+        "required": ["account", "created", "duplicates"],
+        "additionalProperties": False,
+        "properties": {
+            "account": {"type": "integer", "description": "アカウントの番号"},
+            "created": {"type": "array", "items": {"$ref": "#/components/schemas/StoredComment"}},
+            "duplicates": {"type": "integer", "minimum": 0, "description": "重複として取り込まなかった件数"},
+        },
+    },
+    "StoredComment": {
+        "type": "object",
+        "required": ["id", "state", "action", "categories", "findings"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "integer"},
+            "state": {"type": "string", "enum": list(CommentState.values)},
+            "action": {
+                "type": "string",
+                "enum": list(ACTIONS),
+                "description": "対応の提案（プロファイルの返信ルールとアカウントの返信方針から）",
+            },
+            "categories": {"type": "array", "items": {"type": "string", "enum": list(CATEGORIES)}},
+            "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+        },
+    },
+    "CommentsError": _error_schema(
+        list(comments_api.STATUS),
+        errors={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "invalid_comments のとき: 問題のあるコメントごとの説明（comments[番号]: …）",
+        },
+    ),
+}
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
     """The whole document (built once per process; callers must not mutate it)."""
     profile_ids = available()
+    # Every reply policy some profile defines (a profile refuses the ones it lacks: 400).
+    reply_policies = sorted(
+        {key for pid in profile_ids for key in load_profile(pid).comments.get("replies", {})}
+    )
     unauthorized = _error_response(
         "認証されていません（トークンがない・正しくない・失効している・期限切れ）",
         {
@@ -93,7 +342,10 @@ def openapi_document() -> dict[str, Any]:
             ),
         },
         "servers": [{"url": "/", "description": "この Koshiki サーバー"}],
-        "tags": [{"name": "check", "description": "投稿文のチェック"}],
+        "tags": [
+            {"name": "check", "description": "投稿文のチェック"},
+            {"name": "comments", "description": "市民のコメントの取り込み（docs/comments.md）"},
+        ],
         "paths": {
             "/api/check": {
                 "post": {
@@ -224,6 +476,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/comments": _comments_path(unauthorized),
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapiDocument",
@@ -302,10 +555,12 @@ def openapi_document() -> dict[str, Any]:
                         },
                         "reply_policy": {
                             "type": "string",
-                            "description": "アカウントの返信方針（none / as_needed など、プロファイルの [comments.replies] のキー）。省略でプロファイルの既定",
+                            "enum": reply_policies,
+                            "description": "アカウントの返信方針（プロファイルの [comments.replies] のキー。exceptions_only は akitakata だけ）。省略でプロファイルの既定",
                         },
                         "policy_clauses": {
                             "type": "object",
+                            "propertyNames": {"enum": list(CATEGORIES)},
                             "description": "規則 id → 公開している運用ポリシーの条項（コメント時点の版）。省略でプロファイルの既定の番号",
                             "additionalProperties": {"$ref": "#/components/schemas/PolicyClause"},
                         },
@@ -363,14 +618,7 @@ def openapi_document() -> dict[str, Any]:
                         },
                         "action": {
                             "type": "string",
-                            "enum": [
-                                "none",
-                                "reply",
-                                "interim_reply",
-                                "redirect_to_official_email",
-                                "hide_or_delete",
-                                "escalate",
-                            ],
+                            "enum": list(ACTIONS),
                             "description": "コメントへの対応の提案（subject が comment のときだけ）。プロファイルの返信ルールとアカウントの返信方針から決まる",
                         },
                         "action_basis": {
@@ -379,6 +627,7 @@ def openapi_document() -> dict[str, Any]:
                         },
                     },
                 },
+                **_COMMENTS_SCHEMAS,
                 "Finding": {
                     "type": "object",
                     "description": "指摘。位置は送った text の Unicode コードポイント単位（0 <= start <= end）",
@@ -433,22 +682,7 @@ def openapi_document() -> dict[str, Any]:
                     "enum": profile_ids,
                     "description": "プロファイル id（自治体のガイドライン）",
                 },
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "error": {
-                            "type": "object",
-                            "required": ["code", "message"],
-                            "additionalProperties": False,
-                            "properties": {
-                                "code": {"type": "string", "enum": list(ERROR_CODES)},
-                                "message": {"type": "string", "description": "日本語一行の説明"},
-                            },
-                        }
-                    },
-                },
+                "Error": _error_schema(list(ERROR_CODES)),
             },
         },
     }

@@ -20,7 +20,8 @@ How a comment is judged:
 3. the decision parameters in ``rules/comment/thresholds.toml`` (chosen by
    cross-validation grouped by writer, under the constraint that no legitimate
    comment of the training data is suggested for hiding) turn both into
-   categories and intents;
+   categories and intents; a category is suggested for hiding only when a hand
+   rule's cue confirms the model, else a person decides (``escalate``);
 4. the action comes from the profile's ``[comments]`` data: what each category
    calls for, what each intent calls for under the account's reply policy
    (``context["reply_policy"]``, else the profile's default), never from code
@@ -139,6 +140,10 @@ class Judgement:
     intent: str  # "intent.urgent", one of INTENTS, or "" (nothing to answer)
     probs: Mapping[str, float]
     cues: Mapping[str, str]
+    # The categories confirmed enough to suggest hiding: a hand rule's cue plus the model
+    # (probability >= hide_cue_min), or the model alone >= hide_min (1.01 in the shipped
+    # thresholds.toml: never). Any other category calls for a person (unconfirmed_action).
+    confirmed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,13 @@ def judge(
             best = max(CATEGORIES, key=score)
             if score(best) >= float(prm["fallback_min"]):
                 cats = [best]
+    # Hiding silences a citizen: it needs two independent signs (RULES.md "Comment rules":
+    # harsh but civil criticism is never a finding), else a person looks first.
+    hide_min = float(prm.get("hide_min", 0.0))
+    hide_cue_min = float(prm.get("hide_cue_min", 0.0))
+    confirmed = tuple(
+        c for c in cats if p.get(c, 0.0) >= hide_min or (c in found and p.get(c, 0.0) >= hide_cue_min)
+    )
     intent = ""
     if score("intent.urgent") >= float(prm["urgent_min"]):
         intent = "intent.urgent"
@@ -272,7 +284,7 @@ def judge(
         best_intent = max(INTENTS, key=score)
         if score(best_intent) >= float(prm["intent_min"]):
             intent = best_intent
-    return Judgement(tuple(cats), intent, p, found)
+    return Judgement(tuple(cats), intent, p, found, confirmed)
 
 
 # ---------------------------------------------------------------- profile data
@@ -291,14 +303,21 @@ def suggest_action(
     Order (``[comments] precedence``): an urgent intent when the profile escalates
     it, then the categories found (each category's action from
     ``[comments.category_actions]``, the first in ``precedence`` wins), then the
-    intent under the reply policy (``[comments.replies.<policy>]``).
+    intent under the reply policy (``[comments.replies.<policy>]``). A category whose
+    action would be ``hide_or_delete`` but that the judgement did not confirm
+    (``Judgement.confirmed``) calls for ``[comments] unconfirmed_action`` instead
+    (``escalate``: a person reads it before anyone hides it).
     """
     data = comment_policy(profile)
     precedence: list[str] = list(data.get("precedence", ACTIONS[::-1]))
     candidates: list[tuple[str, str]] = []  # (action, key of its basis)
     cat_actions = data.get("category_actions", {})
+    unconfirmed = data.get("unconfirmed_action", "escalate")
     for c in judgement.categories:
-        candidates.append((cat_actions.get(c, cat_actions.get("default", "hide_or_delete")), c))
+        action = cat_actions.get(c, cat_actions.get("default", "hide_or_delete"))
+        if action == "hide_or_delete" and c not in judgement.confirmed:
+            action = unconfirmed  # not sure enough to silence a citizen: a person decides
+        candidates.append((action, c))
     policy = reply_policy or data.get("reply_policy", "as_needed")
     replies = data.get("replies", {})
     if policy not in replies:
@@ -370,7 +389,11 @@ def check_comment(
             kept.append(rule.id)
     # A category the profile switched off is no finding and calls for no action.
     effective = Judgement(
-        tuple(c for c in judgement.categories if c in kept), judgement.intent, judgement.probs, judgement.cues
+        tuple(c for c in judgement.categories if c in kept),
+        judgement.intent,
+        judgement.probs,
+        judgement.cues,
+        tuple(c for c in judgement.confirmed if c in kept),
     )
     action, basis = suggest_action(prof, effective, ctx.reply_policy)
     return CommentResult(sort_findings(findings), action, basis, effective)

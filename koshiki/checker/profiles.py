@@ -424,6 +424,14 @@ def _comments(path: Path, own: Any, inherited: Mapping[str, Any]) -> dict[str, A
     for key, action in named:
         if action not in _COMMENT_ACTIONS:
             raise ProfileError(path, key, f"{' / '.join(_COMMENT_ACTIONS)} のいずれかです（{action!r}）")
+    # What an unconfirmed comment category calls for instead of hiding: never hiding itself.
+    unconfirmed = merged.get("unconfirmed_action", "escalate")
+    if unconfirmed not in _COMMENT_ACTIONS or unconfirmed == "hide_or_delete":
+        raise ProfileError(
+            path,
+            "comments.unconfirmed_action",
+            "hide_or_delete 以外の対応（escalate など）を指定してください",
+        )
     if merged.get("precedence") and sorted(merged["precedence"]) != sorted(_COMMENT_ACTIONS):
         raise ProfileError(path, "comments.precedence", "6 つの対応をすべて一度ずつ並べてください")
     return merged

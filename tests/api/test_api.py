@@ -73,6 +73,7 @@ _TYPES = {
 _SUPPORTED = {
     "$ref", "type", "enum", "const", "required", "properties", "additionalProperties", "items",
     "minimum", "anyOf", "oneOf", "description", "default", "format", "examples", "title",
+    "minLength", "maxLength", "minItems", "maxItems", "propertyNames",
 }  # fmt: skip
 
 
@@ -97,6 +98,14 @@ def schema_errors(value: Any, schema: dict[str, Any], root: dict[str, Any], at: 
         errors.append(f"{at}: {value!r} != {schema['const']!r}")
     if "minimum" in schema and isinstance(value, int | float) and value < schema["minimum"]:
         errors.append(f"{at}: {value} < {schema['minimum']}")
+    for key, sized, low in (("minLength", str, True), ("maxLength", str, False),
+                            ("minItems", list, True), ("maxItems", list, False)):  # fmt: skip
+        if (
+            key in schema
+            and isinstance(value, sized)
+            and (len(value) < schema[key] if low else len(value) > schema[key])
+        ):
+            errors.append(f"{at}: length {len(value)} breaks {key} {schema[key]}")
     if isinstance(value, dict):
         props = schema.get("properties", {})
         errors += [f"{at}: missing {key!r}" for key in schema.get("required", []) if key not in value]
@@ -107,6 +116,9 @@ def schema_errors(value: Any, schema: dict[str, Any], root: dict[str, Any], at: 
                 errors.append(f"{at}: unexpected {key!r}")
             elif isinstance(schema.get("additionalProperties"), dict):
                 errors += schema_errors(item, schema["additionalProperties"], root, f"{at}.{key}")
+    if isinstance(value, dict) and "propertyNames" in schema:
+        for key in value:
+            errors += schema_errors(key, schema["propertyNames"], root, f"{at} key {key!r}")
     if isinstance(value, list) and "items" in schema:
         for i, item in enumerate(value):
             errors += schema_errors(item, schema["items"], root, f"{at}[{i}]")
@@ -636,6 +648,9 @@ def test_validator_catches_a_wrong_shape():
     }  # fmt: skip
     errors = " ".join(schema_errors(bad, finding, doc))
     assert "fatal" in errors and "-1" in errors and "suggestion" in errors
+    item = {"$ref": "#/components/schemas/CommentItem"}
+    errors = " ".join(schema_errors({"author": "", "text": "本文", "posted_at": "2025-06-10"}, item, doc))
+    assert "minLength" in errors
 
 
 # ---- concurrency (real row locks: PostgreSQL only) ----------------------------------------------

@@ -17,6 +17,8 @@ from koshiki.checker.comments import (
     CommentContext,
     Judgement,
     check_comment,
+    decision_params,
+    judge,
     suggest_action,
 )
 from koshiki.checker.context import ContextError
@@ -131,8 +133,8 @@ def test_comment_rules_are_in_the_catalog_with_subject_comment():
 # ---- actions come from profile data ---------------------------------------------------------
 
 
-def _judged(intent: str = "", categories: tuple[str, ...] = ()) -> Judgement:
-    return Judgement(categories, intent, {}, {})
+def _judged(intent: str = "", categories: tuple[str, ...] = (), confirmed: bool = True) -> Judgement:
+    return Judgement(categories, intent, {}, {}, categories if confirmed else ())
 
 
 def test_akitakata_answers_only_its_exceptions():
@@ -173,6 +175,30 @@ def test_a_category_outranks_a_question_and_urgent_outranks_all():
     assert suggest_action(standard, _judged("", ("comment.false_info",)))[0] == "reply"
     threat = _judged("intent.urgent", ("comment.public_order",))
     assert suggest_action(standard, threat)[0] == "escalate"
+
+
+def test_an_unconfirmed_category_goes_to_a_person_not_to_hiding():
+    """Hiding silences a citizen: a category without a cue and a confident model is escalated."""
+    standard = load_profile("standard")
+    unsure = _judged("", ("comment.defamation",), confirmed=False)
+    assert suggest_action(standard, unsure)[0] == "escalate"
+    # false information is answered, confirmed or not: a reply silences nobody
+    assert suggest_action(standard, _judged("", ("comment.false_info",), confirmed=False))[0] == "reply"
+    # one confirmed category does not hide a comment whose other category is unsure
+    mixed = Judgement(("comment.commercial", "comment.defamation"), "", {}, {}, ("comment.commercial",))
+    assert suggest_action(standard, mixed)[0] == "escalate"
+
+
+def test_judge_confirms_a_category_only_with_a_cue_or_a_very_confident_model():
+    params = {**decision_params(), "hide_min": 0.9, "hide_cue_min": 0.3}
+    probs = {"guard.legit": 0.05, "comment.commercial": 0.6, "comment.defamation": 0.6}
+    cued = judge(
+        "副業で月収100万円！プロフのリンクから登録", probs, params, {"comment.commercial": "プロフのリンク"}
+    )
+    assert set(cued.categories) == {"comment.commercial", "comment.defamation"}
+    assert cued.confirmed == ("comment.commercial",)
+    sure = judge("x", {**probs, "comment.defamation": 0.95}, params, {})
+    assert sure.confirmed == ("comment.defamation",)
 
 
 def test_end_to_end_proposal_on_akitakata_and_question_on_kyoto():

@@ -250,6 +250,14 @@ def test_a_profile_extending_itself_is_refused(tmp_path):
     assert_profile_error(excinfo, path, "extends", "継承が循環しています")
 
 
+def test_unconfirmed_comments_cannot_be_routed_to_hiding(tmp_path):
+    """The safeguard of issue 7 (no legitimate comment hidden) cannot be switched off by data."""
+    path = write(tmp_path, "x", minimal("x", '[comments]\nunconfirmed_action = "hide_or_delete"\n'))
+    with pytest.raises(ProfileError) as excinfo:
+        load_profile("x", directory=tmp_path)
+    assert_profile_error(excinfo, path, "comments.unconfirmed_action", "hide_or_delete 以外")
+
+
 def test_an_unknown_rule_id_is_refused(tmp_path):
     path = write(tmp_path, "x", minimal("x", '[rules."pii.fax"]\nref = "1"\ntitle = "FAX"\n'))
     with pytest.raises(ProfileError) as excinfo:

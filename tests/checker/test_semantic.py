@@ -194,3 +194,39 @@ def test_build_is_deterministic_on_a_small_sample(tmp_path):
     assert model.score_sentences(Text("まだ言えないけど、来月から値上げが決まりそうです。").norm).probs.shape[
         1
     ] == len(model.labels)
+
+
+def test_post_alarms_do_not_count_a_neighbour_sentence_of_a_rightly_flagged_post():
+    """``alarms = "post"``: only findings on posts without the label spend the budget."""
+    pytest.importorskip("sklearn")
+    from koshiki.checker.semantic.build import choose_thresholds
+
+    # One label, four posts: two carry it (their best sentence is the labelled one in the
+    # first, its neighbour in the second), two are clean (one scores high, one low).
+    scores = np.array([[0.9], [0.8], [0.7], [0.1]])
+    hits = np.array([[True], [False], [False], [False]])
+    wanted = np.array([[True], [True], [False], [False]])
+    span, _ = choose_thresholds(scores, hits, wanted, budget=0, floor=0.2)
+    post, _ = choose_thresholds(scores, wanted, wanted, budget=0, floor=0.2)
+    # Counting spans, the neighbour (0.8) is a false alarm: only 0.9 passes.
+    assert (scores[:, 0] >= span[0]).tolist() == [True, False, False, False]
+    # Counting posts, the clean post's 0.7 is the highest false alarm: the neighbour is reported too.
+    assert (scores[:, 0] >= post[0]).tolist() == [True, True, False, False]
+
+
+def test_saved_out_of_fold_scores_are_reused_only_for_the_same_fingerprint(tmp_path):
+    pytest.importorskip("sklearn")
+    from koshiki.checker.semantic.build import _cached_oof, _fingerprint, load_spec
+
+    spec, _ = load_spec("posts")
+    manifest = [{"path": "benchmarks/corpus/w1.jsonl", "sha256": "ab", "rows": 3}]
+    key = _fingerprint(spec, manifest, 7)
+    path = tmp_path / "oof.npz"
+    np.savez(path, oof=np.ones((7, 2)), key=np.array(key))
+    assert _cached_oof(path, key).shape == (7, 2)
+    # Another C, another data hash: recomputed, never a stale reuse.
+    other = {**spec, "train": {**spec["train"], "C": 1.0}}
+    assert _cached_oof(path, _fingerprint(other, manifest, 7)) is None
+    changed = [{**manifest[0], "sha256": "cd"}]
+    assert _cached_oof(path, _fingerprint(spec, changed, 7)) is None
+    assert _cached_oof(tmp_path / "absent.npz", key) is None

@@ -1,4 +1,9 @@
-"""The comment contract of ``POST /api/comments``: token, account scope, all-or-nothing batches, the reply shape."""
+"""The comment contract of ``POST /api/comments``: token, account scope, all-or-nothing batches, the reply shape.
+
+Every response in this module is checked against the OpenAPI document (its status is
+declared for ``POST /api/comments`` and its body fits the declared schema), with the
+validator of ``tests/api/test_api.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ import pytest
 from django.test import Client
 
 from koshiki.api.actions import do_create_api_token
+from koshiki.api.openapi import openapi_document
+from koshiki.comments.api import STATUS
 from koshiki.comments.models import Comment
 from koshiki.comments.states import Source
 from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role
+from tests.api.test_api import schema_errors
 from tests.personas import account_in
 
 URL = "/api/comments"
@@ -21,7 +29,46 @@ def _post(secret: str | None, body: object, content_type: str = "application/jso
     extra = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
     data = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
     response = Client().post(URL, data=data, content_type=content_type, **extra)
+    _assert_documented(response)
     return response.status_code, response.json()
+
+
+def _assert_documented(response) -> None:  # noqa: ANN001
+    """The status is declared for POST /api/comments and the body fits its schema."""
+    doc = openapi_document()
+    responses = doc["paths"][URL]["post"]["responses"]
+    status = str(response.status_code)
+    assert status in responses, f"status {status} is not documented for POST {URL}"
+    schema = responses[status]["content"]["application/json"]["schema"]
+    body = response.json()
+    assert schema_errors(body, schema, doc) == []
+    if response.status_code >= 400:
+        assert STATUS[body["error"]["code"]] == response.status_code
+
+
+def test_the_document_declares_every_status_and_code_of_the_endpoint():
+    doc = openapi_document()
+    operation = doc["paths"][URL]["post"]
+    assert operation["security"] == [{"bearerAuth": []}]
+    assert set(operation["responses"]) == {"201"} | {str(s) for s in STATUS.values()}
+    codes = doc["components"]["schemas"]["CommentsError"]["properties"]["error"]["properties"]["code"]
+    assert set(codes["enum"]) == set(STATUS)
+    media = operation["requestBody"]["content"]["application/json"]
+    for example in media["examples"].values():
+        assert schema_errors(example["value"], media["schema"], doc) == []
+
+
+def test_the_documented_example_request_is_stored_as_documented(make_city):  # noqa: ANN001
+    city = make_city("kyoto")
+    media = openapi_document()["paths"][URL]["post"]["requestBody"]["content"]["application/json"]
+    example = media["examples"]["youtube"]["value"]
+    # The 広報 account of the test city (kyoto_koho): schemathesis' city, so its examples reach 201.
+    assert example["account"] == city.accounts["main"].handle
+    secret = do_create_api_token(city.operator, "コメント取込みツール").secret
+    status, body = _post(secret, example)
+    assert status == 201 and len(body["created"]) == 2
+    assert body["created"][0]["categories"] == []  # a question, no finding
+    assert "comment.commercial" in body["created"][1]["categories"]
 
 
 def _item(n: int, text: str = "保育園の申込みの締切はいつですか？") -> dict:

@@ -31,6 +31,7 @@ single-threaded liblinear, a zip written with fixed timestamps):
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import sys
@@ -225,10 +226,11 @@ def choose_thresholds(
     """Per-label thresholds on out-of-fold decisions under one false-alarm budget.
 
     A decision fires when its score reaches the label's threshold; it is a false alarm
-    unless its unit breaks the label (a sentence next to the one that does counts as a
-    false alarm too: its span would not match). Starting with every label just above
-    its highest false alarm, the budget (false alarms of all labels together) is spent
-    one step at a time on the label whose recall rises most per false alarm allowed.
+    unless ``hits`` says it is right (``alarms = "span"``: its unit breaks the label, so
+    a sentence next to the one that does counts as a false alarm; ``alarms = "post"``:
+    its text breaks the label). Starting with every label just above its highest false
+    alarm, the budget (false alarms of all labels together) is spent one step at a time
+    on the label whose recall rises most per false alarm allowed.
     """
     n_labels = scores.shape[1]
     negs = [np.sort(scores[~hits[:, j], j])[::-1] for j in range(n_labels)]
@@ -274,8 +276,31 @@ def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
             zf.writestr(info, buf.getvalue(), compresslevel=9)
 
 
+def _fingerprint(spec: dict[str, Any], manifest: list[dict[str, Any]], n_units: int) -> str:
+    """What the out-of-fold probabilities depend on: data, labels, unit, features, training."""
+    basis = {key: spec.get(key) for key in ("labels", "unit", "features", "train", "seed", "sources")} | {
+        "data": manifest,
+        "units": n_units,
+    }
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _cached_oof(path: Path | None, key: str) -> np.ndarray | None:
+    """Out-of-fold probabilities saved by an earlier build with the same fingerprint, else None."""
+    if path is None or not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        if str(data["key"]) != key:
+            return None
+        return np.array(data["oof"])
+
+
 def build(
-    spec_name: str, out: Path | None = None, sample: int | None = None, log: Any = print
+    spec_name: str,
+    out: Path | None = None,
+    sample: int | None = None,
+    log: Any = print,
+    oof_cache: Path | None = None,
 ) -> dict[str, Any]:
     """Train, choose thresholds, export; returns the report (also stored in the model's meta)."""
     spec, root = load_spec(spec_name)
@@ -290,24 +315,38 @@ def build(
     groups = [units.groups[i] for i in trainable]
     log(f"{spec['name']}: {len(units.texts)} units ({len(trainable)} trainable), {len(labels)} labels")
 
-    # Out-of-fold probabilities for every trainable unit.
-    oof = np.zeros((len(units.texts), len(labels)))
+    # Out-of-fold probabilities for every trainable unit (or those of an earlier run with
+    # exactly the same data, labels, features and training options: --oof).
     folds = folds_of(groups, int(train.get("folds", 5)))
-    for fold in folds:
-        test = np.array([i for i in trainable if units.groups[i] in fold], dtype=np.int64)
-        fit_idx = np.array([i for i in trainable if units.groups[i] not in fold], dtype=np.int64)
-        if not len(fit_idx) or not len(test):
-            continue
-        oof[test] = predict(features, fit(features, units, fit_idx, train, seed), test)
+    key = _fingerprint(spec, manifest, len(units.texts))
+    oof = _cached_oof(oof_cache, key)
+    if oof is None:
+        oof = np.zeros((len(units.texts), len(labels)))
+        for fold in folds:
+            test = np.array([i for i in trainable if units.groups[i] in fold], dtype=np.int64)
+            fit_idx = np.array([i for i in trainable if units.groups[i] not in fold], dtype=np.int64)
+            if not len(fit_idx) or not len(test):
+                continue
+            oof[test] = predict(features, fit(features, units, fit_idx, train, seed), test)
+        if oof_cache is not None:
+            np.savez(oof_cache, oof=oof, key=np.array(key))
+    else:
+        log(f"out-of-fold probabilities reused from {oof_cache}")
     y = units.y[trainable]
     owner = [units.example[i] for i in trainable]
     scores, hits, wanted = decisions(oof[trainable], y, owner)
     clean = int((y == 0).all(axis=1).sum())
     budget = int(float(tcfg.get("max_false_alarm", 0.005)) * clean)
-    thresholds, spent = choose_thresholds(scores, hits, wanted, budget, float(tcfg.get("floor", 0.3)))
+    alarms = str(tcfg.get("alarms", "span"))
+    if alarms not in ("span", "post"):
+        raise ValueError(f"thresholds.alarms must be span or post, not {alarms!r}")
+    # "post": a false alarm is a finding on a text that does not break the label (clean
+    # text flagged); a sentence next to the labelled one of a text that does is not.
+    right = hits if alarms == "span" else wanted
+    thresholds, spent = choose_thresholds(scores, right, wanted, budget, float(tcfg.get("floor", 0.3)))
 
     final = fit(features, units, trainable, train, seed)
-    report = _report(scores, hits, wanted, thresholds, labels, folds, clean, budget)
+    report = _report(scores, hits, wanted, thresholds, labels, folds, clean, budget, alarms)
     held = np.flatnonzero(units.held_out)
     if len(held):
         hp = predict(features, final, held)
@@ -373,23 +412,35 @@ def _report(
     folds: list[list[str]],
     clean: int,
     budget: int,
+    alarms: str = "span",
 ) -> dict[str, Any]:
-    """Out-of-fold figures per label at the chosen thresholds (one decision per text and label)."""
+    """Out-of-fold figures per label at the chosen thresholds (one decision per text and label).
+
+    ``recall`` counts a text found when the reported sentence carries the label (span);
+    ``post_recall`` when the text does. ``false_alarms`` are findings on texts without the
+    label; ``neighbour_alarms`` findings on a sentence next to the labelled one.
+    """
     fired = scores >= thresholds
     per_label = {}
     for j, label in enumerate(labels):
         tp = int((fired[:, j] & hits[:, j]).sum())
+        post_tp = int((fired[:, j] & wanted[:, j]).sum())
+        n = int(wanted[:, j].sum())
         per_label[label] = {
-            "texts_with_label": int(wanted[:, j].sum()),
+            "texts_with_label": n,
             "threshold": round(float(thresholds[j]), 4),
-            "recall": round(tp / wanted[:, j].sum(), 4) if wanted[:, j].any() else None,
-            "false_alarms": int((fired[:, j] & ~hits[:, j]).sum()),
+            "recall": round(tp / n, 4) if n else None,
+            "post_recall": round(post_tp / n, 4) if n else None,
+            "false_alarms": int((fired[:, j] & ~wanted[:, j]).sum()),
+            "neighbour_alarms": int((fired[:, j] & wanted[:, j] & ~hits[:, j]).sum()),
         }
     return {
         "folds": folds,
         "clean_units": clean,
         "budget": budget,
-        "false_alarms": int((fired & ~hits).sum()),
+        "alarms": alarms,
+        "false_alarms": int((fired & ~wanted).sum()),
+        "neighbour_alarms": int((fired & wanted & ~hits).sum()),
         "labels": per_label,
     }
 
@@ -402,16 +453,22 @@ def render(meta: dict[str, Any], out: Path) -> str:
         f"## Screen `{meta['name']}` -> {out} ({size:.2f} MB)",
         "",
         f"Folds (grouped cross-validation): {rep['folds']}",
-        f"Out of fold: {rep['false_alarms']} false alarms, all labels together (budget {rep['budget']}"
-        f" = max_false_alarm x {rep['clean_units']} clean units)",
+        f"Out of fold: {rep['false_alarms']} false alarms on texts without the label and"
+        f" {rep.get('neighbour_alarms', 0)} on a neighbour of the labelled sentence, all labels together"
+        f" (budget {rep['budget']} = max_false_alarm x {rep['clean_units']} clean units,"
+        f" counting {rep.get('alarms', 'span')} alarms)",
         "",
-        "| label | texts with label | threshold | recall (out of fold) | false alarms |",
-        "|---|---:|---:|---:|---:|",
+        "| label | texts with label | threshold | span recall | post recall | false alarms | neighbour |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:.1f}%"
+
     for label, st in rep["labels"].items():
-        rec = "—" if st["recall"] is None else f"{st['recall'] * 100:.1f}%"
         lines.append(
-            f"| {label} | {st['texts_with_label']} | {st['threshold']:.3f} | {rec} | {st['false_alarms']} |"
+            f"| {label} | {st['texts_with_label']} | {st['threshold']:.3f} | {pct(st['recall'])}"
+            f" | {pct(st.get('post_recall'))} | {st['false_alarms']} | {st.get('neighbour_alarms', 0)} |"
         )
     held = rep.get("held_out")
     if held:
@@ -428,13 +485,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spec", default="posts", help="spec name under specs/ or a path (default: posts)")
     parser.add_argument("--out", type=Path, help="model file to write (default: models/<name>.npz)")
     parser.add_argument("--sample", type=int, help="use only the first N rows of each source (tests)")
+    parser.add_argument(
+        "--oof",
+        type=Path,
+        help="file of out-of-fold probabilities: reused when data, labels, features and training"
+        " options are unchanged (e.g. only the threshold options changed), else computed and saved",
+    )
     args = parser.parse_args(argv)
     try:
         import sklearn  # noqa: F401
     except ImportError:
         print("build: scikit-learn が必要です（pip install -e '.[build]'）", file=sys.stderr)
         return 2
-    build(args.spec, args.out, args.sample)
+    build(args.spec, args.out, args.sample, oof_cache=args.oof)
     return 0
 
 
