@@ -92,7 +92,14 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = _action_choices()
+        choices = _action_choices()
+        # A prefix from a link or a redirected export (``account.``) stays selected as a choice of its
+        # own, so the form posted again (the background export) keeps the same filter.
+        given = str(self.data.get("action") or "") if self.is_bound else ""
+        if given and not any(given == code for _, group in choices[1:] for code, _ in group):
+            if self.fields["action"].valid_value(given):
+                choices.insert(1, (given, f"「{given.rstrip('.')}」で始まるすべての操作"))
+        self.fields["action"].choices = choices
         self.fields["object_type"].choices = _object_type_choices()
         self.fields["fiscal_year"].choices = _fiscal_year_choices()
 
