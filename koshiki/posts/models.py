@@ -238,6 +238,12 @@ class ApprovalRun(models.Model):
     submitted_by = models.ForeignKey(USER, verbose_name="申請者", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("申請日時")
     finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+    # Issue 9 item 10: a request cancelled by someone other than its author carries the reason,
+    # shown to the author like a return's comment.
+    cancelled_by = models.ForeignKey(
+        USER, verbose_name="取り消した職員", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.TextField("取り消した理由", blank=True)
 
     class Meta:
         verbose_name = "承認手続"

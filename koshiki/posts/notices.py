@@ -79,6 +79,20 @@ def author_told_returned(actor: Person, d: Draft, comment: str) -> None:
     )
 
 
+def author_told_cancelled(actor: Person, d: Draft, what: str, reason: str) -> None:
+    """Someone else recalled or withdrew the author's draft: tell the author why (issue 9 item 10)."""
+    notify(
+        [d.author],
+        kind="posts.cancel",
+        title=f"{_draft_label(d)}: {what}",
+        body=f"理由: {reason[:300]}",
+        url=reverse("posts:draft", args=[d.pk]),
+        municipality=d.account.municipality,
+        topic=f"draft:{d.pk}",
+        exclude=actor,
+    )
+
+
 def section_head_told_report(actor: Person, report: PostHocReport) -> None:
     d = report.draft
     notify(

@@ -258,7 +258,7 @@ def _detail_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
     user = request.user
     procedures = actions.post_procedures_for(account)
     runs = list(
-        draft.approval_runs.select_related("revision", "submitted_by").prefetch_related(
+        draft.approval_runs.select_related("revision", "submitted_by", "cancelled_by").prefetch_related(
             "decisions__approver", "decisions__waivers"
         )
     )
@@ -396,9 +396,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recall(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
+    reason = request.POST.get("reason", "")
     return act_and_redirect(
         request,
-        lambda: actions.do_recall_submission(request.user, draft),
+        lambda: actions.do_recall_submission(request.user, draft, reason),
         "承認の依頼を取り消しました。",
         "posts:draft",
         draft.pk,
@@ -416,6 +417,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         "投稿案を取り下げました。",
         "posts:draft",
         draft.pk,
+        confirm="投稿案の取下げ",
     )
 
 
