@@ -119,6 +119,10 @@ class CampaignPublication(models.Model):
     matches = models.BooleanField("確認した本文と一致")
     findings = models.JSONField("再チェックの指摘", default=list, blank=True)
     disclosure_ok = models.BooleanField("明示が適切")
+    # Issue 9 item 3: a time earlier than the city's pre-check is kept, flagged as an error
+    # (as a post published before its approval is: ``posts.Publication.before_approval``).
+    prechecked_at = models.DateTimeField("事前確認の日時", null=True, blank=True)
+    before_precheck = models.BooleanField("承認前の投稿", default=False)
     recorded_by = models.ForeignKey(USER, verbose_name="記録者", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("記録日時")
 
