@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from koshiki.checker import load_profile
 from koshiki.errors import ActionError, require
 from koshiki.posts import access, actions
 from koshiki.posts.attention import (
@@ -30,6 +31,7 @@ from koshiki.posts.attention import (
     reports_to_confirm,
 )
 from koshiki.posts.checking import annotate, counts, marked_parts
+from koshiki.posts.counter import TextCount, count_for
 from koshiki.posts.diff import diff_html
 from koshiki.posts.forms import (
     CorrectionForm,
@@ -184,7 +186,12 @@ def draft_new(request: HttpRequest, account_id: int) -> HttpResponse:
         messages.error(request, f"「{account.get_status_display()}」のアカウントには投稿できません。")
         return redirect("posts:account", account.pk)
     form = DraftForm(request.POST or None, new=True)
-    context: dict[str, Any] = {"account": account, "form": form, "draft": None}
+    context: dict[str, Any] = {
+        "account": account,
+        "form": form,
+        "draft": None,
+        "counter": _counter(account, request.POST.get("text", "")),
+    }
     if request.method == "POST" and form.is_valid():
         alts, links = form.alt_texts(), form.link_list()
         if request.POST.get("action") == "check":
@@ -208,6 +215,12 @@ def draft_new(request: HttpRequest, account_id: int) -> HttpResponse:
     return render(request, "posts/draft_edit.html", context)
 
 
+def _counter(account: Account, text: str) -> TextCount | None:
+    """The editor's character counter for the account's platform (profile data ``text_limits``)."""
+    limits = load_profile(account.municipality.profile_id).param("text_limits")
+    return count_for(text or "", account.platform, limits)
+
+
 def _live(
     account: Account, text: str, alts: list[str], links: list[str], draft: Draft | None
 ) -> dict[str, Any]:
@@ -216,8 +229,8 @@ def _live(
             account, text, alts, links, exclude_draft=draft
         )
     except ActionError as exc:
-        return {"check_error": exc.message}
-    return _findings_context((text, alts, links), findings)
+        return {"check_error": exc.message, "counter": _counter(account, text)}
+    return {**_findings_context((text, alts, links), findings), "counter": _counter(account, text)}
 
 
 @login_required
@@ -230,7 +243,7 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = can_draft and draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED, DraftStatus.APPROVED)
     form = DraftForm(request.POST or None, initial=DraftForm.initial_from(revision))
     context = _detail_context(request, draft)
-    context.update({"form": form, "editable": editable})
+    context.update({"form": form, "editable": editable, "counter": _counter(account, revision.text)})
     context.update(_revision_findings(revision))
     if request.method == "POST":
         if not editable:
@@ -367,12 +380,23 @@ def check_live(request: HttpRequest) -> JsonResponse:
     draft = _drafts(request).filter(account=account, pk=draft_id).first() if draft_id is not None else None
     if not text.strip():
         html = render_to_string("posts/_findings.html", {"checked": False}, request=request)
-        return JsonResponse({"findings": [], "counts": counts([]), "html": html})
+        counter = _counter(account, text)
+        return JsonResponse(
+            {"findings": [], "counts": counts([]), "html": html, "counter": counter and counter.as_json()}
+        )
     ctx = _live(account, text, alts, links, draft)
     if "check_error" in ctx:
         return JsonResponse({"error": ctx["check_error"]}, status=400)
     html = render_to_string("posts/_findings.html", ctx, request=request)
-    return JsonResponse({"findings": ctx["findings"], "counts": ctx["counts"], "html": html})
+    counter = ctx["counter"]
+    return JsonResponse(
+        {
+            "findings": ctx["findings"],
+            "counts": ctx["counts"],
+            "html": html,
+            "counter": counter and counter.as_json(),
+        }
+    )
 
 
 # ---- submit, decide -----------------------------------------------------------------------------
