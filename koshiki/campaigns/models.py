@@ -13,7 +13,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from koshiki.campaigns.states import CampaignStatus, PosterKind, PrecheckStatus
+from koshiki.campaigns.states import (
+    THIRD_PARTY_STATUS_HELP,
+    CampaignStatus,
+    PosterKind,
+    PrecheckStatus,
+    ThirdPartyStatus,
+)
 from koshiki.registry.models import Account
 
 USER = settings.AUTH_USER_MODEL
@@ -104,6 +110,22 @@ class CampaignSubmission(models.Model):
     @property
     def warnings(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f.get("severity") == "warning"]
+
+    @property
+    def third_party_status(self) -> ThirdPartyStatus:
+        """The status the third party sees (reads ``publication``: select it with the submission)."""
+        if self.precheck_status == PrecheckStatus.PENDING:
+            return ThirdPartyStatus.RECEIVED
+        if self.precheck_status == PrecheckStatus.RETURNED:
+            return ThirdPartyStatus.RETURNED
+        publication = getattr(self, "publication", None)
+        if publication is None:
+            return ThirdPartyStatus.APPROVED
+        return ThirdPartyStatus.PUBLISHED if publication.disclosure_ok else ThirdPartyStatus.FIX_POST
+
+    @property
+    def third_party_help(self) -> str:
+        return THIRD_PARTY_STATUS_HELP[self.third_party_status]
 
 
 class CampaignPublication(models.Model):

@@ -326,7 +326,7 @@ def third_party(request: HttpRequest, token: str) -> HttpResponse:
         "sentences": procedures.campaign.filled(procedures.campaign.sentence_examples, campaign.subject),
         "form": form,
         # The city's pre-check of each draft, shown back here (the link is the third party's only channel).
-        "history": campaign.submissions.order_by("-number")[:50],
+        "history": campaign.submissions.select_related("publication").order_by("-number")[:50],
     }
     if request.method == "POST" and request.POST.get("action") == "check" and form.is_valid():
         # 「チェックする」: the same check as a submission, nothing stored, so the poster
