@@ -143,6 +143,18 @@ class SecondCheckForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class SecondCheckRequestForm(forms.Form):
+    """Whom to ask for the second check: a named colleague, or anyone who may check (京都市4(1)イ(ウ)c)."""
+
+    checker = forms.ChoiceField(label="確認を依頼する職員", required=False)
+
+    def __init__(self, *args: Any, candidates: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["checker"].choices = [("", "指名しない（確認できる職員のだれでも）")] + [
+            (str(u.pk), f"{u.last_name} {u.first_name}".strip() or u.get_username()) for u in candidates
+        ]
+
+
 class DecisionForm(forms.Form):
     """Approve (each warning acknowledged with a reason) or return with a comment."""
 

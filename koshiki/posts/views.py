@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db.models import Count, Q
@@ -27,8 +28,10 @@ from koshiki.posts import access, actions
 from koshiki.posts.attention import (
     drafts_to_decide,
     mismatched_publications,
+    open_second_check_request,
     publications_before_approval,
     reports_to_confirm,
+    second_check_candidates,
 )
 from koshiki.posts.checking import annotate, counts, marked_parts
 from koshiki.posts.counter import TextCount, count_for
@@ -42,6 +45,7 @@ from koshiki.posts.forms import (
     ScopePostForm,
     ScopesForm,
     SecondCheckForm,
+    SecondCheckRequestForm,
     WhenMixin,
 )
 from koshiki.posts.models import (
@@ -286,6 +290,12 @@ def _detail_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
     )
     scopes = list(PreApprovedScope.objects.filter(account=account, active=True))
     checks = list(draft.second_checks.select_related("checker", "revision"))
+    second_check_open = (
+        draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED)
+        and bool(scopes)
+        and procedures.second_check_mode != "none"
+    )
+    check_request = open_second_check_request(draft) if second_check_open else None
     publication = getattr(draft, "publication", None) if draft.status == DraftStatus.PUBLISHED else None
     return {
         "draft": draft,
@@ -301,11 +311,20 @@ def _detail_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
         and draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED)
         and bool(scopes),
         "can_second_check": (
-            access.can_second_check_post(user, account)
-            and draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED)
-            and bool(scopes)
-            and procedures.second_check_mode != "none"
+            second_check_open
+            and access.can_second_check_post(user, account)
             and user.pk != revision.author_id
+            and (check_request is None or check_request.requested_of_id in (None, user.pk))
+        ),
+        "check_request": check_request,
+        "can_request_check": second_check_open and can_draft,
+        "request_check_form": (
+            SecondCheckRequestForm(
+                candidates=second_check_candidates(draft),
+                initial={"checker": check_request.requested_of_id if check_request else ""},
+            )
+            if second_check_open and can_draft
+            else None
         ),
         "can_publish": can_draft and draft.status == DraftStatus.APPROVED,
         "can_correct": can_draft and draft.status == DraftStatus.PUBLISHED,
@@ -434,6 +453,11 @@ def recall(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
+    # A read-only role gets its 403 before being asked to confirm.
+    require(
+        access.can_draft_post(request.user, draft.account),
+        "このアカウントの投稿案を扱えるのは、担当者と所属長です",
+    )
     reason = request.POST.get("reason", "")
     return act_and_redirect(
         request,
@@ -578,6 +602,32 @@ def second_check(request: HttpRequest, pk: int) -> HttpResponse:
             revision=form.cleaned_data["revision"],
         ),
         "複数確認を記録しました。",
+        "posts:draft",
+        draft.pk,
+    )
+
+
+@login_required
+@require_POST
+def second_check_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask a named colleague (or anyone eligible) for the second check; the action guards who may be named."""
+    draft = _draft(request, pk)
+    chosen = request.POST.get("checker", "").strip()
+    checker = None
+    if chosen:
+        checker = get_user_model().objects.filter(pk=int(chosen) if chosen.isdigit() else 0).first()
+        if checker is None:
+            messages.error(request, "確認を依頼する職員を一覧から選んでください。")
+            return redirect("posts:draft", draft.pk)
+    done = (
+        f"{checker.last_name} {checker.first_name}さんに確認を依頼しました。"
+        if checker
+        else "確認できる職員に確認を依頼しました。"
+    )
+    return act_and_redirect(
+        request,
+        lambda: actions.do_request_second_check(request.user, draft, checker),
+        done,
         "posts:draft",
         draft.pk,
     )

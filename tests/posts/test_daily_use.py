@@ -264,7 +264,9 @@ def test_the_third_party_can_check_before_submitting(kyoto):
         {"submitter_name": "旅するミカ", "text": "紅葉がきれいでした #紅葉 #PR #京都市", "action": "check"},
     )
     html = response.content.decode()
-    assert "まだ提出していません" in html and "promo" in html
+    # Plain words for the third party: the problem and the fix, never the rule id (issue 9 item 10).
+    assert "まだ提出していません" in html and "より前に他のハッシュタグ（#紅葉）があります" in html
+    assert "promo." not in html
     assert not CampaignSubmission.objects.exists()
     client.post(
         reverse("campaigns:third_party", args=[token]),
