@@ -199,6 +199,7 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
         "依頼を終了しました。提出用リンクは使えなくなりました。",
         "campaigns:detail",
         campaign.pk,
+        confirm="依頼の終了",
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from koshiki.posts.checking import MAX_LINKS, MAX_TEXT
 from koshiki.posts.procedures import HANDLINGS, PostProcedures
 from koshiki.posts.states import DraftKind, SecondCheckResult
-from koshiki.ui.forms import WarekiDateField
+from koshiki.ui.forms import WarekiDateField, confirm_field
 
 ALT_TEXT_FIELDS = 4  # X and Instagram carousels: up to 4 images shown per post form
 
@@ -112,6 +112,12 @@ class PublicationForm(WhenMixin):
         help_text="承認された本文と一致するかをハッシュで照合します。",
     )
     original_deleted = forms.BooleanField(label="元の誤った投稿を削除した", required=False)
+    # A publication record cannot be undone (issue 9 item 10); the box stays the last field.
+    confirm = confirm_field("投稿の記録")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"] = self.fields.pop("confirm")
 
 
 class ScopePostForm(PublicationForm):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -42,11 +43,17 @@ def act_and_redirect(
     when the form's confirmation box was ticked (issue 9 item 10; it works without
     JavaScript, which the CSP keeps to static files).
     """
-    if confirm and not confirmed(request):
-        messages.error(request, confirmation_missing(confirm))
-        return redirect(to, *args, **kwargs)
     try:
-        run()
+        if confirm:
+            # The action runs first, inside a savepoint, so that a refusal by role or state
+            # (403 / its own message) takes precedence; an unticked box then undoes it all,
+            # audit event and notifications included.
+            with transaction.atomic():
+                run()
+                if not confirmed(request):
+                    raise ActionError(confirmation_missing(confirm))
+        else:
+            run()
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
