@@ -236,4 +236,5 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: do_revoke_api_token(request.user, token),
         f"APIトークン「{token.name}」を失効させました。",
         "api:tokens",
+        confirm="トークンの失効",
     )

@@ -417,14 +417,22 @@ def do_record_campaign_publication(
             "matches": digest == s.sha256,
             "findings": findings,
             "disclosure_ok": disclosure_ok,
+            "prechecked_at": s.prechecked_at,
+            "before_precheck": s.prechecked_at is not None and when < s.prechecked_at,
             "recorded_by": actor,
             "recorded_at": timezone.now(),
         }
-        after = {"submission": s.pk, "matches": values["matches"], "disclosure_ok": disclosure_ok}
+        after = {
+            "submission": s.pk,
+            "matches": values["matches"],
+            "disclosure_ok": disclosure_ok,
+            "before_precheck": values["before_precheck"],
+        }
         details = {"url": url, "published_at": when, "findings": counts(findings)}
         if existing is None:
             publication = CampaignPublication.objects.create(submission=s, **values)
             record_event(actor, "posts.campaign.publish", publication, {}, after, details=details)
+            _flag_before_precheck(actor, publication)
             return publication
         # The poster fixed the disclosure after being asked to: check the fixed post.
         before = {
@@ -438,4 +446,43 @@ def do_record_campaign_publication(
             setattr(existing, name, value)
         existing.save(update_fields=list(values))
         record_event(actor, "posts.campaign.recheck", existing, before, after, details=details)
+        _flag_before_precheck(actor, existing)
     return existing
+
+
+def before_precheck_finding(publication: CampaignPublication) -> dict[str, str]:
+    """The error finding a third party's post published before the city's pre-check carries."""
+    published = timezone.localtime(publication.published_at).strftime("%Y-%m-%d %H:%M")
+    checked = (
+        timezone.localtime(publication.prechecked_at).strftime("%Y-%m-%d %H:%M")
+        if publication.prechecked_at
+        else ""
+    )
+    return {
+        "rule": "posts.before_approval",
+        "severity": "error",
+        "message": f"承認前の投稿: 投稿日時（{published}）が事前確認の日時（{checked}）より前です",
+    }
+
+
+def _flag_before_precheck(actor: Person, publication: CampaignPublication) -> None:
+    """Record the 「承認前の投稿」 error in the trail (京都市6(1) 「発信内容の事前確認」; issue 9 item 3).
+
+    The post is already out, so the record is kept, never refused; the section
+    head and the office see it on their home page and the campaign's page.
+    """
+    if not publication.before_precheck:
+        return
+    record_event(
+        actor,
+        "posts.campaign.before_precheck",
+        publication,
+        {},
+        {"before_precheck": True},
+        details={
+            "finding": before_precheck_finding(publication),
+            "published_at": publication.published_at,
+            "prechecked_at": publication.prechecked_at,
+            "submission": publication.submission_id,
+        },
+    )

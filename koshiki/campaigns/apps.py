@@ -16,6 +16,7 @@ class CampaignsConfig(AppConfig):
         "posts.campaign.precheck": "第三者の投稿案の事前確認",
         "posts.campaign.publish": "第三者の投稿の記録",
         "posts.campaign.recheck": "第三者の投稿の再確認",
+        "posts.campaign.before_precheck": "事前確認前の第三者の投稿（エラー）",
     }
     # Related rows each recorded object's ``str()`` reads, loaded with it by audit.labels.
     audit_related = {

@@ -13,7 +13,7 @@ from koshiki.campaigns.states import PosterKind
 from koshiki.posts.checking import MAX_TEXT
 from koshiki.posts.forms import TEXT_WIDGET, WhenMixin
 from koshiki.posts.media_forms import MultipleFileField, MultipleFileInput
-from koshiki.ui.forms import WarekiDateField
+from koshiki.ui.forms import WarekiDateField, confirm_field
 
 
 class CampaignForm(forms.Form):
@@ -99,3 +99,4 @@ class CampaignPublicationForm(WhenMixin):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    confirm = confirm_field("投稿の記録")

@@ -13,7 +13,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from koshiki.campaigns.states import CampaignStatus, PosterKind, PrecheckStatus
+from koshiki.campaigns.states import (
+    THIRD_PARTY_STATUS_HELP,
+    CampaignStatus,
+    PosterKind,
+    PrecheckStatus,
+    ThirdPartyStatus,
+)
 from koshiki.registry.models import Account
 
 USER = settings.AUTH_USER_MODEL
@@ -105,6 +111,22 @@ class CampaignSubmission(models.Model):
     def warnings(self) -> list[dict[str, Any]]:
         return [f for f in self.findings if f.get("severity") == "warning"]
 
+    @property
+    def third_party_status(self) -> ThirdPartyStatus:
+        """The status the third party sees (reads ``publication``: select it with the submission)."""
+        if self.precheck_status == PrecheckStatus.PENDING:
+            return ThirdPartyStatus.RECEIVED
+        if self.precheck_status == PrecheckStatus.RETURNED:
+            return ThirdPartyStatus.RETURNED
+        publication = getattr(self, "publication", None)
+        if publication is None:
+            return ThirdPartyStatus.APPROVED
+        return ThirdPartyStatus.PUBLISHED if publication.disclosure_ok else ThirdPartyStatus.FIX_POST
+
+    @property
+    def third_party_help(self) -> str:
+        return THIRD_PARTY_STATUS_HELP[self.third_party_status]
+
 
 class CampaignPublication(models.Model):
     """The third party's post as published, entered after publication and re-checked for disclosure."""
@@ -119,6 +141,10 @@ class CampaignPublication(models.Model):
     matches = models.BooleanField("確認した本文と一致")
     findings = models.JSONField("再チェックの指摘", default=list, blank=True)
     disclosure_ok = models.BooleanField("明示が適切")
+    # Issue 9 item 3: a time earlier than the city's pre-check is kept, flagged as an error
+    # (as a post published before its approval is: ``posts.Publication.before_approval``).
+    prechecked_at = models.DateTimeField("事前確認の日時", null=True, blank=True)
+    before_precheck = models.BooleanField("承認前の投稿", default=False)
     recorded_by = models.ForeignKey(USER, verbose_name="記録者", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("記録日時")
 

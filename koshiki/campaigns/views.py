@@ -200,6 +200,7 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
         "依頼を終了しました。提出用リンクは使えなくなりました。",
         "campaigns:detail",
         campaign.pk,
+        confirm="依頼の終了",
     )
 
 
@@ -348,7 +349,7 @@ def third_party(request: HttpRequest, token: str) -> HttpResponse:
         "sentences": procedures.campaign.filled(procedures.campaign.sentence_examples, campaign.subject),
         "form": form,
         # The city's pre-check of each draft, shown back here (the link is the third party's only channel).
-        "history": campaign.submissions.order_by("-number")[:50],
+        "history": campaign.submissions.select_related("publication").order_by("-number")[:50],
     }
     busy = _third_party_throttled(request, token) if request.method == "POST" else None
     if busy is not None:

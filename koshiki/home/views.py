@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from koshiki.campaigns.attention import publications_before_precheck
 from koshiki.comments.attention import comments_attention
 from koshiki.duties.access import my_open_tasks
 from koshiki.org import access as org_access
@@ -37,5 +38,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "posts": posts_attention(request.user),
             "duties": my_open_tasks(request.user, timezone.localdate()),
             "comments": comments_attention(request.user),
+            "campaign_before_precheck": publications_before_precheck(request.user),
         },
     )

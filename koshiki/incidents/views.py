@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -25,7 +26,7 @@ from koshiki.incidents.states import IncidentStatus
 from koshiki.org import access as org_access
 from koshiki.org.roles import Role
 from koshiki.registry import access as registry_access
-from koshiki.ui.outcome import act_and_redirect
+from koshiki.ui.outcome import act_and_redirect, confirmation_missing, confirmed
 
 
 def _incidents(request: HttpRequest) -> Any:
@@ -277,6 +278,7 @@ def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
         "完了報告を記録し、事案を完了しました。",
         "incidents:detail",
         pk,
+        confirm="事案の完了",
     )
 
 
@@ -297,9 +299,13 @@ def account_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     if (request.POST.get("incident") or "").isdigit():
         incident = _incident(request, int(request.POST["incident"]))
     try:
-        actions.do_freeze_account(
-            request.user, account, reason=request.POST.get("reason", ""), incident=incident
-        )
+        with transaction.atomic():
+            actions.do_freeze_account(
+                request.user, account, reason=request.POST.get("reason", ""), incident=incident
+            )
+            # After the action's own checks (role, state), so their refusal comes first; undone if unticked.
+            if not confirmed(request):
+                raise ActionError(confirmation_missing("緊急停止"))
     except ActionError as exc:
         messages.error(request, exc.message)
     else:
@@ -337,6 +343,7 @@ def freeze_all(request: HttpRequest) -> HttpResponse:
         lambda: actions.do_freeze_all(request.user, municipality, reason=reason),
         "全アカウントを緊急停止しました。",
         "incidents:index",
+        confirm="全アカウントの一斉停止",
     )
 
 

@@ -18,6 +18,7 @@ class PostsConfig(AppConfig):
         "posts.draft.recall": "承認依頼の引戻し",
         "posts.draft.withdraw": "投稿案の取下げ",
         "posts.draft.second_check": "複数の職員による確認",
+        "posts.draft.second_check_request": "複数の職員による確認の依頼",
         "posts.draft.post_under_scope": "事前承認の範囲での投稿",
         "posts.draft.publish": "投稿の記録",
         "posts.scopes.set": "事前承認の範囲の設定",

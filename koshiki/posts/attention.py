@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from koshiki.org.roles import Role
 from koshiki.posts import access
-from koshiki.posts.models import ApprovalRun, Draft, PostHocReport, Publication
-from koshiki.posts.states import DraftStatus, RunStatus
+from koshiki.posts.models import ApprovalRun, Draft, PostHocReport, Publication, SecondCheckRequest
+from koshiki.posts.states import SUBMITTABLE, DraftStatus, RunStatus, SecondCheckRequestStatus
 from koshiki.registry import access as registry_access
+from koshiki.registry.access import people_holding
 
 MISMATCH_DAYS = 30
 
@@ -80,6 +82,47 @@ def publications_before_approval(user: Any) -> list[Publication]:
     ]
 
 
+def second_check_candidates(draft: Draft) -> list[Any]:
+    """Who may do the second check of the draft's current revision: eligible, not its author (one or two queries)."""
+    author = draft.current_revision.author_id if draft.current_revision else draft.author_id
+    people = people_holding(draft.account, [Role.OPERATOR, Role.SECTION_HEAD])
+    return [
+        u
+        for u in people
+        if u.pk not in {author, draft.author_id} and access.can_second_check_post(u, draft.account)
+    ]
+
+
+def open_second_check_request(draft: Draft) -> SecondCheckRequest | None:
+    """The draft's open request for a second check, if any (one query)."""
+    return (
+        SecondCheckRequest.objects.filter(draft=draft, status=SecondCheckRequestStatus.OPEN)
+        .select_related("requested_of", "requested_by")
+        .first()
+    )
+
+
+def second_checks_to_do(user: Any) -> list[SecondCheckRequest]:
+    """Open requests for a second check the user may answer: naming them, or naming nobody (never their own draft)."""
+    qs = (
+        SecondCheckRequest.objects.filter(
+            status=SecondCheckRequestStatus.OPEN,
+            draft__status__in=list(SUBMITTABLE),
+            draft__account__in=registry_access.accounts_visible_to(user),
+        )
+        .filter(Q(requested_of=user) | Q(requested_of__isnull=True))
+        .exclude(draft__author=user)
+        .exclude(requested_by=user)
+        .select_related("draft__account", "draft__current_revision", "requested_by")
+    )
+    return [
+        r
+        for r in qs[:100]
+        if r.draft.current_revision.author_id != user.pk
+        and access.can_second_check_post(user, r.draft.account)
+    ]
+
+
 @dataclass
 class PostsAttention:
     """Everything in posts that waits for one user, for the home page."""
@@ -90,6 +133,7 @@ class PostsAttention:
     before_approval: list[Publication] = field(default_factory=list)
     returned: list[Draft] = field(default_factory=list)
     to_publish: list[Draft] = field(default_factory=list)
+    second_checks: list[SecondCheckRequest] = field(default_factory=list)
 
     @property
     def overdue(self) -> int:
@@ -103,6 +147,7 @@ class PostsAttention:
             or self.before_approval
             or self.returned
             or self.to_publish
+            or self.second_checks
         )
 
 
@@ -121,4 +166,5 @@ def posts_attention(user: Any) -> PostsAttention:
         before_approval=publications_before_approval(user),
         returned=[d for d in own if d.status == DraftStatus.RETURNED],
         to_publish=[d for d in own if d.status == DraftStatus.APPROVED],
+        second_checks=second_checks_to_do(user),
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from koshiki.posts.checking import MAX_LINKS, MAX_TEXT
 from koshiki.posts.procedures import HANDLINGS, PostProcedures
 from koshiki.posts.states import DraftKind, SecondCheckResult
-from koshiki.ui.forms import WarekiDateField
+from koshiki.ui.forms import WarekiDateField, confirm_field
 
 ALT_TEXT_FIELDS = 4  # X and Instagram carousels: up to 4 images shown per post form
 
@@ -112,6 +112,12 @@ class PublicationForm(WhenMixin):
         help_text="承認された本文と一致するかをハッシュで照合します。",
     )
     original_deleted = forms.BooleanField(label="元の誤った投稿を削除した", required=False)
+    # A publication record cannot be undone (issue 9 item 10); the box stays the last field.
+    confirm = confirm_field("投稿の記録")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"] = self.fields.pop("confirm")
 
 
 class ScopePostForm(PublicationForm):
@@ -141,6 +147,18 @@ class SecondCheckForm(forms.Form):
     )
     comment = forms.CharField(label="コメント", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SecondCheckRequestForm(forms.Form):
+    """Whom to ask for the second check: a named colleague, or anyone who may check (京都市4(1)イ(ウ)c)."""
+
+    checker = forms.ChoiceField(label="確認を依頼する職員", required=False)
+
+    def __init__(self, *args: Any, candidates: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["checker"].choices = [("", "指名しない（確認できる職員のだれでも）")] + [
+            (str(u.pk), f"{u.last_name} {u.first_name}".strip() or u.get_username()) for u in candidates
+        ]
 
 
 class DecisionForm(forms.Form):

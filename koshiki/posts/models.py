@@ -22,6 +22,7 @@ from koshiki.posts.states import (
     DraftKind,
     DraftStatus,
     RunStatus,
+    SecondCheckRequestStatus,
     SecondCheckResult,
     part_label,
 )
@@ -238,6 +239,12 @@ class ApprovalRun(models.Model):
     submitted_by = models.ForeignKey(USER, verbose_name="申請者", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("申請日時")
     finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+    # Issue 9 item 10: a request cancelled by someone other than its author carries the reason,
+    # shown to the author like a return's comment.
+    cancelled_by = models.ForeignKey(
+        USER, verbose_name="取り消した職員", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.TextField("取り消した理由", blank=True)
 
     class Meta:
         verbose_name = "承認手続"
@@ -322,6 +329,53 @@ class SecondCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft} 第{self.revision.number}版の確認（{self.get_result_display()}）"
+
+
+class SecondCheckRequest(models.Model):
+    """The author's request that a named colleague (or, unnamed, anyone eligible) do the second check.
+
+    京都市4(1)イ(ウ)c 「複数の職員で確認」: while a request naming a person is open,
+    only that person may record the check of the draft (issue 9 item 10). At
+    most one open request per draft; a new one replaces it.
+    """
+
+    draft = models.ForeignKey(Draft, on_delete=models.PROTECT, related_name="second_check_requests")
+    revision = models.ForeignKey(
+        Revision, verbose_name="依頼した時点の版", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(USER, verbose_name="依頼者", on_delete=models.PROTECT, related_name="+")
+    requested_of = models.ForeignKey(
+        USER,
+        verbose_name="確認を依頼された職員",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("依頼日時")
+    status = models.CharField(
+        "状態",
+        max_length=20,
+        choices=SecondCheckRequestStatus.choices,
+        default=SecondCheckRequestStatus.OPEN,
+        db_index=True,
+    )
+    closed_at = models.DateTimeField("終了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "複数確認の依頼"
+        verbose_name_plural = "複数確認の依頼"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft"],
+                condition=Q(status=SecondCheckRequestStatus.OPEN),
+                name="posts_one_open_second_check_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft} の複数確認の依頼"
 
 
 class PostHocReportQuerySet(models.QuerySet):
@@ -426,6 +480,7 @@ __all__ = [
     "Publication",
     "Revision",
     "SecondCheck",
+    "SecondCheckRequest",
     "Waiver",
     "finding_key",
     "finding_where",

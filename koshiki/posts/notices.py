@@ -79,6 +79,37 @@ def author_told_returned(actor: Person, d: Draft, comment: str) -> None:
     )
 
 
+def author_told_cancelled(actor: Person, d: Draft, what: str, reason: str) -> None:
+    """Someone else recalled or withdrew the author's draft: tell the author why (issue 9 item 10)."""
+    notify(
+        [d.author],
+        kind="posts.cancel",
+        title=f"{_draft_label(d)}: {what}",
+        body=f"理由: {reason[:300]}",
+        url=reverse("posts:draft", args=[d.pk]),
+        municipality=d.account.municipality,
+        topic=f"draft:{d.pk}",
+        exclude=actor,
+    )
+
+
+def second_checkers_told(actor: Person, d: Draft, people: list[Any]) -> None:
+    """A second check was requested: tell the named colleague, or everyone eligible (京都市4(1)イ(ウ)c)."""
+    notify(
+        people,
+        kind="posts.second_check",
+        title=f"{_draft_label(d)}の内容の確認（複数の職員による確認）を依頼されました",
+        url=reverse("posts:draft", args=[d.pk]) + "#second-check",
+        municipality=d.account.municipality,
+        topic=f"second_check:{d.pk}",
+        exclude=actor,
+    )
+
+
+def second_check_settled(d: Draft) -> None:
+    settle(f"second_check:{d.pk}")
+
+
 def section_head_told_report(actor: Person, report: PostHocReport) -> None:
     d = report.draft
     notify(

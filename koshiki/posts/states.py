@@ -48,6 +48,14 @@ class SecondCheckResult(TextChoices):
     PROBLEM = "problem", "問題あり"
 
 
+class SecondCheckRequestStatus(TextChoices):
+    """A request that a colleague check a draft before it is posted under a scope."""
+
+    OPEN = "open", "依頼中"
+    DONE = "done", "確認済み"
+    CANCELLED = "cancelled", "取消し"
+
+
 class CorrectionHandling(TextChoices):
     """How an error in a published post is handled; which ones a city allows is profile data."""
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/files/<int:attachment_id>/original", media_views.original_file, name="media_original"),
     path("<int:pk>/files/<int:attachment_id>/consent", media_views.consent_document, name="media_consent"),
     path("<int:pk>/second-check/", views.second_check, name="second_check"),
+    path("<int:pk>/second-check/request/", views.second_check_request, name="second_check_request"),
     path("<int:pk>/scope-post/", views.scope_post, name="scope_post"),
     path("<int:pk>/publication/", views.publication, name="publication"),
     path("<int:pk>/correction/", views.correction, name="correction"),

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db.models import Count, Q
@@ -22,15 +23,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from koshiki.checker import load_profile
 from koshiki.errors import ActionError, require
 from koshiki.posts import access, actions
 from koshiki.posts.attention import (
     drafts_to_decide,
     mismatched_publications,
+    open_second_check_request,
     publications_before_approval,
     reports_to_confirm,
+    second_check_candidates,
 )
 from koshiki.posts.checking import annotate, counts, marked_parts
+from koshiki.posts.counter import TextCount, count_for
 from koshiki.posts.diff import diff_html
 from koshiki.posts.forms import (
     CorrectionForm,
@@ -41,6 +46,7 @@ from koshiki.posts.forms import (
     ScopePostForm,
     ScopesForm,
     SecondCheckForm,
+    SecondCheckRequestForm,
     WhenMixin,
 )
 from koshiki.posts.models import (
@@ -186,7 +192,12 @@ def draft_new(request: HttpRequest, account_id: int) -> HttpResponse:
         messages.error(request, f"「{account.get_status_display()}」のアカウントには投稿できません。")
         return redirect("posts:account", account.pk)
     form = DraftForm(request.POST or None, new=True)
-    context: dict[str, Any] = {"account": account, "form": form, "draft": None}
+    context: dict[str, Any] = {
+        "account": account,
+        "form": form,
+        "draft": None,
+        "counter": _counter(account, request.POST.get("text", "")),
+    }
     if request.method == "POST" and form.is_valid():
         alts, links = form.alt_texts(), form.link_list()
         if request.POST.get("action") == "check":
@@ -210,6 +221,12 @@ def draft_new(request: HttpRequest, account_id: int) -> HttpResponse:
     return render(request, "posts/draft_edit.html", context)
 
 
+def _counter(account: Account, text: str) -> TextCount | None:
+    """The editor's character counter for the account's platform (profile data ``text_limits``)."""
+    limits = load_profile(account.municipality.profile_id).param("text_limits")
+    return count_for(text or "", account.platform, limits)
+
+
 def _live(
     account: Account, text: str, alts: list[str], links: list[str], draft: Draft | None
 ) -> dict[str, Any]:
@@ -218,8 +235,8 @@ def _live(
             account, text, alts, links, exclude_draft=draft
         )
     except ActionError as exc:
-        return {"check_error": exc.message}
-    return _findings_context((text, alts, links), findings)
+        return {"check_error": exc.message, "counter": _counter(account, text)}
+    return {**_findings_context((text, alts, links), findings), "counter": _counter(account, text)}
 
 
 @login_required
@@ -232,7 +249,7 @@ def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = can_draft and draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED, DraftStatus.APPROVED)
     form = DraftForm(request.POST or None, initial=DraftForm.initial_from(revision))
     context = _detail_context(request, draft)
-    context.update({"form": form, "editable": editable})
+    context.update({"form": form, "editable": editable, "counter": _counter(account, revision.text)})
     context.update(_revision_findings(revision))
     if request.method == "POST":
         if not editable:
@@ -260,7 +277,7 @@ def _detail_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
     user = request.user
     procedures = actions.post_procedures_for(account)
     runs = list(
-        draft.approval_runs.select_related("revision", "submitted_by").prefetch_related(
+        draft.approval_runs.select_related("revision", "submitted_by", "cancelled_by").prefetch_related(
             "decisions__approver", "decisions__waivers"
         )
     )
@@ -275,6 +292,12 @@ def _detail_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
     )
     scopes = list(PreApprovedScope.objects.filter(account=account, active=True))
     checks = list(draft.second_checks.select_related("checker", "revision"))
+    second_check_open = (
+        draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED)
+        and bool(scopes)
+        and procedures.second_check_mode != "none"
+    )
+    check_request = open_second_check_request(draft) if second_check_open else None
     publication = getattr(draft, "publication", None) if draft.status == DraftStatus.PUBLISHED else None
     return {
         "draft": draft,
@@ -290,11 +313,20 @@ def _detail_context(request: HttpRequest, draft: Draft) -> dict[str, Any]:
         and draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED)
         and bool(scopes),
         "can_second_check": (
-            access.can_second_check_post(user, account)
-            and draft.status in (DraftStatus.DRAFT, DraftStatus.RETURNED)
-            and bool(scopes)
-            and procedures.second_check_mode != "none"
+            second_check_open
+            and access.can_second_check_post(user, account)
             and user.pk != revision.author_id
+            and (check_request is None or check_request.requested_of_id in (None, user.pk))
+        ),
+        "check_request": check_request,
+        "can_request_check": second_check_open and can_draft,
+        "request_check_form": (
+            SecondCheckRequestForm(
+                candidates=second_check_candidates(draft),
+                initial={"checker": check_request.requested_of_id if check_request else ""},
+            )
+            if second_check_open and can_draft
+            else None
         ),
         "can_publish": can_draft and draft.status == DraftStatus.APPROVED,
         "can_correct": can_draft and draft.status == DraftStatus.PUBLISHED,
@@ -379,12 +411,23 @@ def check_live(request: HttpRequest) -> JsonResponse:
     draft = _drafts(request).filter(account=account, pk=draft_id).first() if draft_id is not None else None
     if not text.strip():
         html = render_to_string("posts/_findings.html", {"checked": False}, request=request)
-        return JsonResponse({"findings": [], "counts": counts([]), "html": html})
+        counter = _counter(account, text)
+        return JsonResponse(
+            {"findings": [], "counts": counts([]), "html": html, "counter": counter and counter.as_json()}
+        )
     ctx = _live(account, text, alts, links, draft)
     if "check_error" in ctx:
         return JsonResponse({"error": ctx["check_error"]}, status=400)
     html = render_to_string("posts/_findings.html", ctx, request=request)
-    return JsonResponse({"findings": ctx["findings"], "counts": ctx["counts"], "html": html})
+    counter = ctx["counter"]
+    return JsonResponse(
+        {
+            "findings": ctx["findings"],
+            "counts": ctx["counts"],
+            "html": html,
+            "counter": counter and counter.as_json(),
+        }
+    )
 
 
 # ---- submit, decide -----------------------------------------------------------------------------
@@ -408,9 +451,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recall(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
+    reason = request.POST.get("reason", "")
     return act_and_redirect(
         request,
-        lambda: actions.do_recall_submission(request.user, draft),
+        lambda: actions.do_recall_submission(request.user, draft, reason),
         "承認の依頼を取り消しました。",
         "posts:draft",
         draft.pk,
@@ -421,6 +465,11 @@ def recall(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
+    # A read-only role gets its 403 before being asked to confirm.
+    require(
+        access.can_draft_post(request.user, draft.account),
+        "このアカウントの投稿案を扱えるのは、担当者と所属長です",
+    )
     reason = request.POST.get("reason", "")
     return act_and_redirect(
         request,
@@ -428,6 +477,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         "投稿案を取り下げました。",
         "posts:draft",
         draft.pk,
+        confirm="投稿案の取下げ",
     )
 
 
@@ -564,6 +614,32 @@ def second_check(request: HttpRequest, pk: int) -> HttpResponse:
             revision=form.cleaned_data["revision"],
         ),
         "複数確認を記録しました。",
+        "posts:draft",
+        draft.pk,
+    )
+
+
+@login_required
+@require_POST
+def second_check_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask a named colleague (or anyone eligible) for the second check; the action guards who may be named."""
+    draft = _draft(request, pk)
+    chosen = request.POST.get("checker", "").strip()
+    checker = None
+    if chosen:
+        checker = get_user_model().objects.filter(pk=int(chosen) if chosen.isdigit() else 0).first()
+        if checker is None:
+            messages.error(request, "確認を依頼する職員を一覧から選んでください。")
+            return redirect("posts:draft", draft.pk)
+    done = (
+        f"{checker.last_name} {checker.first_name}さんに確認を依頼しました。"
+        if checker
+        else "確認できる職員に確認を依頼しました。"
+    )
+    return act_and_redirect(
+        request,
+        lambda: actions.do_request_second_check(request.user, draft, checker),
+        done,
         "posts:draft",
         draft.pk,
     )

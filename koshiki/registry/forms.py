@@ -12,7 +12,7 @@ from koshiki.org.models import OrgUnit
 from koshiki.registry.lifecycle import Procedures, Step
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.registry.states import POLICY_FIELDS, Genre, OperatorKind, Platform, PolicyKind, Status
-from koshiki.ui.forms import NullBooleanJaField, PersonChoiceField, WarekiDateField
+from koshiki.ui.forms import NullBooleanJaField, PersonChoiceField, WarekiDateField, confirm_field
 
 _TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -258,6 +258,11 @@ class PolicyForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
 
+# Steps that cannot be undone ask for a ticked box (issue 9 item 10): withdrawing an application,
+# publishing the account in the public list, suspending, closing (unlisting, deleting).
+IRREVERSIBLE_STEP_KINDS = frozenset({"withdraw", "list", "suspend", "close"})
+
+
 class StepForm(forms.Form):
     """The inputs one lifecycle step asks for: reasons, answers, documents, and its kind's fields."""
 
@@ -318,6 +323,8 @@ class StepForm(forms.Form):
         docs = _documents_field(step)
         if docs is not None:
             self.fields["documents"] = docs
+        if step.kind in IRREVERSIBLE_STEP_KINDS or "delete_account" in step.effects:
+            self.fields["confirm"] = confirm_field(f"「{step.label}」")
 
     def action_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

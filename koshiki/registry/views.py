@@ -530,6 +530,7 @@ def roster_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         lambda: actions.do_remove_roster_entry(request.user, entry),
         "名簿から外しました。",
         "registry:security",
+        confirm="名簿から外すこと",
         pk=account.pk,
     )
 
@@ -573,6 +574,7 @@ def device_retire(request: HttpRequest, pk: int, device_pk: int) -> HttpResponse
         lambda: actions.do_retire_device(request.user, device),
         "端末の使用を終了しました。",
         "registry:security",
+        confirm="端末の使用の終了",
         pk=account.pk,
     )
 
@@ -602,6 +604,7 @@ def app_revoke(request: HttpRequest, pk: int, app_pk: int) -> HttpResponse:
         lambda: actions.do_revoke_app(request.user, app),
         "連携を解除しました。",
         "registry:security",
+        confirm="連携の解除",
         pk=account.pk,
     )
 

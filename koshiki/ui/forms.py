@@ -73,3 +73,16 @@ class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         name = f"{obj.last_name} {obj.first_name}".strip()
         return f"{name}（{obj.get_username()}）" if name else obj.get_username()
+
+
+def confirm_field(what: str) -> forms.BooleanField:
+    """A required box in front of an irreversible action (issue 9 item 10), named ``confirm`` in the form.
+
+    ``what`` names the act (「一覧への掲載」); the form is invalid until the box is
+    ticked, with or without JavaScript.
+    """
+    return forms.BooleanField(
+        label=f"{what}は取り消せないことを確認しました",
+        required=True,
+        error_messages={"required": f"{what}は取り消せません。確認の欄にチェックを入れてください。"},
+    )

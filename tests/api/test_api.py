@@ -550,11 +550,16 @@ def test_token_page_lists_only_ones_own_tokens(client, operator, issued):
 
 def test_token_page_revokes_own_token(client, operator, issued):
     client.force_login(operator)
+    # Irreversible: refused until the confirmation box is ticked (issue 9 item 10).
     response = client.post(f"/api/tokens/{issued.token.pk}/revoke/", follow=True)
+    assert "トークンの失効は取り消せません。確認の欄にチェックを入れて" in response.content.decode()
+    issued.token.refresh_from_db()
+    assert issued.token.revoked_at is None
+    response = client.post(f"/api/tokens/{issued.token.pk}/revoke/", {"confirm": "yes"}, follow=True)
     assert "失効させました" in response.content.decode()
     issued.token.refresh_from_db()
     assert issued.token.revoked_at is not None
-    response = client.post(f"/api/tokens/{issued.token.pk}/revoke/", follow=True)
+    response = client.post(f"/api/tokens/{issued.token.pk}/revoke/", {"confirm": "yes"}, follow=True)
     assert "既に失効" in response.content.decode()
 
 

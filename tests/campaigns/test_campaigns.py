@@ -305,6 +305,7 @@ def test_campaign_pages_show_the_link_once_and_run_the_precheck(kyoto):
             "url": "https://www.instagram.com/p/Cx/",
             "published_on": "2025-06-11",
             "published_time": "12:00",
+            "confirm": "yes",
             "text": NO_TAG,
         },
         follow=True,

@@ -66,3 +66,29 @@ def test_demo_accounts_operating_period_starts_on_or_before_opening():
     for account in opened:
         assert account.period_start is not None
         assert account.period_start <= account.acquired_at, account.display_name
+
+
+def test_demo_has_a_post_awaiting_the_section_heads_approval_and_a_campaign_link():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    link = next(line for line in text.splitlines() if "第三者（インフルエンサー）の提出ページ" in line)
+    path = link.split("http://127.0.0.1:8000", 1)[1]
+    page = Client().get(path)
+    assert page.status_code == 200 and "みなと市" in page.content.decode()
+    head = Client()
+    head.post("/login/", {"username": "koho.kacho", "password": DEMO_PASSWORD})
+    home = head.get("/").content.decode()
+    assert "あなたの承認を待っている投稿案 1件" in home
+    again = StringIO()
+    call_command("load_demo", stdout=again)
+    assert "作成時にだけ表示されます" in again.getvalue() and "/submit/" not in again.getvalue()
+
+
+def test_the_duty_calendar_speaks_plain_japanese():
+    call_command("load_demo", stdout=StringIO())
+    client = Client()
+    client.post("/login/", {"username": "koho.tanto", "password": DEMO_PASSWORD})
+    html = client.get("/duties/").content.decode()
+    assert "run_duties" not in html and "manage.py" not in html
+    assert 'class="task-complete"' in html and "確認した" in html

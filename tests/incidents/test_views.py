@@ -63,9 +63,17 @@ def test_open_an_incident_and_walk_it_through_the_pages(kyoto, client_for):
     download = head.get(reverse("incidents:evidence_file", args=[incident.pk, ev.pk]))
     assert download.content == png and download["Content-Disposition"].startswith("attachment")
     # The head freezes the account from the incident page and lifts it with a reason.
-    head.post(
+    unticked = head.post(
         reverse("incidents:freeze", args=[kyoto.account.pk]),
         {"reason": "炎上の拡大", "incident": incident.pk},
+        follow=True,
+    )
+    assert "緊急停止は取り消せません。確認の欄にチェックを入れて" in unticked.content.decode()
+    assert not Account.objects.get(pk=kyoto.account.pk).is_frozen
+    assert not AuditEvent.objects.filter(action__contains="freeze").exists()
+    head.post(
+        reverse("incidents:freeze", args=[kyoto.account.pk]),
+        {"reason": "炎上の拡大", "incident": incident.pk, "confirm": "yes"},
     )
     assert Account.objects.get(pk=kyoto.account.pk).is_frozen
     assert "緊急停止中" in head.get(reverse("incidents:index")).content.decode()
@@ -114,7 +122,10 @@ def test_the_office_sees_the_city_wide_switch_and_a_head_does_not(kyoto, client_
         "全アカウントを緊急停止する"
         not in client_for(kyoto.head).get(reverse("incidents:index")).content.decode()
     )
-    client_for(kyoto.office).post(reverse("incidents:freeze_all"), {"reason": "不正アクセスの疑い"})
+    office = client_for(kyoto.office)
+    office.post(reverse("incidents:freeze_all"), {"reason": "不正アクセスの疑い"})
+    assert not Account.objects.filter(municipality=kyoto.municipality, frozen_at__isnull=False).exists()
+    office.post(reverse("incidents:freeze_all"), {"reason": "不正アクセスの疑い", "confirm": "yes"})
     assert Account.objects.filter(municipality=kyoto.municipality, frozen_at__isnull=False).count() == 2
 
 

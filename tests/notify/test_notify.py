@@ -207,5 +207,5 @@ def test_the_precheck_result_appears_on_the_third_partys_campaign_page():
     )
     assert not Notification.objects.unread().filter(kind="posts.campaign.precheck").exists()
     page = Client().get(reverse("campaigns:third_party", args=[token])).content.decode()
-    assert "提出した投稿案と市の確認結果" in page and "修正依頼" in page
+    assert "提出した投稿案と市の確認の状況" in page and "差し戻し" in page
     assert "冒頭に「#PR #京都市」を入れてください" in page

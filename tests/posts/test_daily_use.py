@@ -215,6 +215,7 @@ def test_the_scope_must_be_chosen_when_several_are_approved(kyoto):
             "url": "https://x.com/koho/status/3",
             "published_on": "令和7年6月11日",
             "published_time": "12:00",
+            "confirm": "yes",
             "recorded_text": POOL,
             "no_second_check_reason": "不在",
         },
@@ -264,7 +265,9 @@ def test_the_third_party_can_check_before_submitting(kyoto):
         {"submitter_name": "旅するミカ", "text": "紅葉がきれいでした #紅葉 #PR #京都市", "action": "check"},
     )
     html = response.content.decode()
-    assert "まだ提出していません" in html and "promo" in html
+    # Plain words for the third party: the problem and the fix, never the rule id (issue 9 item 10).
+    assert "まだ提出していません" in html and "より前に他のハッシュタグ（#紅葉）があります" in html
+    assert "promo." not in html
     assert not CampaignSubmission.objects.exists()
     client.post(
         reverse("campaigns:third_party", args=[token]),
@@ -297,6 +300,7 @@ def test_a_flagged_campaign_post_can_be_rechecked_after_the_fix(kyoto):
             "url": "https://www.instagram.com/p/C1/",
             "published_on": "令和7年6月11日",
             "published_time": "12:00",
+            "confirm": "yes",
             "text": good,
         },
         follow=True,

@@ -188,6 +188,7 @@ def test_scope_post_page_records_and_reports(kyoto):
             "url": URL,
             "published_on": "令和7年6月11日",
             "published_time": "12:00",
+            "confirm": "yes",
             "recorded_text": FACT,
             "no_second_check_reason": "職員1名で対応",
         },

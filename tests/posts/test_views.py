@@ -217,6 +217,7 @@ def test_publication_form_records_and_flags_a_mismatch(kyoto):
             "url": "https://x.com/kyoto_koho/status/10",
             "published_on": "令和7年6月11日",
             "published_time": "12:00",
+            "confirm": "yes",
             "recorded_text": "市民プールは7月2日にオープンします。",
         },
         follow=True,
@@ -299,6 +300,7 @@ def test_the_whole_loop_through_the_pages(kyoto):
             "url": "https://x.com/kyoto_koho/status/77",
             "published_on": "令和7年6月11日",
             "published_time": "10:30",
+            "confirm": "yes",
             "recorded_text": fixed,
         },
     )

@@ -347,7 +347,11 @@ def test_security_page_records_facts_roster_devices_and_apps(city, client_for):
     assert bad.status_code == 200 and "このフィールドは必須です" in _text(bad)
     assert operator.post(f"{base}/roster/add/", {"name": "試験 一郎", "duty": "manager"}).status_code == 302
     entry = RosterEntry.objects.get(account=account, name="試験 一郎")
-    assert operator.post(f"{base}/roster/{entry.pk}/remove/").status_code == 302
+    # Removing a roster entry cannot be undone: refused until the box is ticked (issue 9 item 10).
+    operator.post(f"{base}/roster/{entry.pk}/remove/")
+    assert RosterEntry.objects.get(pk=entry.pk).removed_on is None
+    assert operator.post(f"{base}/roster/{entry.pk}/remove/", {"confirm": "yes"}).status_code == 302
+    assert RosterEntry.objects.get(pk=entry.pk).removed_on is not None
     personal = operator.post(f"{base}/devices/add/", {"name": "私物スマホ", "ownership": "personal"})
     assert "個人所有の機器は業務での運用に使用できません" in _text(personal)
     assert operator.post(f"{base}/devices/add/", {"name": "貸与PC-2", "ownership": "city"}).status_code == 302
@@ -363,7 +367,10 @@ def test_security_page_records_facts_roster_devices_and_apps(city, client_for):
         == 302
     )
     app = ThirdPartyApp.objects.get(account=account)
-    assert operator.post(f"{base}/apps/{app.pk}/revoke/").status_code == 302
+    unticked = operator.post(f"{base}/apps/{app.pk}/revoke/", follow=True)
+    assert "連携の解除は取り消せません" in _text(unticked)
+    assert ThirdPartyApp.objects.get(pk=app.pk).revoked_on is None
+    assert operator.post(f"{base}/apps/{app.pk}/revoke/", {"confirm": "yes"}).status_code == 302
     assert ThirdPartyApp.objects.get(pk=app.pk).revoked_on is not None
 
 

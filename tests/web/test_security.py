@@ -134,6 +134,7 @@ STATE_CHANGING = {
     "posts:withdraw",
     "posts:approval",
     "posts:second_check",
+    "posts:second_check_request",
     "posts:scope_post",
     "posts:publication",
     "posts:correction",

@@ -58,6 +58,7 @@ from koshiki.posts.actions.scopes import (
     do_confirm_report,
     do_post_under_scope,
     do_record_second_check,
+    do_request_second_check,
     do_set_scopes,
 )
 
@@ -80,6 +81,7 @@ __all__ = [
     "do_recall_submission",
     "do_record_publication",
     "do_record_second_check",
+    "do_request_second_check",
     "do_return",
     "do_set_scopes",
     "do_start_correction",

@@ -49,11 +49,19 @@ def _active_run(d: Draft) -> ApprovalRun:
     return run
 
 
-def _end_run(run: ApprovalRun, status: RunStatus, when: datetime | None = None) -> None:
+def _end_run(
+    run: ApprovalRun,
+    status: RunStatus,
+    when: datetime | None = None,
+    *,
+    cancelled_by: Person | None = None,
+    reason: str = "",
+) -> None:
     """Close an approval run as returned or cancelled (the caller holds its lock)."""
     run.status = status
     run.finished_at = when or timezone.now()
-    run.save(update_fields=["status", "finished_at"])
+    run.cancelled_by, run.cancel_reason = cancelled_by, reason
+    run.save(update_fields=["status", "finished_at", "cancelled_by", "cancel_reason"])
 
 
 def _guard_decider(actor: Person, d: Draft, run: ApprovalRun, revision: Revision | int | None) -> str:

@@ -34,7 +34,7 @@ from koshiki.posts.models import (
     Draft,
     Revision,
 )
-from koshiki.posts.notices import approvers_told, draft_settled
+from koshiki.posts.notices import approvers_told, author_told_cancelled, draft_settled
 from koshiki.posts.states import (
     EDITABLE,
     SUBMITTABLE,
@@ -169,15 +169,32 @@ def do_submit(actor: Person, draft: Draft) -> ApprovalRun:
     return run
 
 
-def do_recall_submission(actor: Person, draft: Draft) -> Draft:
-    """Take back a request for approval before anyone decided it (the draft becomes editable again)."""
+def _cancel_reason(actor: Person, d: Draft, reason: str, what: str) -> str:
+    """The reason, required when someone other than the draft's author cancels it (like a return's comment).
+
+    The author may take back their own request silently; a section head or a
+    colleague who stops someone else's draft must say why, and the author is told.
+    """
+    reason = (reason or "").strip()
+    if actor.pk != d.author_id and not reason:
+        raise ActionError(f"{what}理由を入力してください（作成者に伝わります。差戻しのコメントと同じです）")
+    return reason
+
+
+def do_recall_submission(actor: Person, draft: Draft, reason: str = "") -> Draft:
+    """Take back a request for approval before anyone decided it (the draft becomes editable again).
+
+    Anyone but the author (a section head, a colleague) must give a reason; it is
+    stored on the run, written to the audit event and sent to the author.
+    """
     _require_draft(actor, draft.account)
     with transaction.atomic():
         d = _lock_draft(draft)
         if d.status != DraftStatus.SUBMITTED:
             raise ActionError(f"「{d.get_status_display()}」の投稿案には取り消す承認依頼がありません")
+        reason = _cancel_reason(actor, d, reason, "承認の依頼を取り消す")
         run = _active_run(d)
-        _end_run(run, RunStatus.CANCELLED)
+        _end_run(run, RunStatus.CANCELLED, cancelled_by=actor, reason=reason)
         d.status = DraftStatus.DRAFT
         d.save(update_fields=["status", "updated_at"])
         record_event(
@@ -186,21 +203,28 @@ def do_recall_submission(actor: Person, draft: Draft) -> Draft:
             d,
             {"status": DraftStatus.SUBMITTED},
             {"status": d.status, "run": run.pk},
+            details={"reason": reason},
         )
         draft_settled(d)
+        if actor.pk != d.author_id:
+            author_told_cancelled(actor, d, "承認の依頼が取り消されました", reason)
     return d
 
 
 def do_withdraw_draft(actor: Person, draft: Draft, reason: str = "") -> Draft:
-    """Abandon a draft that was not published (an approval in progress is cancelled)."""
+    """Abandon a draft that was not published (an approval in progress is cancelled).
+
+    Anyone but the author must give a reason, which the author is told.
+    """
     _require_draft(actor, draft.account)
     with transaction.atomic():
         d = _lock_draft(draft)
         if d.status in (DraftStatus.PUBLISHED, DraftStatus.WITHDRAWN):
             raise ActionError(f"「{d.get_status_display()}」の投稿案は取り下げられません")
+        reason = _cancel_reason(actor, d, reason, "取り下げる")
         before = d.status
         if d.status == DraftStatus.SUBMITTED:
-            _end_run(_active_run(d), RunStatus.CANCELLED)
+            _end_run(_active_run(d), RunStatus.CANCELLED, cancelled_by=actor, reason=reason)
         d.status = DraftStatus.WITHDRAWN
         d.save(update_fields=["status", "updated_at"])
         record_event(
@@ -209,7 +233,9 @@ def do_withdraw_draft(actor: Person, draft: Draft, reason: str = "") -> Draft:
             d,
             {"status": before},
             {"status": d.status},
-            details={"reason": (reason or "").strip()},
+            details={"reason": reason},
         )
         draft_settled(d)
+        if actor.pk != d.author_id:
+            author_told_cancelled(actor, d, "投稿案が取り下げられました", reason)
     return d

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,16 +26,24 @@ from koshiki.posts.actions.common import (
     post_procedures_for,
 )
 from koshiki.posts.actions.publications import _publish
+from koshiki.posts.attention import second_check_candidates
 from koshiki.posts.models import (
     Draft,
     PostHocReport,
     PreApprovedScope,
     Revision,
     SecondCheck,
+    SecondCheckRequest,
 )
-from koshiki.posts.notices import draft_settled, section_head_told_report
+from koshiki.posts.notices import (
+    draft_settled,
+    second_check_settled,
+    second_checkers_told,
+    section_head_told_report,
+)
 from koshiki.posts.states import (
     SUBMITTABLE,
+    SecondCheckRequestStatus,
     SecondCheckResult,
 )
 from koshiki.registry.freeze import require_not_frozen
@@ -104,6 +113,60 @@ def do_set_scopes(
     return [existing[k] for k in after]
 
 
+def do_request_second_check(actor: Person, draft: Draft, checker: Any | None = None) -> SecondCheckRequest:
+    """Ask a named colleague (or, with ``checker`` None, anyone eligible) to do the second check (京都市4(1)イ(ウ)c).
+
+    The named person must be able to check this account's posts and must not be
+    the author of the revision; nobody names themselves. While the request is
+    open only the named person may record the check; it shows in their
+    「あなたの対応待ち」 and on their home page. A new request replaces an open one.
+    """
+    _require_draft(actor, draft.account)
+    procedures = post_procedures_for(draft.account)
+    if procedures.second_check_mode == "none":
+        raise ActionError("このガイドラインには複数の職員による確認の定めがありません")
+    with transaction.atomic():
+        d = _lock_draft(draft)
+        if d.status not in SUBMITTABLE:
+            raise ActionError(f"「{d.get_status_display()}」の投稿案には確認を依頼できません")
+        rev = d.current_revision
+        if checker is not None:
+            if checker.pk == actor.pk:
+                raise ActionError("自分自身に確認を依頼することはできません。別の職員を選んでください")
+            if checker.pk in {rev.author_id, d.author_id}:
+                raise ActionError("投稿案を書いた職員には複数確認を依頼できません。別の職員を選んでください")
+            if not checker.is_active or not access.can_second_check_post(checker, d.account):
+                raise ActionError(
+                    "この職員はこのアカウントの投稿を確認できません（担当者か所属長を選んでください）"
+                )
+        previous = (
+            SecondCheckRequest.objects.select_for_update()
+            .filter(draft=d, status=SecondCheckRequestStatus.OPEN)
+            .first()
+        )
+        now = timezone.now()
+        if previous is not None:
+            previous.status, previous.closed_at = SecondCheckRequestStatus.CANCELLED, now
+            previous.save(update_fields=["status", "closed_at"])
+        request = SecondCheckRequest.objects.create(
+            draft=d, revision=rev, requested_by=actor, requested_of=checker, requested_at=now
+        )
+        record_event(
+            actor,
+            "posts.draft.second_check_request",
+            d,
+            {"requested_of": previous.requested_of_id if previous else None},
+            {"requested_of": checker.pk if checker else None, "revision": rev.number},
+            details={
+                "requested_of": str(checker) if checker else "確認できる職員のだれでも",
+                "replaces": previous.pk if previous else None,
+                "clause": procedures.second_check_clause,
+            },
+        )
+        second_checkers_told(actor, d, [checker] if checker else second_check_candidates(d))
+    return request
+
+
 def do_record_second_check(
     actor: Person, draft: Draft, result: str, comment: str = "", *, revision: Revision | int | None = None
 ) -> SecondCheck:
@@ -129,9 +192,23 @@ def do_record_second_check(
             raise ActionError("確認した版が最新の版ではありません。画面を開き直してください")
         if actor.pk == rev.author_id:
             raise ActionError("自分が書いた版の複数確認はできません。別の職員に確認を依頼してください")
+        request = (
+            SecondCheckRequest.objects.select_for_update()
+            .filter(draft=d, status=SecondCheckRequestStatus.OPEN)
+            .select_related("requested_of")
+            .first()
+        )
+        if request is not None and request.requested_of_id not in (None, actor.pk):
+            raise ActionError(
+                f"この投稿案の確認は{request.requested_of.last_name} {request.requested_of.first_name}さんに依頼されています"
+            )
         check = SecondCheck.objects.create(
             draft=d, revision=rev, checker=actor, result=result, comment=comment, checked_at=timezone.now()
         )
+        if request is not None:
+            request.status, request.closed_at = SecondCheckRequestStatus.DONE, check.checked_at
+            request.save(update_fields=["status", "closed_at"])
+            second_check_settled(d)
         record_event(
             actor,
             "posts.draft.second_check",

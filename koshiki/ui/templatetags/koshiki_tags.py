@@ -8,9 +8,19 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from koshiki.checker.profiles import ProfileError, load_profile
 from koshiki.fiscal import to_wareki
 
 register = template.Library()
+
+
+@register.filter
+def guideline_name(profile_id: str) -> str:
+    """The guideline a profile id stands for, in words (「京都市ソーシャルメディアガイドライン」), never the bare id."""
+    try:
+        return load_profile(profile_id).name
+    except (ProfileError, FileNotFoundError, KeyError):
+        return str(profile_id)
 
 
 @register.filter

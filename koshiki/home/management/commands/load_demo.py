@@ -18,8 +18,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from koshiki.campaigns import actions as campaign_actions
+from koshiki.campaigns.states import PosterKind
 from koshiki.citysettings.actions import do_change_city_settings
 from koshiki.comments.demo import load_demo_comments
 from koshiki.duties.models import DutySettings
@@ -31,6 +34,7 @@ from koshiki.notify.models import MailStatus, OutboxMail
 from koshiki.org.models import Municipality, OrgUnit
 from koshiki.org.roles import Role
 from koshiki.people.actions import do_assign_role, do_create_municipality, do_create_unit
+from koshiki.posts import actions as post_actions
 from koshiki.registry import actions
 from koshiki.registry.models import Account, Device, RosterEntry
 from koshiki.security.access import REQUIRED_ROLES
@@ -59,6 +63,18 @@ TOWN_PEOPLE: list[tuple[str, str, str, str, str | None]] = [
     ("sakura.iin3", "長谷川", "聡", Role.COMMITTEE_MEMBER, None),
 ]
 DEMO_PASSWORD = "demo-pass-2025"  # demo only: printed on purpose, never use for real accounts
+SITE = "http://127.0.0.1:8000"
+# A post of 広報課 waiting for the section head's approval (koho.kacho sees it on the home page).
+DEMO_POST = (
+    "【お知らせ】みなと市民プールは7月1日から8月31日まで開場します。"
+    "開場時間は9時から17時、入場料は大人200円、中学生以下100円です。"
+    "詳しくは市ホームページをご覧ください。"
+)
+DEMO_CAMPAIGN = "みなと港まつり2026 PR"
+# The third party's first draft forgets 「#PR #みなと市」 (京都市6(1)), so the pre-check has work.
+DEMO_CAMPAIGN_DRAFT = (
+    "みなと港まつりに行ってきました！夜の花火が海に映ってとてもきれいでした。今年は8月2日開催です🎆"
+)
 
 # (username, family name, given name, role, unit name or None, account key or None, company)
 PEOPLE: list[tuple[str, str, str, str, str | None, str | None, str]] = [
@@ -336,12 +352,14 @@ class Command(BaseCommand):
     help = "架空の自治体「みなと市」（京都市プロファイル）のデモデータを作成し、ログイン情報を表示します。"
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._campaign_token = ""
         if Municipality.objects.filter(name=CITY).exists():
             self.stdout.write(f"デモデータ「{CITY}」は作成済みです（変更はありません）。")
         else:
             with transaction.atomic():
                 self._create()
                 self._create_town()
+                self._campaign_token = self._demo_posts()
                 DutySettings.objects.create(
                     municipality=Municipality.objects.get(name=CITY), record_daily_checks=True
                 )
@@ -357,6 +375,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"デモデータ「{CITY}」（{PROFILE} プロファイル）を作成しました。")
         self._print_logins()
+        self._print_campaign_link()
 
     def _create(self) -> None:
         User = get_user_model()
@@ -536,6 +555,42 @@ class Command(BaseCommand):
             handle="minato_koho_jp",
             url="https://x.com/minato_koho_jp",
         )
+
+    def _demo_posts(self) -> str:
+        """A post waiting for 広報課's section head, and a campaign whose third-party link is printed.
+
+        Returns the campaign's link token: only its hash is stored, so the link is
+        printed once, when the demo is created (a new one can be issued on the campaign's page).
+        """
+        User = get_user_model()
+        tanto = User.objects.get(username="koho.tanto")
+        koho_x = Account.objects.get(municipality__name=CITY, handle="minato_koho")
+        draft = post_actions.do_create_draft(tanto, koho_x, DEMO_POST)
+        post_actions.do_submit(tanto, draft)
+        koho_facebook = Account.objects.get(municipality__name=CITY, handle="MinatoCityOffice")
+        _campaign, token = campaign_actions.do_create_campaign(
+            tanto,
+            koho_facebook,
+            name=DEMO_CAMPAIGN,
+            poster_name="港のあかり",
+            poster_kind=PosterKind.INFLUENCER,
+            poster_account="https://www.instagram.com/minato_akari/",
+            expires_at=timezone.now() + timedelta(days=60),
+        )
+        campaign_actions.do_submit_campaign_draft(token, DEMO_CAMPAIGN_DRAFT, "港のあかり")
+        return token
+
+    def _print_campaign_link(self) -> None:
+        """The third party's submission link (only when just created: the token is not stored)."""
+        token = self._campaign_token
+        if token:
+            link = SITE + reverse("campaigns:third_party", args=[token])
+            self.stdout.write(f"第三者（インフルエンサー）の提出ページ「{DEMO_CAMPAIGN}」: {link}")
+        else:
+            self.stdout.write(
+                f"第三者の提出ページのリンクは作成時にだけ表示されます。広報課でログインし、"
+                f"「第三者への発信依頼」の「{DEMO_CAMPAIGN}」で新しい提出用リンクを発行できます。"
+            )
 
     def _create_town(self) -> None:
         """さくら市: 子育て支援課's plan for a new account, submitted and waiting for the committee."""

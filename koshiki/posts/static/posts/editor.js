@@ -27,6 +27,31 @@
     };
   }
 
+  // The summary bar under the text: the platform's count (computed by the server from the
+  // profile's text_limits) and the number of findings, kept in view on a narrow screen.
+  var counter = document.getElementById("char-counter");
+  var countsBox = document.getElementById("live-counts");
+
+  function badge(cls, label) {
+    var span = document.createElement("span");
+    span.className = cls;
+    span.textContent = label;
+    return span;
+  }
+
+  function summarise(data) {
+    if (counter) {
+      counter.textContent = data.counter ? data.counter.text : "";
+      counter.classList.toggle("over", !!(data.counter && data.counter.over));
+    }
+    if (countsBox && data.counts) {
+      countsBox.textContent = "";
+      if (data.counts.error) { countsBox.appendChild(badge("sev-error", "エラー " + data.counts.error + "件")); }
+      if (data.counts.warning) { countsBox.appendChild(badge("sev-warning", " 警告 " + data.counts.warning + "件")); }
+      if (!data.counts.error && !data.counts.warning) { countsBox.appendChild(badge("ok", "エラー・警告なし")); }
+    }
+  }
+
   function run() {
     var mine = ++sequence;
     if (pending) { pending.abort(); }
@@ -44,6 +69,7 @@
       if (mine !== sequence) { return; }
       if (result.ok) {
         panel.innerHTML = '<p class="muted">入力中の内容のチェック結果（保存していません）</p>' + result.data.html;
+        summarise(result.data);
         if (status) { status.textContent = ""; }
       } else if (status) {
         status.textContent = result.data.error || "チェックできませんでした";
