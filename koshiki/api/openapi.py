@@ -11,12 +11,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from koshiki.api import comments as comments_api
 from koshiki.checker.comments import ACTIONS, CATEGORIES
 from koshiki.checker.context import AUTHOR_KINDS
 from koshiki.checker.engine import DEFAULT_PROFILE
 from koshiki.checker.findings import Severity
 from koshiki.checker.profiles import available, load_profile
-from koshiki.comments import api as comments_api
 from koshiki.comments.importers import MAX_HANDLE, MAX_TEXT
 from koshiki.comments.states import CommentState
 

@@ -96,9 +96,9 @@ class AuditFilterForm(forms.Form):
         # A prefix from a link or a redirected export (``account.``) stays selected as a choice of its
         # own, so the form posted again (the background export) keeps the same filter.
         given = str(self.data.get("action") or "") if self.is_bound else ""
-        if given and not any(given == code for _, group in choices[1:] for code, _ in group):
-            if self.fields["action"].valid_value(given):
-                choices.insert(1, (given, f"「{given.rstrip('.')}」で始まるすべての操作"))
+        listed = any(given == code for _, group in choices[1:] for code, _ in group)
+        if given and not listed and self.fields["action"].valid_value(given):
+            choices.insert(1, (given, f"「{given.rstrip('.')}」で始まるすべての操作"))
         self.fields["action"].choices = choices
         self.fields["object_type"].choices = _object_type_choices()
         self.fields["fiscal_year"].choices = _fiscal_year_choices()

@@ -27,7 +27,7 @@ from koshiki.audit.events import record_event
 from koshiki.campaigns import access
 from koshiki.campaigns.models import Campaign, CampaignPublication, CampaignSubmission, SubmissionFile
 from koshiki.campaigns.states import CampaignStatus, PosterKind, PrecheckStatus
-from koshiki.checker import load_profile
+from koshiki.citysettings.effective import effective_profile
 from koshiki.errors import ActionError
 from koshiki.fiscal import to_wareki
 from koshiki.media import Probe
@@ -116,7 +116,7 @@ def do_create_campaign(
         raise ActionError("発信者（委託事業者・インフルエンサー）の名前を入力してください")
     if poster_kind not in PosterKind.values:
         raise ActionError("発信者の区分を選んでください")
-    profile = load_profile(_profile_id(account))
+    profile = effective_profile(account.municipality)
     # The requester is the city using Koshiki (京都市6(2)): its own name unless an
     # executive committee or the like is named; the profile's example subject only
     # when the municipality has no name.
@@ -227,7 +227,7 @@ def prepare_campaign_files(
         raise ActionError(f"一度に提出できるファイルは{MAX_FILES}個までです")
     prepared = [attached.prepare_upload(data, name[:200] or "無題", strip=strip) for name, data in uploads]
     account = campaign.account
-    limits = load_profile(_profile_id(account)).param("media_limits")
+    limits = effective_profile(account.municipality).param("media_limits")
     broken = media_problems(
         limits_for(limits, account.platform), account.platform, [p for _, _, p, _ in prepared]
     )

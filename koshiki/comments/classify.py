@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from koshiki.checker.comments import check_comment
-from koshiki.checker.profiles import Profile, load_profile
+from koshiki.checker.profiles import Profile
+from koshiki.citysettings.effective import effective_profile
 from koshiki.posts.checking import checker_version
 from koshiki.registry.models import Account, OperationPolicy
 from koshiki.registry.states import PolicyKind
@@ -61,12 +62,12 @@ def clauses_of(profile: Profile, policy: OperationPolicy | None) -> dict[str, di
 
 def account_policy_clauses(account: Account, when: datetime) -> dict[str, dict[str, Any]]:
     """The clauses of the account's policy in force at ``when`` (one query)."""
-    return clauses_of(load_profile(account.municipality.profile_id), policy_at(account, when))
+    return clauses_of(effective_profile(account.municipality), policy_at(account, when))
 
 
 def reply_policy_for(account: Account) -> str:
     """The account's published reply policy when the profile's comment data has a table for it, else ``""``."""
-    replies = load_profile(account.municipality.profile_id).comments.get("replies", {})
+    replies = effective_profile(account.municipality).comments.get("replies", {})
     return account.reply_policy if account.reply_policy in replies else ""
 
 
@@ -79,8 +80,8 @@ class Classifier:
     def __init__(self, account: Account) -> None:
         self.account = account
         self.profile_id = account.municipality.profile_id
-        self.profile = load_profile(self.profile_id)
-        self.version = checker_version(self.profile_id)
+        self.profile = effective_profile(account.municipality)
+        self.version = checker_version(self.profile)
         self.reply_policy = reply_policy_for(account)
         # Oldest first: the version in force at a time is the last one created at or before it.
         self.policies = list(

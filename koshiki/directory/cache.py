@@ -13,8 +13,9 @@ body for that version is already in the cache, no rendering at all.
 - Only anonymous requests are served from or stored into it: a signed-in
   employee's page carries the staff header and is never shared.
 - The key holds the host and scheme (the bodies carry absolute policy URLs),
-  the path (one city's list is not another's) and a digest of the query.
-- ``snapshot(version)`` keeps the list verify compares against, loaded once
+  the path (one city's list is not another's; each city's version counts
+  only its own rows, so one city's change leaves another's entries valid) and a digest of the query.
+- ``snapshot(version, city)`` keeps the list verify compares against, loaded once
   per version in each process, with the comparison forms of every official
   handle prepared (``verify.official_forms_of``) when it is loaded, not per request.
 """
@@ -34,6 +35,7 @@ from django.http import HttpRequest, HttpResponse
 from koshiki.directory.public import handle_of, is_official, public_accounts
 from koshiki.directory.verify import official_forms_of
 from koshiki.incidents.models import Impersonation
+from koshiki.org.models import Municipality
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
 
@@ -41,32 +43,40 @@ TIMEOUT = 3600  # old versions' entries simply age out
 _HEADERS = ("Content-Disposition", "Access-Control-Allow-Origin")
 
 
-def _version_sql() -> str:
+def _version_sql(city: bool) -> str:
     account = connection.ops.quote_name(Account._meta.db_table)
     impersonation = connection.ops.quote_name(Impersonation._meta.db_table)
+    municipality = connection.ops.quote_name(Municipality._meta.db_table)
+    # One city's pages (/public/<slug>/…) count only that city's rows, so a change in another
+    # city leaves their cached copies and ETags valid; %s is the slug, bound by the driver.
+    own = f"municipality_id = (SELECT id FROM {municipality} WHERE slug = %s)" if city else "1 = 1"
+    accounts = f"FROM {account} WHERE {own}"
+    impersonations = f"FROM {impersonation} WHERE {own}"
     return (
-        f"SELECT (SELECT COUNT(*) FROM {account}), (SELECT COUNT(*) FROM {account} WHERE is_listed),"
-        f" (SELECT MAX(updated_at) FROM {account}), (SELECT MAX(current_policy_id) FROM {account}),"
-        f" (SELECT COUNT(*) FROM {impersonation}), (SELECT MAX(id) FROM {impersonation}), (SELECT MAX(notice_published_at) FROM {impersonation})"
+        f"SELECT (SELECT COUNT(*) {accounts}), (SELECT COUNT(*) {accounts} AND is_listed),"
+        f" (SELECT MAX(updated_at) {accounts}), (SELECT MAX(current_policy_id) {accounts}),"
+        f" (SELECT COUNT(*) {impersonations}), (SELECT MAX(id) {impersonations}),"
+        f" (SELECT MAX(notice_published_at) {impersonations})"
     )
 
 
-def public_version(request: HttpRequest | None = None) -> str:
-    """A fingerprint of everything the public pages show, in one query (memoised on the request).
+def public_version(request: HttpRequest | None = None, city: str | None = None) -> str:
+    """A fingerprint of everything the public pages of ``city`` (a slug; None: all) show, in one query.
 
     Changes when an account is added, listed, unlisted or otherwise saved
     (``updated_at``), when a new policy version becomes current, and when an
-    impersonation is confirmed or its notice published.
+    impersonation is confirmed or its notice published. Memoised on the request.
     """
-    memo = getattr(request, "_koshiki_public_version", None)
-    if memo is not None:
-        return memo
+    memo: dict[str | None, str] = getattr(request, "_koshiki_public_version", None) or {}
+    if city in memo:
+        return memo[city]
     with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
+        cursor.execute(_version_sql(city is not None), [city] * 7 if city is not None else [])
         row = cursor.fetchone()
-    version = hashlib.sha256(repr(tuple(str(v) for v in row)).encode()).hexdigest()[:32]
+    version = hashlib.sha256(repr((city, *(str(v) for v in row))).encode()).hexdigest()[:32]
     if request is not None:
-        request._koshiki_public_version = version  # type: ignore[attr-defined]
+        memo[city] = version
+        request._koshiki_public_version = memo  # type: ignore[attr-defined]
     return version
 
 
@@ -84,7 +94,7 @@ def cached(kind: str) -> Callable[[Any], Any]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            key = _key(kind, request, public_version(request))
+            key = _key(kind, request, public_version(request, kwargs.get("city")))
             hit = cache.get(key)
             if hit is not None:
                 status, content_type, body, headers = hit
@@ -108,40 +118,39 @@ def cached(kind: str) -> Callable[[Any], Any]:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What verify compares against, for one registry version."""
+    """What verify compares against, for one version of one city's (or every city's) list."""
 
     version: str
     listed: list[Account]
     closed: list[Account]
 
 
-_snapshot: Snapshot | None = None
+_snapshots: dict[str | None, Snapshot] = {}
 _lock = threading.Lock()
 
 
-def snapshot(version: str) -> Snapshot:
-    """The public list and the formerly listed closed accounts for ``version`` (loaded once per process)."""
-    global _snapshot
-    current = _snapshot
+def snapshot(version: str, city: str | None = None) -> Snapshot:
+    """The public list and the formerly listed closed accounts of ``city`` for ``version`` (once per process)."""
+    current = _snapshots.get(city)
     if current is not None and current.version == version:
         return current
     with _lock:
-        if _snapshot is not None and _snapshot.version == version:
-            return _snapshot
-        listed = list(public_accounts())
-        closed = list(
-            Account.objects.filter(
-                status=Status.CLOSED, listed_at__isnull=False, is_listed=False
-            ).select_related("municipality")
-        )
+        current = _snapshots.get(city)
+        if current is not None and current.version == version:
+            return current
+        municipality = None if city is None else Municipality.objects.filter(slug=city).first()
+        closed = Account.objects.filter(status=Status.CLOSED, listed_at__isnull=False, is_listed=False)
+        if municipality is not None:
+            closed = closed.filter(municipality=municipality)
+        listed = list(public_accounts(municipality))
         # The official handles' comparison forms, prepared once here for every request of this version.
         official_forms_of([handle_of(a) for a in listed if is_official(a)])
-        _snapshot = Snapshot(version, listed, closed)
-        return _snapshot
+        prepared = Snapshot(version, listed, list(closed.select_related("municipality")))
+        _snapshots[city] = prepared
+        return prepared
 
 
 def forget_snapshot() -> None:
-    """Drop this process's prepared list (tests measuring the cost of a new version use it)."""
-    global _snapshot
+    """Drop this process's prepared lists (tests measuring the cost of a new version use it)."""
     with _lock:
-        _snapshot = None
+        _snapshots.clear()

@@ -18,12 +18,10 @@ operating rule (川崎市5(5)) never is. Cost: one query for the list
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -191,25 +189,3 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("redirect_to", "誘導先の番号"),
     ("redirect_to_name", "誘導先のアカウント名"),
 )
-
-
-def registry_version(city: str | None = None) -> str:
-    """A fingerprint of everything the public list shows, in one aggregate query.
-
-    ``city``: the slug of one city's directory (/public/<slug>/…), so one city's
-    change does not invalidate another's cached copy (still one query: a join).
-
-    Changes when an account is added, deleted, listed or unlisted or otherwise
-    saved (``updated_at``), and when a new policy version becomes current
-    (``current_policy`` only grows); the public pages send it as their ETag so
-    a browser or proxy revalidates for one cheap query instead of a full render.
-    """
-    accounts = Account.objects.all() if city is None else Account.objects.filter(municipality__slug=city)
-    row = accounts.aggregate(
-        n=models.Count("pk"),
-        listed=models.Count("pk", filter=models.Q(is_listed=True)),
-        updated=models.Max("updated_at"),
-        policy=models.Max("current_policy_id"),
-    )
-    raw = f"{city or ''}:{row['n']}:{row['listed']}:{row['updated'].isoformat() if row['updated'] else ''}:{row['policy']}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]

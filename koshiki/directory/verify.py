@@ -32,30 +32,28 @@ from koshiki.directory.public import (
     public_policy,
     public_state,
     ref_of,
-    registry_version,
 )
 from koshiki.incidents.models import Impersonation
 from koshiki.org.models import Municipality
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
 
-# (registry version, {official handle: its comparison forms}). A handle's forms depend on the
-# handle alone, so a stale entry is never wrong; the version only lets removed handles go.
-_forms_cache: tuple[str, dict[str, HandleForms]] = ("", {})
+# {official handle: its comparison forms}. A handle's forms depend on the handle alone, so an
+# entry is never stale and needs no registry version (no query); the bound lets removed handles go.
+_FORMS_LIMIT = 100_000
+_forms_cache: dict[str, HandleForms] = {}
 
 
 def official_forms_of(handles: list[str]) -> list[HandleForms]:
-    """The comparison forms of official handles, computed once per registry version (one query)."""
+    """The comparison forms of official handles, each computed once per process (no query)."""
     global _forms_cache
-    version = registry_version()
-    cached_version, cached = _forms_cache
-    if cached_version != version:
-        cached = {}
+    cached = _forms_cache
     missing = [h for h in handles if h not in cached]
-    if missing or cached_version != version:
+    if missing:
         # A new dict, swapped in whole: a thread reading the old one is never disturbed.
-        cached = {**cached, **{h: official_forms(h) for h in missing}}
-        _forms_cache = (version, cached)
+        base = cached if len(cached) + len(missing) <= _FORMS_LIMIT else {}
+        cached = {**base, **{h: official_forms(h) for h in missing}}
+        _forms_cache = cached
     return [cached[h] for h in handles]
 
 

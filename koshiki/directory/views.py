@@ -68,7 +68,7 @@ def _city(slug: str | None) -> Municipality | None:
 
 
 def _registry_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-    return public_version(request)
+    return public_version(request, kwargs.get("city"))
 
 
 def _versioned(view: Any) -> Any:
@@ -256,13 +256,13 @@ def verify(request: HttpRequest, city: str | None = None) -> HttpResponse:
         if any(ch.isspace() or ch in "/?#" for ch in cleaned):
             return _bad_request("handle に空白や / ? # は使えません（URL は url で指定してください）")
         ref = AccountRef(platform, cleaned)
-    prepared = snapshot(public_version(request))
-    listed, closed = prepared.listed, prepared.closed
-    if municipality is not None:
-        listed = [a for a in listed if a.municipality_id == municipality.pk]
-        closed = [a for a in closed if a.municipality_id == municipality.pk]
+    prepared = snapshot(public_version(request, city), city)
     answer = verify_ref(
-        ref, lambda account: _policy_url(request, account), municipality, listed=listed, closed=closed
+        ref,
+        lambda account: _policy_url(request, account),
+        municipality,
+        listed=prepared.listed,
+        closed=prepared.closed,
     )
     answer["query"] = {"platform": ref.platform, "handle": ref.handle}
     return _open(JsonResponse(answer, json_dumps_params=_JSON))

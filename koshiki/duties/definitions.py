@@ -35,7 +35,7 @@ from django.urls import reverse
 
 from koshiki.campaigns.models import CampaignSubmission
 from koshiki.campaigns.states import PrecheckStatus
-from koshiki.checker import load_profile
+from koshiki.citysettings.effective import effective_profile
 from koshiki.fiscal import fiscal_year, fiscal_year_end, fiscal_year_label, to_wareki
 from koshiki.org.models import Municipality
 from koshiki.org.roles import Role
@@ -100,7 +100,7 @@ def _int_param(profile: Any, name: str, default: int) -> int:
 
 def duties_for(municipality: Municipality, *, daily_checks: bool = False) -> dict[str, Duty]:
     """The duties the city's profile prescribes, by code (``daily_checks``: the city records them)."""
-    profile = load_profile(municipality.profile_id)
+    profile = effective_profile(municipality)
     procedures = load_procedures(municipality.profile_id)
     out: dict[str, Duty] = {}
 
@@ -223,15 +223,13 @@ def duties_for(municipality: Municipality, *, daily_checks: bool = False) -> dic
 
 def offers_daily_checks(municipality: Municipality) -> bool:
     """Does the city's guideline describe a daily check it may choose to record?"""
-    return isinstance(
-        load_profile(municipality.profile_id).procedures.get("duties", {}).get("daily_check"), dict
-    )
+    return isinstance(effective_profile(municipality).procedures.get("duties", {}).get("daily_check"), dict)
 
 
 def due_items(municipality: Municipality, today: date, *, daily_checks: bool = False) -> Iterator[DueItem]:
     """Everything due (or coming due within ``NOTICE_DAYS``) in the city on ``today``; no writes."""
     duties = duties_for(municipality, daily_checks=daily_checks)
-    profile = load_profile(municipality.profile_id)
+    profile = effective_profile(municipality)
     procedures = load_procedures(municipality.profile_id)
     fy = fiscal_year(today)
     accounts = list(

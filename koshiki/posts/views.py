@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from koshiki.checker import load_profile
+from koshiki.citysettings.effective import effective_profile
 from koshiki.errors import ActionError, require
 from koshiki.posts import access, actions
 from koshiki.posts.attention import (
@@ -223,7 +223,7 @@ def draft_new(request: HttpRequest, account_id: int) -> HttpResponse:
 
 def _counter(account: Account, text: str) -> TextCount | None:
     """The editor's character counter for the account's platform (profile data ``text_limits``)."""
-    limits = load_profile(account.municipality.profile_id).param("text_limits")
+    limits = effective_profile(account.municipality).param("text_limits")
     return count_for(text or "", account.platform, limits)
 
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from koshiki.comments import api as comments_api
+from koshiki.api import comments as comments_api
 from koshiki.home import views
 from koshiki.home.login import LockoutAuthenticationForm
 from koshiki.people.password import OwnPasswordChangeView

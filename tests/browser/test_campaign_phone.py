@@ -37,15 +37,18 @@ def test_the_third_partys_page_fits_a_phone_and_checks_before_submitting(kyoto, 
     page.get_by_role("textbox", name="投稿する本文").fill(NO_TAG)
     page.get_by_role("button", name="チェックする（提出しない）").click()
     result = page.get_by_role("status").filter(has_text="チェックの結果")
-    expect(result).to_contain_text("エラーがあります")
-    expect(result.locator("li.finding-item.error").first).to_contain_text("根拠:")
+    expect(result).to_contain_text("直す必要がある点があります")
+    # In plain words for someone outside the city: what to fix and how, without clause numbers.
+    expect(result.locator("li.finding-item.error").first).to_contain_text("直してください:")
+    expect(result.locator("li.finding-item.error").first).to_contain_text("#PR #京都市")
     assert not CampaignSubmission.objects.exists()
     assert_no_sideways_scroll(page)
 
     page.get_by_role("textbox", name="投稿する本文").fill(GOOD)
     page.get_by_role("button", name="提出する").click()
     expect(page.get_by_role("status").filter(has_text="提出しました")).to_contain_text("提出1")
-    expect(page.get_by_role("table").last).to_contain_text("提出1")
+    # The history of what was sent, as cards that fit a phone (no table to scroll sideways).
+    expect(page.locator("#submission-1")).to_contain_text("受付済・確認中")
     assert_no_sideways_scroll(page)
     submission = CampaignSubmission.objects.get()
     assert submission.text == GOOD and submission.submitter_name == "旅するミカ"

@@ -67,7 +67,7 @@ def test_submission_is_refused_while_an_error_stands(kyoto, signed_in):
     _editor(page, kyoto.account)
     page.get_by_role("textbox", name="本文").fill(TYPED)
     page.get_by_role("button", name="保存").click()
-    expect(page.get_by_role("status")).to_contain_text("投稿案を保存しました（第1版）")
+    expect(page.locator(".messages")).to_contain_text("投稿案を保存しました（第1版）")
     draft = Draft.objects.get()
     expect(page.locator("#findings mark.finding.error", has_text=PHONE)).to_have_count(1)
 
@@ -80,7 +80,7 @@ def test_submission_is_refused_while_an_error_stands(kyoto, signed_in):
     # Fixed and saved as the second revision, the same button now sends it to the section head.
     page.get_by_role("textbox", name="本文").fill(FIXED)
     page.get_by_role("button", name="保存").click()
-    expect(page.get_by_role("status")).to_contain_text("第2版を保存しました")
+    expect(page.locator(".messages")).to_contain_text("第2版を保存しました")
     page.get_by_role("button", name=re.compile("承認を求める")).click()
     expect(page.locator(".messages")).to_contain_text("承認を求めました")
     draft.refresh_from_db()

@@ -40,7 +40,7 @@ def test_the_demo_city_has_its_own_number_and_domain_without_a_waiver():
     row = CitySettings.objects.get(municipality=minato)
     assert row.values["public_phones"] == ["0123-45-6789"]
     assert "city.minato.lg.jp" in row.values["official_domains"]
-    account = Account.objects.get(municipality=minato, handle="minato_city_koho")
+    account = Account.objects.get(municipality=minato, handle="minato_koho")
     *_, findings = check_draft_content(account, MINATO_POST + " https://www.city.minato.lg.jp/gomi/", [], [])
     assert not [f for f in findings if f["rule"] in ("pii.phone", "link.unsafe")]
     # The page of the public directory under the city's own name.

@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 
 from koshiki.api.actions import do_create_api_token
+from koshiki.api.comments import STATUS
 from koshiki.api.openapi import openapi_document
-from koshiki.comments.api import STATUS
 from koshiki.comments.models import Comment
 from koshiki.comments.states import Source
 from koshiki.org.roles import Role

@@ -198,7 +198,7 @@ def test_the_page_escapes_what_was_typed(client: Client, minato):
     assert "<script>alert(1)" not in html
 
 
-def test_official_handle_forms_are_computed_once_per_registry_version(client: Client, minato, monkeypatch):
+def test_official_handle_forms_are_computed_once_per_handle(client: Client, minato, monkeypatch):
     calls = []
     real = verify_module.official_forms
 
@@ -207,7 +207,7 @@ def test_official_handle_forms_are_computed_once_per_registry_version(client: Cl
         return real(handle)
 
     monkeypatch.setattr(verify_module, "official_forms", counting)
-    monkeypatch.setattr(verify_module, "_forms_cache", ("", {}))
+    monkeypatch.setattr(verify_module, "_forms_cache", {})
     client.get("/public/check", {"q": "kyoto_city_koh0"})
     first = len(calls)
     assert first >= 1
@@ -216,7 +216,7 @@ def test_official_handle_forms_are_computed_once_per_registry_version(client: Cl
             client.get("/public/check", {"q": q})
     assert len(calls) == first  # no official handle was prepared again
     assert len(queries.captured_queries) <= 3 * 5
-    # A change to the registry makes a new version: the forms are prepared again.
+    # A new official handle is prepared when it is first compared against.
     make_account(minato, display_name="京都市 防災", handle="kyoto_city_bousai")
     client.get("/public/check", {"q": "kyoto_city_b0usai"})
     assert "kyoto_city_bousai" in calls[first:]

@@ -96,7 +96,9 @@ def test_the_step_offers_its_forms_and_records_the_downloaded_files_digest(city,
 def test_a_step_that_issues_a_form_files_it_too(city, client_for) -> None:  # noqa: ANN001
     account = account_in(city, "listing_requested")
     office = client_for(city.people["office"])
-    response = office.post(reverse("registry:step", args=[account.pk, "list"]), {"genre": account.genre})
+    response = office.post(
+        reverse("registry:step", args=[account.pk, "list"]), {"genre": account.genre, "confirm": "on"}
+    )
     assert response.status_code == 302
     event = last_event(account)
     forms = {(f["form"], f["format"]) for f in event.summary["details"]["forms"]}

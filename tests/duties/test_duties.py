@@ -169,3 +169,22 @@ def test_calendar_page_shows_overdue_and_whose_it_is():
     page_b = other.get(reverse("duties:calendar") + "?fy=2026").content.decode()
     assert account.display_name not in page_b  # another unit's account is not shown
     assert OutboxMail.objects.exists()
+
+
+def test_the_citys_own_password_period_decides_when_rotation_is_due():
+    """A period the governance office set in 市の設定 (citysettings) is the one the duty run uses."""
+    from koshiki.citysettings.actions import do_change_city_settings
+
+    city, account = _kawasaki_with_old_password()
+    Account.objects.filter(pk=account.pk).update(password_changed_at=date(2026, 1, 5))
+    run(date(2026, 5, 11))
+    # 126 days old: within 川崎市's 365 days, nothing is due.
+    assert not DutyTask.objects.filter(duty="password_rotation").exists()
+    do_change_city_settings(
+        city.people["office"],
+        city.municipality,
+        {"account_password_max_age_days": "90"},
+        reason="情報セキュリティ対策基準の改定によりパスワードは90日ごとに変更",
+    )
+    run(date(2026, 5, 11))
+    assert DutyTask.objects.filter(duty="password_rotation", key__contains=f":{account.pk}:").exists()

@@ -78,6 +78,9 @@ def test_demo_has_a_post_awaiting_the_section_heads_approval_and_a_campaign_link
     assert page.status_code == 200 and "みなと市" in page.content.decode()
     head = Client()
     head.post("/login/", {"username": "koho.kacho", "password": DEMO_PASSWORD})
+    code = StringIO()
+    call_command("demo_totp", "koho.kacho", stdout=code)
+    assert head.post("/security/verify/", {"code": code.getvalue().strip()}).status_code == 302
     home = head.get("/").content.decode()
     assert "あなたの承認を待っている投稿案 1件" in home
     again = StringIO()

@@ -27,7 +27,7 @@ from koshiki.actors import Person
 from koshiki.attachments import media as m
 from koshiki.attachments.models import RIGHTS_LABELS, Consent, MediaFile, MediaRecord
 from koshiki.audit.events import record_event
-from koshiki.checker.profiles import load_profile
+from koshiki.citysettings.effective import effective_profile
 from koshiki.errors import ActionError
 from koshiki.media import MediaError, clean
 from koshiki.media.limits import limits_for, problems
@@ -55,7 +55,7 @@ def _guard_editable(d: Draft) -> None:
 
 def platform_problems(draft: Draft, specs: Sequence[m.Spec]) -> list[str]:
     """The account's platform limits (profile data) broken by ``specs``, in Japanese."""
-    profile = load_profile(draft.account.municipality.profile_id)
+    profile = effective_profile(draft.account.municipality)
     platform = draft.account.platform
     return problems(limits_for(profile.param("media_limits"), platform), platform, specs)
 

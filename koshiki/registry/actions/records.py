@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from koshiki.actors import Person
 from koshiki.audit.events import record_event, snapshot
-from koshiki.checker.profiles import load_profile
+from koshiki.citysettings.effective import effective_profile
 from koshiki.errors import ActionError, require
 from koshiki.org import access as org_access
 from koshiki.org.models import OrgUnit
@@ -274,7 +274,7 @@ def do_register_device(
         raise ActionError("機器の所有区分が正しくありません")
     with transaction.atomic():
         acc = _editable_locked(actor, account, "このアカウントの端末を登録する権限がありません")
-        profile = load_profile(acc.municipality.profile_id)
+        profile = effective_profile(acc.municipality)
         if ownership == Device.Ownership.PERSONAL and not profile.param(
             "account_personal_devices_allowed", False
         ):
