@@ -221,6 +221,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         "議事録を確定し、会議を終了しました",
         "committees:meeting",
         m.pk,
+        confirm="議事録の確定と会議の終了",
     )
 
 

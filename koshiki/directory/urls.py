@@ -2,7 +2,7 @@
 
 ``/public/accounts/`` is the whole installation's directory (one city: its
 list; several: an index of cities); ``/public/<city>/accounts/`` with its
-``.json``, ``.csv`` and ``verify`` is one city's (issue 9 item 6).
+``.json``, ``.csv``, ``verify`` and ``check`` is one city's (issue 9 item 6).
 """
 
 from django.urls import path
@@ -21,5 +21,6 @@ urlpatterns = [
     path("<slug:city>/accounts.json", views.accounts_json, name="city_accounts_json"),
     path("<slug:city>/accounts.csv", views.accounts_csv, name="city_accounts_csv"),
     path("<slug:city>/verify", views.verify, name="city_verify"),
+    path("<slug:city>/check", views.check, name="city_check"),
     path("check", views.check, name="check"),
 ]

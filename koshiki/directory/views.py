@@ -338,17 +338,24 @@ def _answer_kind(answer: dict[str, Any]) -> str:
 
 
 @require_GET
-def check(request: HttpRequest) -> HttpResponse:
-    """「このアカウントは公式？」: a handle or URL answered in plain Japanese (no JavaScript needed)."""
+def check(request: HttpRequest, city: str | None = None) -> HttpResponse:
+    """「このアカウントは公式？」: a handle or URL answered in plain Japanese (no JavaScript needed).
+
+    Under ``/public/<city>/check`` only that city's accounts count as official, as its verify API.
+    """
+    municipality = _city(city)
     form = CheckForm(request.GET if "q" in request.GET else None)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {"form": form, "city": municipality}
     if form.is_valid():
         ref = form.cleaned_data["ref"]
-        answer = verify_ref(ref, lambda account: reverse("directory:policy", args=[account.pk]))
+        answer = verify_ref(ref, lambda account: reverse("directory:policy", args=[account.pk]), municipality)
         related = [*answer["lookalike_of"], answer.get("impersonation_of"), answer.get("former_account")]
         related = [a for a in related if a]
         # Where to ask: the website of the city whose account it copies (its contact page is there).
-        cities = list(Municipality.objects.exclude(website="").order_by("name").values("name", "website"))
+        known = Municipality.objects.exclude(website="").order_by("name")
+        if municipality is not None:
+            known = known.filter(pk=municipality.pk)
+        cities = list(known.values("name", "website"))
         named = {a["municipality"] for a in related}
         context.update(
             answer=answer,

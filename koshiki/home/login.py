@@ -16,6 +16,14 @@ Django itself never slows down password guessing. Two limits, both kept in
   address within ``ADDRESS_WINDOW`` refuse further attempts from it until the
   window has moved on (password spraying over many login IDs).
 
+- **a known device keeps its own count**: a successful sign-in leaves a signed,
+  HttpOnly cookie naming the login ID and a random device id (``DEVICE_COOKIE``,
+  ``DEVICE_DAYS``). An attempt carrying it for that ID is throttled on its own
+  key (the login ID + the device), so someone who keeps the account waiting by
+  failing once every quarter of an hour from elsewhere (a slow lock-out) no
+  longer holds back the employee at their own PC; and that employee's
+  success clears only the device's count, not the stranger's.
+
 While waiting, even the right password is refused with the same Japanese
 message, so the wait reveals nothing about the password. An unknown login ID
 is throttled like a real one. The start of an account's delay and an address
@@ -30,14 +38,19 @@ setting the header is ignored — a client can write anything in it.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from koshiki.audit.events import record_event
@@ -51,11 +64,34 @@ MAX_DELAY = timedelta(minutes=15)
 ADDRESS_LIMIT = 50
 ADDRESS_WINDOW = timedelta(minutes=15)
 KEEP_FAILURES = timedelta(days=1)
+DEVICE_COOKIE = "koshiki_device"
+DEVICE_DAYS = 90
+_DEVICE_SALT = "koshiki.home.login.device"
 
 
 def _key(username: str) -> str:
     """One key for every spelling of a login ID (case, width, invisible characters)."""
     return skeleton((username or "").strip())[:150]
+
+
+def device_key(request: HttpRequest | None, username: str) -> str | None:
+    """The throttle key of this login ID on this device, when the request carries a valid device cookie for it."""
+    raw = request.COOKIES.get(DEVICE_COOKIE) if request is not None else None
+    if not raw:
+        return None
+    try:
+        value = signing.loads(raw, salt=_DEVICE_SALT, max_age=timedelta(days=DEVICE_DAYS))
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict) or value.get("u") != _key(username) or not value.get("d"):
+        return None
+    # LoginFailure.username holds 150 characters: the ID's key, then the device id.
+    return f"{_key(username)[:120]}#{str(value['d'])[:24]}"
+
+
+def device_cookie(username: str) -> str:
+    """A new signed device cookie value for ``username``."""
+    return signing.dumps({"u": _key(username), "d": secrets.token_urlsafe(12)}, salt=_DEVICE_SALT)
 
 
 def delay_after(failures: int) -> timedelta:
@@ -66,11 +102,16 @@ def delay_after(failures: int) -> timedelta:
     return min(timedelta(seconds=2**exponent), MAX_DELAY)
 
 
-def account_wait_until(username: str, now: datetime | None = None) -> datetime | None:
-    """When the account's next attempt is allowed, or None when it may try now (one query)."""
+def account_wait_until(
+    username: str, now: datetime | None = None, *, key: str | None = None
+) -> datetime | None:
+    """When the account's next attempt is allowed, or None when it may try now (one query).
+
+    ``key``: a known device's own key (``device_key``) instead of the login ID's.
+    """
     now = now or timezone.now()
     found = LoginFailure.objects.filter(
-        username=_key(username), created_at__gte=now - KEEP_FAILURES
+        username=key or _key(username), created_at__gte=now - KEEP_FAILURES
     ).aggregate(n=Count("id"), last=Max("created_at"))
     if not found["n"]:
         return None
@@ -124,13 +165,16 @@ def _audit(action: str, key: str, details: dict[str, Any], after: dict[str, Any]
     )
 
 
-def record_failure(username: str, ip: str, now: datetime | None = None) -> datetime | None:
+def record_failure(
+    username: str, ip: str, now: datetime | None = None, *, device: str | None = None
+) -> datetime | None:
     """Store one failure; audit the start of the account's delay and an address reaching its limit.
 
     Returns when the account may try again (None when it still has free attempts).
+    ``device``: the known device's key, counted apart from the login ID's.
     """
     now = now or timezone.now()
-    key = _key(username)
+    key = device or _key(username)
     with transaction.atomic():
         LoginFailure.objects.filter(created_at__lt=now - KEEP_FAILURES).delete()
         LoginFailure.objects.create(username=key, ip=ip, created_at=now)
@@ -167,9 +211,13 @@ def record_failure(username: str, ip: str, now: datetime | None = None) -> datet
     return until
 
 
-def clear_failures(username: str) -> None:
-    """A successful sign-in: the account starts afresh (failures from that address on other IDs stay)."""
-    LoginFailure.objects.filter(username=_key(username)).delete()
+def clear_failures(username: str, *, device: str | None = None) -> None:
+    """A successful sign-in: its count starts afresh (failures from that address on other IDs stay).
+
+    From a known device only the device's count is cleared: the real user signing in
+    does not hand a stranger guessing from elsewhere a new set of free attempts.
+    """
+    LoginFailure.objects.filter(username=device or _key(username)).delete()
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
@@ -198,15 +246,35 @@ class LockoutAuthenticationForm(AuthenticationForm):
         until = address_wait_until(ip, now)
         if until is not None:
             raise ValidationError(address_message(until), code="address_limit")
-        until = account_wait_until(username, now)
+        device = device_key(self.request, username)
+        until = account_wait_until(username, now, key=device)
         if until is not None:
             raise ValidationError(account_message(until), code="locked")
         try:
             cleaned = super().clean()
         except ValidationError as exc:
-            until = record_failure(username, ip, now)
+            until = record_failure(username, ip, now, device=device)
             if until is not None:
                 raise ValidationError([*exc.error_list, ValidationError(account_message(until))]) from None
             raise
-        clear_failures(username)
+        clear_failures(username, device=device)
         return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login view with the throttled form; a successful sign-in marks the device as known."""
+
+    authentication_form = LockoutAuthenticationForm
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        username = form.cleaned_data.get("username") or ""
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device_cookie(username),
+            max_age=DEVICE_DAYS * 24 * 3600,
+            httponly=True,
+            secure=settings.SESSION_COOKIE_SECURE,
+            samesite="Lax",
+        )
+        return response

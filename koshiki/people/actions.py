@@ -32,7 +32,7 @@ from koshiki.org.roles import (
 )
 from koshiki.people.models import InitialPassword
 from koshiki.registry.access import account_of, assignments_reaching, role_target
-from koshiki.registry.actions import take_off_rosters
+from koshiki.registry.actions import follow_unit_names, take_off_rosters
 from koshiki.registry.models import Account, AccountRole
 from koshiki.registry.states import Status
 
@@ -109,6 +109,39 @@ def do_create_unit(
             snapshot(unit, ["municipality", "parent", "name", "kind", "path"]),
         )
     return unit
+
+
+def do_rename_unit(actor: Person, unit: OrgUnit, name: str, reason: str) -> OrgUnit:
+    """Rename a unit (機構改革, the April reorganisation): governance office, with a reason.
+
+    The unit keeps its rows, roles and accounts; the public 運用ポリシー of every
+    account below it whose 開設所属 printed the old name gets a new version with
+    the new one (``registry.actions.follow_unit_names``), in the same transaction.
+    """
+    require(org_access.can_manage_units(actor, unit.municipality), "組織の名称を変更できるのは所管課です")
+    name = (name or "").strip()
+    reason = (reason or "").strip()
+    if not name:
+        raise ActionError("新しい名称を入力してください")
+    if len(name) > OrgUnit._meta.get_field("name").max_length:
+        raise ActionError("名称は100字までで入力してください")
+    if not reason:
+        raise ActionError("変更の理由を入力してください（例: 令和8年4月1日の機構改革）")
+    with transaction.atomic():
+        locked = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+        if locked.name == name:
+            raise ActionError("今の名称と同じです")
+        siblings = OrgUnit.objects.filter(municipality=locked.municipality, parent=locked.parent, name=name)
+        if siblings.exclude(pk=locked.pk).exists():
+            raise ActionError(f"同じ上位組織の下に「{name}」が既にあります")
+        before = snapshot(locked, ["name"])
+        locked.name = name
+        locked.save(update_fields=["name"])
+        record_event(
+            actor, "org.unit.rename", locked, before, snapshot(locked, ["name"]), details={"reason": reason}
+        )
+        follow_unit_names(actor, locked, f"組織の名称変更: {before['name']} → {name}")
+    return locked
 
 
 def do_assign_role(

@@ -11,6 +11,7 @@ class PeopleConfig(AppConfig):
     audit_actions = {
         "org.municipality.create": "自治体の登録",
         "org.unit.create": "組織の追加",
+        "org.unit.rename": "組織の名称変更",
         "org.person.create": "職員の登録",
         "org.role.assign": "役割の付与",
         "org.role.end": "役割の終了",

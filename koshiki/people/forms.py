@@ -25,6 +25,22 @@ class UnitForm(forms.Form):
         self.fields["parent"].queryset = units
 
 
+class UnitRenameForm(forms.Form):
+    """A new name for one unit (機構改革), with the reason kept in the audit trail."""
+
+    unit = forms.ModelChoiceField(label="名称を変更する組織", queryset=OrgUnit.objects.none())
+    name = forms.CharField(label="新しい名称", max_length=100)
+    reason = forms.CharField(
+        label="変更の理由",
+        max_length=500,
+        help_text="例: 令和8年4月1日の機構改革。監査ログに残ります。",
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
 class RoleForm(forms.Form):
     user = PersonChoiceField(label="職員", queryset=get_user_model().objects.none())
     role = forms.ChoiceField(label="役割", choices=Role.choices)

@@ -14,8 +14,14 @@ from django.views.decorators.http import require_POST
 from koshiki.errors import ActionError, require
 from koshiki.org import access as org_access
 from koshiki.org.models import RoleAssignment
-from koshiki.people.actions import do_assign_role, do_create_person, do_create_unit, do_end_role
-from koshiki.people.forms import PersonForm, RoleForm, UnitForm
+from koshiki.people.actions import (
+    do_assign_role,
+    do_create_person,
+    do_create_unit,
+    do_end_role,
+    do_rename_unit,
+)
+from koshiki.people.forms import PersonForm, RoleForm, UnitForm, UnitRenameForm
 from koshiki.people.transfers import HEADER, do_personnel_change, read_csv, template_csv
 from koshiki.registry import access as registry_access
 from koshiki.registry.access import role_target
@@ -57,6 +63,7 @@ def _context(request: HttpRequest, **forms: object) -> dict[str, object]:
         "can_assign": org_access.has_role(user, "section_head")
         or (municipality and org_access.can_manage_units(user, municipality)),
         "unit_form": forms.get("unit_form") or UnitForm(units=units),
+        "rename_form": forms.get("rename_form") or UnitRenameForm(units=units),
         "role_form": forms.get("role_form")
         or RoleForm(units=units, accounts=accounts, people=org_access.people_of(municipality)),
         "person_form": forms.get("person_form") or PersonForm(units=units, accounts=accounts),
@@ -88,21 +95,44 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "org/overview.html", _context(request))
 
 
+def _unit_form_post(
+    request: HttpRequest,
+    form_name: str,
+    form_class: Any,
+    refusal: str,
+    run: Callable[[Any, dict[str, Any]], str],
+) -> HttpResponse:
+    """The governance office's unit forms: the office of the user's city only, then ``_form_post``."""
+    municipality = org_access.municipality_of(request.user)
+    require(municipality is not None and org_access.can_manage_units(request.user, municipality), refusal)
+    form = form_class(request.POST, units=org_access.units_visible_to(request.user))
+    return _form_post(request, form_name, form, lambda data: run(municipality, data))
+
+
 @login_required
 @require_POST
 def unit_create(request: HttpRequest) -> HttpResponse:
-    municipality = org_access.municipality_of(request.user)
-    require(
-        municipality is not None and org_access.can_manage_units(request.user, municipality),
-        "組織を追加できるのは所管課です",
-    )
-    form = UnitForm(request.POST, units=org_access.units_visible_to(request.user))
-
-    def run(data: dict[str, Any]) -> str:
+    def run(municipality: Any, data: dict[str, Any]) -> str:
         do_create_unit(request.user, municipality, data["name"], data["kind"], data["parent"])
         return "組織を追加しました。"
 
-    return _form_post(request, "unit_form", form, run)
+    return _unit_form_post(request, "unit_form", UnitForm, "組織を追加できるのは所管課です", run)
+
+
+@login_required
+@require_POST
+def unit_rename(request: HttpRequest) -> HttpResponse:
+    def run(_municipality: Any, data: dict[str, Any]) -> str:
+        old = data["unit"].name
+        do_rename_unit(request.user, data["unit"], data["name"], data["reason"])
+        return (
+            f"組織の名称を「{old}」から「{data['name'].strip()}」に変更しました。"
+            "公開中の運用ポリシーの開設所属も新しい名称にしました。"
+        )
+
+    return _unit_form_post(
+        request, "rename_form", UnitRenameForm, "組織の名称を変更できるのは所管課です", run
+    )
 
 
 @login_required
@@ -137,8 +167,13 @@ def role_assign(request: HttpRequest) -> HttpResponse:
 def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     municipality = org_access.municipality_of(request.user)
     assignment = get_object_or_404(RoleAssignment, pk=pk, municipality=municipality)
+    # Ending a role cannot be undone (a new grant is a new assignment, audited as such).
     return act_and_redirect(
-        request, lambda: do_end_role(request.user, assignment), "役割を終了しました。", "org:overview"
+        request,
+        lambda: do_end_role(request.user, assignment),
+        "役割を終了しました。",
+        "org:overview",
+        confirm="役割の終了",
     )
 
 

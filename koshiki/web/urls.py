@@ -5,13 +5,13 @@ from django.urls import include, path
 
 from koshiki.api import comments as comments_api
 from koshiki.home import views
-from koshiki.home.login import LockoutAuthenticationForm
+from koshiki.home.login import LoginView
 from koshiki.people.password import OwnPasswordChangeView
 
 urlpatterns = [
     path("", views.home, name="home"),
-    # Django's login view (its ``next`` accepts same-site URLs only) with the lockout form.
-    path("login/", auth_views.LoginView.as_view(authentication_form=LockoutAuthenticationForm), name="login"),
+    # Django's login view (its ``next`` accepts same-site URLs only) with the lockout form and device cookie.
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The person's own change, audited; an initial password must be replaced before any other page.
     path("password/", OwnPasswordChangeView.as_view(), name="password_change"),

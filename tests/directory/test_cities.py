@@ -107,3 +107,16 @@ def test_a_slug_is_checked_when_a_city_is_created(two_cities):
     with pytest.raises(ActionError, match="既にほかの自治体"):
         do_create_municipality(None, "みなと市", "kyoto", slug="komae")
     assert do_create_municipality(None, "みなと市", "kyoto", slug="minato").slug == "minato"
+
+
+def test_a_citys_check_page_answers_from_its_own_list(two_cities):
+    client = Client()
+    own = client.get("/public/kyoto/check", {"q": "@kyoto_koho"}).content.decode()
+    assert "このアカウントは京都市の公式？" in own and "公式アカウントです" in own
+    # 狛江市's page does not vouch for 京都市's account, and points back to its own list.
+    other = client.get("/public/komae/check", {"q": "@kyoto_koho"}).content.decode()
+    assert "公式アカウントです" not in other and "登録されていません" in other
+    assert 'href="/public/komae/accounts/"' in other and 'action="/public/komae/check"' in other
+    # The city's list links to the city's own check page.
+    assert 'href="/public/komae/check"' in client.get("/public/komae/accounts/").content.decode()
+    assert client.get("/public/osaka/check", {"q": "@kyoto_koho"}).status_code == 404

@@ -163,3 +163,48 @@ def test_behind_a_trusted_proxy_the_rightmost_untrusted_hop_is_the_client(settin
     # A request straight from an untrusted address: its header is ignored.
     _try("203.0.113.50", "guess.direct", HTTP_X_FORWARDED_FOR="198.51.100.11")
     assert LoginFailure.objects.filter(username="guess.direct").get().ip == "203.0.113.50"
+
+
+def test_a_known_device_is_not_held_back_by_a_stranger_failing_slowly_elsewhere():
+    """The slow lock-out: one wrong password every quarter of an hour from outside keeps the
+    account's delay at its longest; the employee's own PC, which signed in before, keeps its
+    own count, and their success there does not give the stranger fresh free attempts."""
+    make_user("koho.tanto", password=PASSWORD)
+    desk, first = _try("10.20.30.40", "koho.tanto", PASSWORD)
+    assert first.status_code == 302
+    cookie = first.cookies["koshiki_device"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and int(cookie["max-age"]) == 90 * 24 * 3600
+    desk.post("/logout/")
+    for n in range(FREE_FAILURES + 3):
+        _age(minutes=20)
+        _try(f"198.51.100.{n + 1}", "koho.tanto")
+    # Without the cookie (another browser) the account waits; with it the employee signs in.
+    _, elsewhere = _try("10.20.30.41", "koho.tanto", PASSWORD)
+    assert elsewhere.status_code == 200 and "少し時間をおいて" in elsewhere.content.decode()
+    again = desk.post("/login/", {"username": "koho.tanto", "password": PASSWORD})
+    assert again.status_code == 302
+    # The stranger's count stands: their next guess still waits.
+    _, stranger = _try("198.51.100.99", "koho.tanto", PASSWORD)
+    assert stranger.status_code == 200 and "少し時間をおいて" in stranger.content.decode()
+
+
+def test_a_device_cookie_counts_only_for_its_own_login_id_and_its_own_failures_are_throttled():
+    make_user("koho.tanto", password=PASSWORD)
+    make_user("koho.kacho", password=PASSWORD)
+    desk, _ = _try("10.20.30.40", "koho.tanto", PASSWORD)
+    desk.post("/logout/")
+    # The cookie of koho.tanto does not open a separate count for koho.kacho.
+    for _n in range(FREE_FAILURES):
+        desk.post("/login/", {"username": "koho.kacho", "password": "machigai-pass-123"})
+    assert LoginFailure.objects.filter(username="koho.kacho").count() == FREE_FAILURES
+    # Guessing from the known device itself is throttled on the device's own key.
+    for _n in range(FREE_FAILURES):
+        desk.post("/login/", {"username": "koho.tanto", "password": "machigai-pass-123"})
+    waiting = desk.post("/login/", {"username": "koho.tanto", "password": PASSWORD})
+    assert waiting.status_code == 200 and "少し時間をおいて" in waiting.content.decode()
+    assert not LoginFailure.objects.filter(username="koho.tanto").exists()
+    # A forged cookie is ignored: the attempt counts on the login ID.
+    forged = Client(REMOTE_ADDR="198.51.100.7")
+    forged.cookies["koshiki_device"] = "eyJ1Ijoia29oby50YW50byIsImQiOiJ4In0:forged:sig"
+    forged.post("/login/", {"username": "koho.tanto", "password": "machigai-pass-123"})
+    assert LoginFailure.objects.filter(username="koho.tanto").count() == 1

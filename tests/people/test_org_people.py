@@ -191,13 +191,15 @@ def test_ending_a_role_keeps_it_for_history_and_takes_the_access_away(city, clie
     assert client_for(operator).get(f"/accounts/{account.pk}/").status_code == 200
     # Another unit's section head may not end it; their own section head may.
     assert client_for(city.people["head_b"]).post(f"/org/roles/{assignment.pk}/end/").status_code == 403
-    response = client_for(city.people["head"]).post(f"/org/roles/{assignment.pk}/end/")
+    response = client_for(city.people["head"]).post(f"/org/roles/{assignment.pk}/end/", {"confirm": "yes"})
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.ended_at is not None
     assert AuditEvent.objects.filter(action="org.role.end", object_id=str(assignment.pk)).exists()
     assert client_for(operator).get(f"/accounts/{account.pk}/").status_code == 404
-    again = client_for(city.people["head"]).post(f"/org/roles/{assignment.pk}/end/", follow=True)
+    again = client_for(city.people["head"]).post(
+        f"/org/roles/{assignment.pk}/end/", {"confirm": "yes"}, follow=True
+    )
     assert "既に終了しています" in again.content.decode()
 
 

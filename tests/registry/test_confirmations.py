@@ -1,5 +1,6 @@
 """Irreversible actions ask for a ticked box that works without JavaScript (issue 9 item 10): the step
-pages that list, suspend or close an account, the publication records, ending a campaign; refusals by role
+pages that list, suspend or close an account, the publication records, ending a campaign or a role,
+closing a committee meeting; refusals by role
 still come first (a read-only role gets its 403, not a request to confirm)."""
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from koshiki.audit.models import AuditEvent
 from koshiki.campaigns import actions as campaign_actions
 from koshiki.campaigns.models import Campaign
 from koshiki.campaigns.states import CampaignStatus, PosterKind
+from koshiki.committees import actions as committee_actions
+from koshiki.committees.models import Meeting
+from koshiki.org.models import RoleAssignment
 from koshiki.posts import actions as post_actions
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
-from tests.personas import account_in
+from tests.personas import account_in, make_city
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +103,36 @@ def test_every_confirmation_box_is_a_required_checkbox_without_inline_script(kyo
     html = login(kyoto.operator).get(reverse("posts:draft", args=[draft.pk])).content.decode()
     assert '<input type="checkbox" name="confirm" value="yes" id="withdraw-confirm" required>' in html
     assert "<script>" not in html and "onclick" not in html
+
+
+def test_ending_a_role_needs_the_box_ticked(kyoto):
+    role = RoleAssignment.objects.get(user=kyoto.operator, ended_at__isnull=True)
+    office = login(kyoto.office)
+    page = office.get(reverse("org:overview")).content.decode()
+    assert f'id="confirm-role-end-{role.pk}" required' in page
+    url = reverse("org:role_end", args=[role.pk])
+    refused = office.post(url, follow=True).content.decode()
+    assert "役割の終了は取り消せません" in refused
+    assert RoleAssignment.objects.get(pk=role.pk).ended_at is None
+    assert not AuditEvent.objects.filter(action="org.role.end").exists()
+    office.post(url, {"confirm": "yes"})
+    assert RoleAssignment.objects.get(pk=role.pk).ended_at is not None
+
+
+def test_closing_a_committee_meeting_needs_the_box_ticked():
+    city = make_city("komae")
+    meeting = committee_actions.do_open_meeting(
+        city.people["office"],
+        city.municipality,
+        title="令和8年度 第2回 行政情報化推進委員会",
+        held_on=timezone.localdate(),
+        present=[city.people["chair"], city.people["member"]],
+    )
+    office = login(city.people["office"])
+    url = reverse("committees:close", args=[meeting.pk])
+    minutes = {"minutes": "新規申請はなく、運用状況の報告を受けた。"}
+    refused = office.post(url, minutes, follow=True).content.decode()
+    assert "議事録の確定と会議の終了は取り消せません" in refused
+    assert Meeting.objects.get(pk=meeting.pk).closed_at is None
+    office.post(url, {**minutes, "confirm": "yes"})
+    assert Meeting.objects.get(pk=meeting.pk).closed_at is not None

@@ -45,6 +45,7 @@ from koshiki.registry.actions.records import (
     do_revoke_app,
     do_update_account,
     do_update_security,
+    follow_unit_names,
     initial_policy_values,
     take_off_rosters,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "do_suspend",
     "do_update_account",
     "do_update_security",
+    "follow_unit_names",
     "do_waive_finding",
     "do_withdraw",
     "initial_policy_values",

@@ -45,6 +45,7 @@ from koshiki.registry.models import (
 from koshiki.registry.states import (
     EDITABLE_STATES,
     FINAL_STATES,
+    POLICY_FIELDS,
     OperatorKind,
     PolicyKind,
     ReplyPolicy,
@@ -262,6 +263,48 @@ def take_off_rosters(actor: Person | None, user: Person, accounts: list[Account]
             )
             removed.append(entry)
     return removed
+
+
+def follow_unit_names(actor: Person | None, unit: OrgUnit, reason: str) -> list[Account]:
+    """New public 運用ポリシー versions where the 開設所属 printed no longer names the unit as it is now.
+
+    Not an action on its own: ``people.actions.do_rename_unit`` calls it inside its
+    transaction after its own permission check, so a reorganisation (機構改革) shows
+    the new 所管課 on the public list at once instead of the name it was published
+    with. One ``account.policy.follow`` event per account; locks each account first.
+    """
+    followed: list[Account] = []
+    below = Account.objects.filter(
+        municipality_id=unit.municipality_id,
+        owning_unit__path__startswith=unit.path,
+        current_policy__isnull=False,
+    )
+    for account in below.order_by("pk"):
+        acc = Account.objects.select_for_update(of=("self",)).get(pk=account.pk)
+        current = acc.current_policy
+        label = acc.owning_unit.full_name()
+        if current is None or not current.unit_label or current.unit_label == label:
+            continue
+        if "unit_label" not in procedures_for(acc).policy_fields:
+            continue
+        values = {k: getattr(current, k) for k in POLICY_FIELDS}
+        values["unit_label"] = label
+        policy = _create_policy(
+            actor, acc, PolicyKind.PUBLIC, values, f"{reason}（開設所属を組織の名称に合わせて改訂）"
+        )
+        before = {"policy_version": current.version, "unit_label": current.unit_label}
+        acc.current_policy = policy
+        acc.save(update_fields=["current_policy", "updated_at"])
+        record_event(
+            actor,
+            "account.policy.follow",
+            acc,
+            before,
+            {"policy_version": policy.version, "unit_label": label},
+            details={"reason": reason},
+        )
+        followed.append(acc)
+    return followed
 
 
 def do_register_device(
