@@ -155,20 +155,26 @@ class Result:
     name: str
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    throttled: int = 0  # of the errors, HTTP 429 from the application's own throttles (by design)
     seconds: float = 0.0
     cpu_ms: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, ms: float, ok: bool) -> None:
+    def add(self, ms: float, ok: bool, status: int = 0) -> None:
         with self.lock:
             self.latencies.append(ms)
             if not ok:
                 self.errors += 1
+                self.throttled += status == 429
+
+    @property
+    def error_text(self) -> str:
+        return f"{self.errors} (429: {self.throttled})" if self.throttled else str(self.errors)
 
     def row(self) -> str:
         n = len(self.latencies)
         if n == 0:
-            return f"| {self.name} | 0 | – | – | – | – | – | {self.errors} |"
+            return f"| {self.name} | 0 | – | – | – | – | – | {self.error_text} |"
         q = (
             statistics.quantiles(self.latencies, n=100, method="inclusive")
             if n > 1
@@ -176,7 +182,7 @@ class Result:
         )
         return (
             f"| {self.name} | {n} | {q[49]:.1f} | {q[94]:.1f} | {q[98]:.1f} | "
-            f"{n / self.seconds:.1f} | {self.cpu_ms / n:.1f} | {self.errors} |"
+            f"{n / self.seconds:.1f} | {self.cpu_ms / n:.1f} | {self.error_text} |"
         )
 
 
@@ -195,8 +201,12 @@ def workers_cpu_ms(master: int) -> float:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         ppid = int(fields[1])
-        if ppid == master or int(entry) == master:
+        if ppid == master:
             total += int(fields[11]) + int(fields[12])
+        elif int(entry) == master:
+            # The master's own time plus its reaped children's (cutime, cstime): a worker
+            # recycled by max_requests moves its time there, so the sum never goes back.
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     return total * 1000 / TICK
 
 
@@ -215,12 +225,13 @@ def open_loop(
     def one(scheduled: float) -> None:
         with pool_lock:
             s = pool.pop() if pool else Session(sessions[0].cookies)
+        status = 0
         try:
             status, _ = call(s)
             ok = 200 <= status < 400
         except Exception:  # noqa: BLE001 - any failure counts as an error, the run goes on
             ok = False
-        result.add((time.monotonic() - scheduled) * 1000, ok)
+        result.add((time.monotonic() - scheduled) * 1000, ok, status)
         with pool_lock:
             pool.append(s)
 
@@ -249,12 +260,13 @@ def closed_loop(
         s = make()
         while time.monotonic() < stop:
             t = time.monotonic()
+            status = 0
             try:
                 status, _ = call(s)
                 ok = 200 <= status < 400
             except Exception:  # noqa: BLE001
                 ok = False
-            result.add((time.monotonic() - t) * 1000, ok)
+            result.add((time.monotonic() - t) * 1000, ok, status)
 
     cpu0 = workers_cpu_ms(master)
     start = time.monotonic()

@@ -35,7 +35,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import models, transaction  # noqa: E402
+from django.db import connection, models, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from koshiki.audit.events import hash_of  # noqa: E402
@@ -249,12 +249,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.add_accounts:
         grow(args.add_accounts, random.Random(args.seed + 1))
-        return 0
-    if min(args.accounts, args.posts, args.audit_events) < 1:
-        print("--accounts, --posts, --audit-events は 1 以上で指定してください", file=sys.stderr)
-        return 2
-    seed(args.accounts, args.posts, args.audit_events, random.Random(args.seed))
+    else:
+        if min(args.accounts, args.posts, args.audit_events) < 1:
+            print("--accounts, --posts, --audit-events は 1 以上で指定してください", file=sys.stderr)
+            return 2
+        seed(args.accounts, args.posts, args.audit_events, random.Random(args.seed))
+    _analyze()
     return 0
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics, as autovacuum would soon after a bulk load.
+
+    Without it PostgreSQL plans the audit list on the empty tables' estimates (a
+    bitmap scan of all 200,000 events, 180 ms, instead of 0.1 ms backwards on seq).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 if __name__ == "__main__":

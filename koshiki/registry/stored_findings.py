@@ -9,12 +9,17 @@ rules for each of them on every view of the home page cost 110 ms of CPU at
   their transaction, so the row and the change commit together);
 - by the daily duty run (``refresh_stale`` for every account: the rules on
   password age, roster renewal and 運用終了日 change with the date alone);
-- lazily by a reader (``refresh_stale``) when a row is missing, older than
-  the account's last save, from another day, or from another checker or
-  profile version, e.g. after an upgrade or a profile edit.
+- lazily by a reader (``refresh_stale`` with ``limit=READER_LIMIT``) when a row
+  is missing, older than the account's last save, from another day, or from
+  another checker or profile version, e.g. after an upgrade or a profile edit.
 
-A reader therefore never shows findings older than the account, the day or
-the checker. The rows are a derived copy (like the checker's findings on a
+A reader recomputes at most ``READER_LIMIT`` rows, missing ones and ones older
+than their account first: after an upgrade every row of a 3,000-account city is
+stale at once, and each concurrent view of the office's home page recomputing
+all of them took 3.2 s of CPU and timed out (load benchmark, 2026-12-07). The
+rest are late by a checker version or a day, never by a change to the account
+(the actions refresh that row in their own transaction), until the next views,
+the daily run or ``refresh_account_findings`` catch up. The rows are a derived copy (like the checker's findings on a
 revision), not a decision, so writing them records no audit event.
 """
 
@@ -24,7 +29,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from koshiki.checker import Clause, Finding, Severity, Suggestion
@@ -124,10 +129,26 @@ def stale(accounts: QuerySet[Account], today: date) -> QuerySet[Account]:
     return accounts.exclude(current)
 
 
-def refresh_stale(accounts: QuerySet[Account], today: date | None = None) -> int:
-    """Recompute every stale row among ``accounts``; the number recomputed (two queries when none is)."""
+READER_LIMIT = 50  # rows a page view recomputes at most (about 1 ms each)
+
+
+def refresh_stale(accounts: QuerySet[Account], today: date | None = None, *, limit: int | None = None) -> int:
+    """Recompute the stale rows among ``accounts`` (at most ``limit``, rows behind their account first).
+
+    Returns the number recomputed (two queries when none is).
+    """
     today = today or timezone.localdate()
-    todo = list(_loaded(stale(accounts, today)))
+    todo_qs = stale(accounts, today)
+    if limit is not None:
+        # A missing row or one older than the account's last save first: those may hide a change;
+        # a row of another day or checker version is only late.
+        behind = Case(
+            When(stored_findings__account_updated_at=F("updated_at"), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        todo_qs = todo_qs.order_by(behind, "pk")[:limit]
+    todo = list(_loaded(todo_qs))
     _save([_row(account, today) for account in todo])
     return len(todo)
 

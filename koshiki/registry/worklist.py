@@ -24,7 +24,7 @@ from koshiki.registry.attention import _FORWARD_KINDS, CHECK_NOTICE_DAYS, Attent
 from koshiki.registry.lifecycle import load_procedures
 from koshiki.registry.models import Account, Device, StoredFindings
 from koshiki.registry.states import FINAL_STATES, Status
-from koshiki.registry.stored_findings import refresh_stale, stored_findings
+from koshiki.registry.stored_findings import READER_LIMIT, refresh_stale, stored_findings
 
 FLAGGED_PAGE = 50
 HOME_FLAGGED = 10
@@ -89,10 +89,10 @@ class Worklist:
 def worklist(
     user: Any, today: date | None = None, *, page: int | str = 1, per_page: int = FLAGGED_PAGE
 ) -> Worklist:
-    """The user's worklist; refreshes stale stored findings among the visible accounts first."""
+    """The user's worklist; refreshes stale stored findings among the visible accounts first (a bounded batch)."""
     today = today or timezone.localdate()
     visible = _open(user)
-    refresh_stale(visible, today)
+    refresh_stale(visible, today, limit=READER_LIMIT)
     pending: list[AttentionItem] = []
     waiting: list[tuple[Account, Any]] = []
     candidates = (

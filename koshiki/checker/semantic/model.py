@@ -51,6 +51,9 @@ class Scores:
     probs: np.ndarray
     thresholds: np.ndarray
     best_only: bool = True
+    # Per label: does any unit reach its threshold? Most posts break no rule, and each
+    # screened rule asks once, so the common answer "none" costs one look-up.
+    reached: np.ndarray | None = None
 
     def prob(self, label: str) -> list[float]:
         """The probability of ``label`` for each unit, in text order."""
@@ -59,6 +62,8 @@ class Scores:
     def flagged(self, label: str, scale: float = 1.0) -> list[tuple[int, int, float]]:
         """Units whose probability of ``label`` reaches its threshold (times ``scale``)."""
         j = self.labels.index(label)
+        if scale == 1.0 and self.reached is not None and not self.reached[j]:
+            return []
         limit = float(self.thresholds[j]) * scale
         return [
             (a, b, float(p)) for (a, b), p in zip(self.spans, self.probs[:, j], strict=True) if p >= limit
@@ -140,7 +145,8 @@ class Model:
         """Probabilities per sentence of ``norm`` (normalised text) and label."""
         spans = split_sentences(norm) if self.unit == "sentence" else [(0, len(norm))]
         probs = self.predict([norm[a:b] for a, b in spans], norm)
-        return Scores(spans, self.labels, probs, self.thresholds, self.best_only)
+        reached = (probs >= self.thresholds).any(axis=0) if len(spans) else np.zeros(len(self.labels), bool)
+        return Scores(spans, self.labels, probs, self.thresholds, self.best_only, reached)
 
 
 def _dense(arrays: dict[str, np.ndarray], key: str, buckets: int) -> np.ndarray:
