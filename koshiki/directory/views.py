@@ -286,7 +286,7 @@ class CheckForm(forms.Form):
     q = forms.CharField(
         label="アカウントのID または URL",
         max_length=MAX_URL,
-        help_text="例: @minato_city_koho、https://x.com/minato_city_koho、https://www.instagram.com/…",
+        help_text="例: @minato_koho、https://x.com/minato_koho、https://www.instagram.com/…",
         error_messages={
             "required": "ID または URL を入力してください。",
             "max_length": f"{MAX_URL} 文字までで入力してください。",

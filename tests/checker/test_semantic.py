@@ -15,7 +15,13 @@ from koshiki.checker.engine import Env
 from koshiki.checker.profiles import load_profile
 from koshiki.checker.semantic import disabled, enabled, load_model, score_sentences
 from koshiki.checker.semantic.data import sha256
-from koshiki.checker.semantic.features import FeatureSpec, counts, split_sentences
+from koshiki.checker.semantic.features import (
+    FeatureSpec,
+    counts,
+    split_sentences,
+    tfidf,
+    tfidf_with_context,
+)
 from koshiki.checker.semantic.model import MODEL_DIR, Model
 from koshiki.checker.semantic.screen import MESSAGES, SCREENED, screen_hits
 from koshiki.checker.text import Text
@@ -62,6 +68,31 @@ def test_ngram_counts_do_not_depend_on_batching():
     for i, unit in enumerate(units):
         _, c1, n1 = counts([unit], spec)
         assert sorted(zip(cols[rows == i], cnt[rows == i], strict=True)) == sorted(zip(c1, n1, strict=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "来年度の予算案はまだ言えません。でも大幅に増えるらしいよ！\n詳しくは来月🍁",
+        "【北区】粗大ごみの収集日が変わります。お問い合わせは0123-45-6789まで。",
+        "あの地区の人たちは昔から問題ばかり起こす。",
+        "短い。",
+    ],
+)
+def test_sentences_and_context_in_one_pass_equal_two_passes_bit_for_bit(text):
+    """The run-time single pass (tfidf_with_context) must score exactly as the features trained on."""
+    model = load_model("posts")
+    spec = model.spec
+    norm = Text(text).norm
+    units = [norm[a:b] for a, b in split_sentences(norm)] or [norm]
+    rows, cols, vals = tfidf_with_context(units, norm, spec, model.idf, model.idf_ctx)
+    split = int(np.searchsorted(rows, len(units)))
+    r1, c1, v1 = tfidf(units, spec, model.idf)
+    r2, c2, v2 = tfidf([norm], spec, model.idf_ctx, 1)
+    assert np.array_equal(rows[:split], r1) and np.array_equal(cols[:split], c1)
+    assert np.array_equal(vals[:split], v1)
+    assert np.array_equal(cols[split:], c2) and np.array_equal(vals[split:], v2)
+    assert (rows[split:] == len(units)).all() and len(r2) == len(rows) - split
 
 
 def test_digits_fold_so_numbers_share_features():

@@ -14,7 +14,7 @@ from koshiki.errors import ActionError
 from koshiki.org.models import OrgUnit
 from koshiki.people.actions import do_create_unit, do_rename_unit
 from koshiki.registry.models import Account, OperationPolicy
-from tests.personas import account_in
+from tests.personas import account_in, make_city
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,16 @@ def test_the_organisation_page_renames_with_a_japanese_error_for_a_missing_reaso
     head.force_login(kyoto.head)
     assert head.post(url, {"unit": unit.pk, "name": "勝手な課", "reason": REASON}).status_code == 403
     assert OrgUnit.objects.get(pk=unit.pk).name == NEW
+
+
+def test_another_citys_office_cannot_rename_and_does_not_see_the_unit(kyoto):
+    komae = make_city("komae")
+    unit = kyoto.units["a"]
+    with pytest.raises(PermissionDenied):
+        do_rename_unit(komae.office, unit, NEW, REASON)
+    other = Client()
+    other.force_login(komae.office)
+    # The form offers only the office's own units: another city's id is refused as a choice.
+    answer = other.post(reverse("org:unit_rename"), {"unit": unit.pk, "name": NEW, "reason": REASON})
+    assert answer.status_code == 200 and "正しく選択してください" in answer.content.decode()
+    assert OrgUnit.objects.get(pk=unit.pk).name == unit.name

@@ -93,13 +93,21 @@ def _codepoints(units: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return cps, np.repeat(np.arange(len(units), dtype=np.int64), lengths)
 
 
-def hashed_ngrams(units: list[str], spec: FeatureSpec, namespace: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def hashed_ngrams(
+    units: list[str], spec: FeatureSpec, namespace: int = 0, *, last_namespace: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """``(unit_index, bucket)`` of every n-gram of every unit (n-grams never cross units).
 
     ``namespace`` 1 hashes the same n-grams into other buckets (the context vector).
+    ``last_namespace``: the last unit's namespace instead (the sentences and their
+    context in one pass; each n-gram hashes exactly as in its own call).
     """
     cps, owner = _codepoints(units)
     size = len(cps)
+    # Each position's namespace, shifted: n < 256, so n + (ns << 8) is the same salt as a call of its own.
+    salt = None
+    if last_namespace is not None:
+        salt = np.where(owner == len(units) - 1, last_namespace << 8, namespace << 8).astype(np.uint64)
     parts: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     with np.errstate(over="ignore"):
@@ -111,7 +119,10 @@ def hashed_ngrams(units: list[str], spec: FeatureSpec, namespace: int = 0) -> tu
             acc = acc[:m] + cps[n - 1 :] * _POSITION[n - 1]
             if n < spec.n_min:
                 continue
-            parts.append(acc ^ np.uint64(n + (namespace << 8)))
+            if salt is None:
+                parts.append(acc ^ np.uint64(n + (namespace << 8)))
+            else:
+                parts.append(acc ^ (salt[:m] + np.uint64(n)))
             rows.append(owner[:m] - owner[n - 1 :] if len(units) > 1 else owner[:m])
         if not parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -130,10 +141,10 @@ def hashed_ngrams(units: list[str], spec: FeatureSpec, namespace: int = 0) -> tu
 
 
 def counts(
-    units: list[str], spec: FeatureSpec, namespace: int = 0
+    units: list[str], spec: FeatureSpec, namespace: int = 0, *, last_namespace: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sorted distinct ``(unit, bucket)`` pairs with their counts: ``rows, cols, counts``."""
-    rows, cols = hashed_ngrams(units, spec, namespace)
+    rows, cols = hashed_ngrams(units, spec, namespace, last_namespace=last_namespace)
     keys = (rows << spec.bits) | cols
     uniq, cnt = np.unique(keys, return_counts=True)
     return uniq >> spec.bits, uniq & (spec.buckets - 1), cnt
@@ -146,5 +157,23 @@ def tfidf(
     rows, cols, cnt = counts(units, spec, namespace)
     vals = (1.0 + np.log(cnt)).astype(np.float32) * idf[cols]
     norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(units))).astype(np.float32)
+    norms[norms == 0] = 1.0
+    return rows, cols, vals / norms[rows]
+
+
+def tfidf_with_context(
+    units: list[str], context: str, spec: FeatureSpec, idf: np.ndarray, idf_ctx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``tfidf(units, spec, idf)`` followed by ``tfidf([context], spec, idf_ctx, 1)``, in one pass.
+
+    The context's entries come last with row ``len(units)``. Every value equals the
+    two separate calls' bit for bit (same n-gram hashes, same per-row sums in the
+    same order): one set of numpy calls instead of two per post.
+    """
+    last = len(units)
+    rows, cols, cnt = counts([*units, context], spec, 0, last_namespace=1)
+    table = np.where(rows == last, idf_ctx[cols], idf[cols])
+    vals = (1.0 + np.log(cnt)).astype(np.float32) * table
+    norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=last + 1)).astype(np.float32)
     norms[norms == 0] = 1.0
     return rows, cols, vals / norms[rows]

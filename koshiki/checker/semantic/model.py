@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from koshiki.checker.semantic.features import FeatureSpec, split_sentences, tfidf
+from koshiki.checker.semantic.features import FeatureSpec, split_sentences, tfidf, tfidf_with_context
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 UNITS = ("sentence", "text")
@@ -116,24 +116,25 @@ class Model:
         """The probability from which the screen reports ``label`` on its own."""
         return float(self.thresholds[self.labels.index(label)])
 
-    def _contrib(self, units: list[str], idf: np.ndarray, namespace: int) -> tuple[np.ndarray, np.ndarray]:
-        rows, cols, vals = tfidf(units, self.spec, idf, namespace)
-        return rows, self.weights[self.index[cols]] * vals[:, None]
-
     def logits(self, units: list[str], context: str | None = None) -> np.ndarray:
         """Raw scores, shape ``(len(units), len(labels))``; ``context``: the whole text."""
-        out = np.tile(self.bias, (len(units), 1))
+        out = np.repeat(self.bias[None, :], len(units), axis=0)
         if not units:
             return out
         if self.spec.context and self.idf_ctx is not None:
-            _, ctx = self._contrib([context if context is not None else "".join(units)], self.idf_ctx, 1)
+            text = context if context is not None else "".join(units)
+            rows, cols, vals = tfidf_with_context(units, text, self.spec, self.idf, self.idf_ctx)
+            split = int(np.searchsorted(rows, len(units)))  # the context's entries come last
+            ctx = self.weights[self.index[cols[split:]]] * vals[split:, None]
             out += self.spec.context * ctx.sum(axis=0)
-        rows, cols, vals = tfidf(units, self.spec, self.idf)
+            rows, cols, vals = rows[:split], cols[:split], vals[:split]
+        else:
+            rows, cols, vals = tfidf(units, self.spec, self.idf)
         if not len(rows):
             return out
         contrib = self.weights[self.index[cols]] * vals[:, None]
         # rows are sorted: one segment per unit that has n-grams
-        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
         out[rows[starts]] += np.add.reduceat(contrib, starts, axis=0)
         return out
 
