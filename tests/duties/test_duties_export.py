@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from koshiki.documents.excel import WAREKI_FORMAT
 from koshiki.duties.actions import do_complete_task
@@ -83,7 +84,9 @@ def test_the_export_lists_the_years_tasks_with_wareki_dates_overdue_flag_and_who
     assert row[10] == f"{head.last_name} {head.first_name}".strip()
     assert row[11] == "運用を続ける（理由を記録）" and row[12] == "台風期の防災情報で使うため継続"
     done = ws.cell(row=3 + i, column=10)
-    assert done.value.date() == DutyTask.objects.get(pk=dormancy.pk).done_at.date()
+    # The sheet shows the day in Japan (after 15:00 UTC that is already the next calendar day).
+    done_at = timezone.localtime(DutyTask.objects.get(pk=dormancy.pk).done_at)
+    assert done.value.date() == done_at.date()
     assert done.number_format == WAREKI_FORMAT
 
     # Another 年度 has none of these tasks.

@@ -89,6 +89,7 @@ PUBLIC = {
     "directory:city_accounts_json",
     "directory:city_accounts_csv",
     "directory:city_verify",
+    "directory:city_check",
     "directory:check",
     "ops:healthz",
 }
@@ -145,6 +146,7 @@ STATE_CHANGING = {
     "campaigns:precheck",
     "campaigns:publication",
     "org:unit_create",
+    "org:unit_rename",
     "org:person_create",
     "org:role_assign",
     "org:role_end",
