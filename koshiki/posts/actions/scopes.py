@@ -140,7 +140,7 @@ def do_request_second_check(actor: Person, draft: Draft, checker: Any | None = N
                     "この職員はこのアカウントの投稿を確認できません（担当者か所属長を選んでください）"
                 )
         previous = (
-            SecondCheckRequest.objects.select_for_update()
+            SecondCheckRequest.objects.select_for_update(of=("self",))
             .filter(draft=d, status=SecondCheckRequestStatus.OPEN)
             .first()
         )
@@ -193,7 +193,7 @@ def do_record_second_check(
         if actor.pk == rev.author_id:
             raise ActionError("自分が書いた版の複数確認はできません。別の職員に確認を依頼してください")
         request = (
-            SecondCheckRequest.objects.select_for_update()
+            SecondCheckRequest.objects.select_for_update(of=("self",))
             .filter(draft=d, status=SecondCheckRequestStatus.OPEN)
             .select_related("requested_of")
             .first()
