@@ -13,7 +13,7 @@ from koshiki.audit.models import AuditEvent
 from koshiki.errors import ActionError
 from koshiki.org.models import OrgUnit
 from koshiki.people.actions import do_create_unit, do_rename_unit
-from koshiki.registry.models import Account, OperationPolicy
+from koshiki.registry.models import Account, OperationPolicy, StoredFindings
 from tests.personas import account_in, make_city
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,8 @@ def test_the_office_renames_a_unit_and_the_public_policy_follows(kyoto):
     follow = AuditEvent.objects.get(action="account.policy.follow", object_id=str(account.pk))
     assert follow.after["unit_label"] == account.current_policy.unit_label
     assert verify_chain().ok
+    # The stored findings were recomputed with the change, not left behind the account.
+    assert StoredFindings.objects.get(account=account).account_updated_at == account.updated_at
     # The public list names the new 所管課.
     assert NEW in Client().get("/public/accounts/").content.decode()
 

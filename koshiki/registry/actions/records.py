@@ -295,6 +295,7 @@ def follow_unit_names(actor: Person | None, unit: OrgUnit, reason: str) -> list[
         before = {"policy_version": current.version, "unit_label": current.unit_label}
         acc.current_policy = policy
         acc.save(update_fields=["current_policy", "updated_at"])
+        refresh_account(acc)  # the stored findings commit with the change, as in every registry action
         record_event(
             actor,
             "account.policy.follow",
