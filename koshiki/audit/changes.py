@@ -64,6 +64,7 @@ KEY_LABELS: dict[str, str] = {
     "exception": "例外",
     "expires_at": "有効期限",
     "failures": "失敗回数",
+    "known_device": "以前にログインした端末からの試行",
     "file_name": "ファイル名",
     "files": "ファイル",
     "finding": "指摘",

@@ -182,11 +182,13 @@ def record_failure(
         until = now + delay_after(failures) if failures >= FREE_FAILURES else None
         if failures == FREE_FAILURES and until is not None:
             # The password typed is never recorded; the login ID and address are.
+            # Audited under the login ID (the person), whichever count reached its delay.
             _audit(
                 "auth.login.lock",
-                key,
+                _key(username),
                 {
-                    "username": key,
+                    "username": _key(username),
+                    **({"known_device": True} if device else {}),
                     "ip": ip,
                     "failures": failures,
                     "delay_seconds": int(delay_after(failures).total_seconds()),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -203,6 +204,11 @@ def test_a_device_cookie_counts_only_for_its_own_login_id_and_its_own_failures_a
     waiting = desk.post("/login/", {"username": "koho.tanto", "password": PASSWORD})
     assert waiting.status_code == 200 and "少し時間をおいて" in waiting.content.decode()
     assert not LoginFailure.objects.filter(username="koho.tanto").exists()
+    # The delay is audited on the person, not on the device's internal key.
+    lock = AuditEvent.objects.filter(action="auth.login.lock").latest("seq")
+    tanto = get_user_model().objects.get(username="koho.tanto")
+    assert (lock.object_type, lock.object_id) == ("auth.user", str(tanto.pk))
+    assert lock.details["username"] == "koho.tanto" and lock.details["known_device"] is True
     # A forged cookie is ignored: the attempt counts on the login ID.
     forged = Client(REMOTE_ADDR="198.51.100.7")
     forged.cookies["koshiki_device"] = "eyJ1Ijoia29oby50YW50byIsImQiOiJ4In0:forged:sig"
