@@ -331,15 +331,20 @@ def main_account(city: City) -> Account:
     return existing or account_in(city, "listed", display_name="市広報メイン")
 
 
-def committee_decides(city: City, account: Account, outcome: str = "approve", reasons: str = "") -> Any:
-    """A meeting of the committee (office records it, chair and member present) decides the application."""
-    meeting = committee_actions.do_open_meeting(
+def open_meeting(city: City, title: str = "第1回 委員会") -> Any:
+    """A committee meeting held today, recorded by the office, with the chair and a member present."""
+    return committee_actions.do_open_meeting(
         city.people["office"],
         city.municipality,
-        title="第1回 委員会",
+        title=title,
         held_on=timezone.localdate(),
         present=[city.people["chair"], city.people["member"]],
     )
+
+
+def committee_decides(city: City, account: Account, outcome: str = "approve", reasons: str = "") -> Any:
+    """A meeting of the committee (office records it, chair and member present) decides the application."""
+    meeting = open_meeting(city)
     for key in ("chair", "member"):
         committee_actions.do_vote(city.people[key], meeting, account, choice=outcome)
     return committee_actions.do_decide(

@@ -16,13 +16,12 @@ from koshiki.audit.models import AuditEvent
 from koshiki.campaigns import actions as campaign_actions
 from koshiki.campaigns.models import Campaign
 from koshiki.campaigns.states import CampaignStatus, PosterKind
-from koshiki.committees import actions as committee_actions
 from koshiki.committees.models import Meeting
 from koshiki.org.models import RoleAssignment
 from koshiki.posts import actions as post_actions
 from koshiki.registry.models import Account
 from koshiki.registry.states import Status
-from tests.personas import account_in, make_city
+from tests.personas import account_in, make_city, open_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -121,13 +120,7 @@ def test_ending_a_role_needs_the_box_ticked(kyoto):
 
 def test_closing_a_committee_meeting_needs_the_box_ticked():
     city = make_city("komae")
-    meeting = committee_actions.do_open_meeting(
-        city.people["office"],
-        city.municipality,
-        title="令和8年度 第2回 行政情報化推進委員会",
-        held_on=timezone.localdate(),
-        present=[city.people["chair"], city.people["member"]],
-    )
+    meeting = open_meeting(city, "令和8年度 第2回 行政情報化推進委員会")
     office = login(city.people["office"])
     url = reverse("committees:close", args=[meeting.pk])
     minutes = {"minutes": "新規申請はなく、運用状況の報告を受けた。"}
