@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from koshiki.audit.events import verify_chain
@@ -19,10 +20,23 @@ from koshiki.registry.models import Account, RosterEntry
 pytestmark = pytest.mark.django_db
 
 
-def test_load_demo_builds_the_city_and_is_idempotent():
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+    """The demo city loaded once for this module (about 14 s), rolled back after its last test.
+
+    Each test runs in its own savepoint inside this transaction (pytest-django's
+    ``django_db``), so what one test changes is gone before the next; yields
+    what ``load_demo`` printed when it created the city.
+    """
     out = StringIO()
-    call_command("load_demo", stdout=out)
-    text = out.getvalue()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_load_demo_builds_the_city_and_is_idempotent(demo):
+    text = demo
     assert "みなと市" in text and DEMO_PASSWORD in text and "koho.kacho" in text
     city = Municipality.objects.get(name="みなと市")
     assert city.profile_id == "kyoto"
@@ -46,8 +60,7 @@ def test_load_demo_builds_the_city_and_is_idempotent():
     assert verify_chain().ok
 
 
-def test_demo_logins_work_with_the_printed_password():
-    call_command("load_demo", stdout=StringIO())
+def test_demo_logins_work_with_the_printed_password(demo):
     client = Client()
     response = client.post("/login/", {"username": "johoka", "password": DEMO_PASSWORD})
     assert response.status_code == 302
@@ -59,8 +72,7 @@ def test_demo_logins_work_with_the_printed_password():
     assert "みなと市" in home.content.decode()
 
 
-def test_demo_accounts_operating_period_starts_on_or_before_opening():
-    call_command("load_demo", stdout=StringIO())
+def test_demo_accounts_operating_period_starts_on_or_before_opening(demo):
     opened = Account.objects.filter(municipality__name="みなと市", acquired_at__isnull=False)
     assert opened.filter(display_name="みなと市広報課").exists()
     for account in opened:
@@ -68,10 +80,8 @@ def test_demo_accounts_operating_period_starts_on_or_before_opening():
         assert account.period_start <= account.acquired_at, account.display_name
 
 
-def test_demo_has_a_post_awaiting_the_section_heads_approval_and_a_campaign_link():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    text = out.getvalue()
+def test_demo_has_a_post_awaiting_the_section_heads_approval_and_a_campaign_link(demo):
+    text = demo
     link = next(line for line in text.splitlines() if "第三者（インフルエンサー）の提出ページ" in line)
     path = link.split("http://127.0.0.1:8000", 1)[1]
     page = Client().get(path)
@@ -88,8 +98,7 @@ def test_demo_has_a_post_awaiting_the_section_heads_approval_and_a_campaign_link
     assert "作成時にだけ表示されます" in again.getvalue() and "/submit/" not in again.getvalue()
 
 
-def test_the_duty_calendar_speaks_plain_japanese():
-    call_command("load_demo", stdout=StringIO())
+def test_the_duty_calendar_speaks_plain_japanese(demo):
     client = Client()
     client.post("/login/", {"username": "koho.tanto", "password": DEMO_PASSWORD})
     html = client.get("/duties/").content.decode()

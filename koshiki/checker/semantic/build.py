@@ -301,9 +301,16 @@ def build(
     sample: int | None = None,
     log: Any = print,
     oof_cache: Path | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Train, choose thresholds, export; returns the report (also stored in the model's meta)."""
+    """Train, choose thresholds, export; returns the report (also stored in the model's meta).
+
+    ``overrides``: per section of the spec (``features``, ``train``, ...), values that
+    replace the spec's (a test builds a small model with fewer hash bits and folds).
+    """
     spec, root = load_spec(spec_name)
+    for section, values in (overrides or {}).items():
+        spec[section] = {**spec.get(section, {}), **values}
     fspec = FeatureSpec(**spec.get("features", {}))
     train = dict(spec.get("train", {}))
     seed = int(spec.get("seed", 0))
