@@ -13,13 +13,17 @@ from koshiki.org.roles import Role
 from koshiki.posts import access as posts_access
 from koshiki.registry import access as registry_access
 
+_WATCHERS = (Role.SECTION_HEAD, Role.GOVERNANCE_OFFICE)  # can_set_post_scopes, or the office
+
 
 def publications_before_precheck(user: Any) -> list[CampaignPublication]:
     """Third parties' posts published before their pre-check, for the section head and the office."""
+    if not registry_access.holds_any(user, _WATCHERS):
+        return []  # nobody else could keep a row: no query
     qs = (
         CampaignPublication.objects.filter(
             before_precheck=True,
-            submission__campaign__account__in=registry_access.accounts_visible_to(user),
+            submission__campaign__account__in=registry_access.accounts_reached_by(user, _WATCHERS),
         )
         .select_related("submission__campaign__account__owning_unit", "recorded_by")
         .order_by("-recorded_at")

@@ -11,7 +11,7 @@ from koshiki.comments import access
 from koshiki.comments.actions.replies import open_follow_ups
 from koshiki.comments.models import Comment, ModerationDecision
 from koshiki.comments.states import CommentState, DecisionState
-from koshiki.registry.access import accounts_reached_by
+from koshiki.registry.access import accounts_reached_by, holds_any
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ def comments_attention(user: Any) -> CommentsAttention:
 
     Only for the accounts the user handles (a read-only role sees none here); a few queries.
     """
+    if not holds_any(user, access.STAFF_ROLES):
+        return CommentsAttention(open=0, to_review=0, follow_ups=0, overdue=0)  # no query
     # One subquery, not a permission check per account: a city-wide role's home page must not
     # cost more as the city's accounts grow (issue 10 item 9).
     handled = accounts_reached_by(user, access.STAFF_ROLES)

@@ -16,7 +16,7 @@ from koshiki.duties.models import DutyTask
 from koshiki.org.access import municipality_of, roles_of
 from koshiki.org.models import Municipality
 from koshiki.org.roles import Role
-from koshiki.registry.access import accounts_visible_to, holds_for
+from koshiki.registry.access import accounts_visible_to, holds_for, role_names
 
 
 def sees_whole_city(user: Any, municipality: Municipality | None) -> bool:
@@ -54,6 +54,12 @@ def can_configure(user: Any, municipality: Municipality | None) -> bool:
 
 def my_open_tasks(user: Any, today: Any) -> tuple[int, int]:
     """(open, overdue) counts of the tasks that are the user's own (for the home page)."""
-    tasks = tasks_visible_to(user).filter(status="open").select_related("account__owning_unit")
+    # Only tasks naming a role the user holds can be theirs (is_mine): the office's home page
+    # does not load every open task of the city to keep its own few.
+    tasks = (
+        tasks_visible_to(user)
+        .filter(status="open", role__in=sorted(role_names(user)))
+        .select_related("account__owning_unit")
+    )
     mine = [t for t in tasks if is_mine(user, t)]
     return len(mine), sum(1 for t in mine if t.due_on < today)

@@ -14,19 +14,28 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from koshiki.org.roles import Role
+from koshiki.org.roles import COMPANY_ROLES, Role
 from koshiki.posts import access
 from koshiki.posts.models import ApprovalRun, Draft, PostHocReport, Publication, SecondCheckRequest
+from koshiki.posts.procedures import APPROVER_ROLES
 from koshiki.posts.states import SUBMITTABLE, DraftStatus, RunStatus, SecondCheckRequestStatus
 from koshiki.registry import access as registry_access
 from koshiki.registry.access import people_holding
 
 MISMATCH_DAYS = 30
+# Who can keep a row of each list (the Python check after the query); anyone else is spared
+# the query: an auditor's home page costs no posts query at all.
+_APPROVERS = APPROVER_ROLES | COMPANY_ROLES  # can_approve_post: a chain role, or the company's manager
+_SECTION_HEADS = (Role.SECTION_HEAD,)  # can_set_post_scopes
+_WRITERS = (Role.OPERATOR, Role.SECTION_HEAD)  # can_draft_post / can_second_check_post
+_PUBLICATION_WATCHERS = (Role.SECTION_HEAD, Role.GOVERNANCE_OFFICE)
 
 
 def drafts_to_decide(user: Any) -> list[Draft]:
     """Submitted drafts whose current step the user may decide (never their own)."""
-    out = []
+    out: list[Draft] = []
+    if not registry_access.holds_any(user, _APPROVERS):
+        return out
     runs = ApprovalRun.objects.filter(
         status=RunStatus.IN_PROGRESS, draft__account__in=registry_access.accounts_visible_to(user)
     ).select_related(
@@ -42,9 +51,11 @@ def drafts_to_decide(user: Any) -> list[Draft]:
 
 def reports_to_confirm(user: Any) -> list[PostHocReport]:
     """Unconfirmed post-hoc reports the user (a section head of the account) may confirm."""
+    if not registry_access.holds_any(user, _SECTION_HEADS):
+        return []
     reports = (
         PostHocReport.objects.unconfirmed()
-        .filter(draft__account__in=registry_access.accounts_visible_to(user))
+        .filter(draft__account__in=registry_access.accounts_reached_by(user, _SECTION_HEADS))
         .select_related("draft__account__owning_unit", "scope", "reported_by")
     )
     return [r for r in reports if access.can_set_post_scopes(user, r.draft.account)]
@@ -52,12 +63,14 @@ def reports_to_confirm(user: Any) -> list[PostHocReport]:
 
 def mismatched_publications(user: Any) -> list[Publication]:
     """Recent posts whose published text differs from the approved one, for the section head (issue 4.5)."""
+    if not registry_access.holds_any(user, _SECTION_HEADS):
+        return []
     since = timezone.now() - timedelta(days=MISMATCH_DAYS)
     qs = (
         Publication.objects.filter(
             matches=False,
             recorded_at__gte=since,
-            draft__account__in=registry_access.accounts_visible_to(user),
+            draft__account__in=registry_access.accounts_reached_by(user, _SECTION_HEADS),
         )
         .select_related("draft__account__municipality", "draft__account__owning_unit", "recorded_by")
         .order_by("-recorded_at")
@@ -67,9 +80,12 @@ def mismatched_publications(user: Any) -> list[Publication]:
 
 def publications_before_approval(user: Any) -> list[Publication]:
     """Posts published before their approval (issue 9 item 3), for the section head and the office."""
+    if not registry_access.holds_any(user, _PUBLICATION_WATCHERS):
+        return []
     qs = (
         Publication.objects.filter(
-            before_approval=True, draft__account__in=registry_access.accounts_visible_to(user)
+            before_approval=True,
+            draft__account__in=registry_access.accounts_reached_by(user, _PUBLICATION_WATCHERS),
         )
         .select_related("draft__account__municipality", "draft__account__owning_unit", "recorded_by")
         .order_by("-recorded_at")
@@ -104,11 +120,13 @@ def open_second_check_request(draft: Draft) -> SecondCheckRequest | None:
 
 def second_checks_to_do(user: Any) -> list[SecondCheckRequest]:
     """Open requests for a second check the user may answer: naming them, or naming nobody (never their own draft)."""
+    if not registry_access.holds_any(user, _WRITERS):
+        return []
     qs = (
         SecondCheckRequest.objects.filter(
             status=SecondCheckRequestStatus.OPEN,
             draft__status__in=list(SUBMITTABLE),
-            draft__account__in=registry_access.accounts_visible_to(user),
+            draft__account__in=registry_access.accounts_reached_by(user, _WRITERS),
         )
         .filter(Q(requested_of=user) | Q(requested_of__isnull=True))
         .exclude(draft__author=user)
@@ -153,12 +171,15 @@ class PostsAttention:
 
 def posts_attention(user: Any) -> PostsAttention:
     """The user's posts to-do list: decide, confirm, look at mismatches, fix returned drafts, record posts."""
-    own = Draft.objects.filter(
-        author=user,
-        account__in=registry_access.accounts_visible_to(user),
-        status__in=[DraftStatus.RETURNED, DraftStatus.APPROVED],
-    ).select_related("account", "current_revision")
-    own = list(own[:100])
+    own: list[Draft] = []
+    if registry_access.holds_any(user, _WRITERS):  # only a writer can revise or record their draft
+        own = list(
+            Draft.objects.filter(
+                author=user,
+                account__in=registry_access.accounts_reached_by(user, _WRITERS),
+                status__in=[DraftStatus.RETURNED, DraftStatus.APPROVED],
+            ).select_related("account", "current_revision")[:100]
+        )
     return PostsAttention(
         to_decide=drafts_to_decide(user),
         reports=reports_to_confirm(user),

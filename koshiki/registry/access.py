@@ -86,6 +86,22 @@ def _wanted(roles: Iterable[str]) -> set[str]:
     return wanted | _OPERATOR_LIKE if Role.OPERATOR in wanted else wanted
 
 
+def holds_any(user: Any, roles: Iterable[str]) -> bool:
+    """True when the user holds one of ``roles`` for some account or unit (no query beyond the cached roles).
+
+    A cheap gate before a list whose every row is kept only for a holder of
+    ``roles`` (``holds_for``): a person without any of them is spared the query.
+    """
+    wanted = _wanted(roles)
+    return any(ra.role in wanted for ra in roles_of(user))
+
+
+def role_names(user: Any) -> set[str]:
+    """The roles a task naming them would reach the user by (operator: also through an operator-like role)."""
+    held = {ra.role for ra in roles_of(user)}
+    return held | {Role.OPERATOR} if held & _OPERATOR_LIKE else held
+
+
 def holds_for(user: Any, role: str, account: Account) -> bool:
     """True when the user holds ``role`` (operator: or contractor/designated manager) for ``account``."""
     return bool(assignments_reaching(user, account, [role]))

@@ -110,17 +110,26 @@ def refresh_account(account: Account | int, today: date | None = None) -> Stored
     return row
 
 
-def _current_versions(municipality_ids: Iterable[int]) -> Q:
+def _current_versions(cities: Iterable[Municipality]) -> Q:
     """Rows whose version is current for their city's effective profile (one settings query per city)."""
     fresh = Q(pk__in=[])
-    for city in Municipality.objects.filter(pk__in=set(municipality_ids)):
+    for city in {c.pk: c for c in cities}.values():
         fresh |= Q(municipality=city, stored_findings__version=findings_version(city))
     return fresh
 
 
-def stale(accounts: QuerySet[Account], today: date) -> QuerySet[Account]:
-    """The accounts among ``accounts`` whose stored row is missing or out of date."""
-    cities = accounts.order_by().values_list("municipality_id", flat=True).distinct()
+def stale(
+    accounts: QuerySet[Account], today: date, cities: Iterable[Municipality] | None = None
+) -> QuerySet[Account]:
+    """The accounts among ``accounts`` whose stored row is missing or out of date.
+
+    ``cities``: the municipalities ``accounts`` lie in, when the caller knows them
+    (a reader: its roles' cities), saving the query that finds them.
+    """
+    if cities is None:
+        cities = Municipality.objects.filter(
+            pk__in=accounts.order_by().values_list("municipality_id", flat=True).distinct()
+        )
     current = (
         _current_versions(cities)
         & Q(stored_findings__computed_on=today)
@@ -132,13 +141,20 @@ def stale(accounts: QuerySet[Account], today: date) -> QuerySet[Account]:
 READER_LIMIT = 50  # rows a page view recomputes at most (about 1 ms each)
 
 
-def refresh_stale(accounts: QuerySet[Account], today: date | None = None, *, limit: int | None = None) -> int:
+def refresh_stale(
+    accounts: QuerySet[Account],
+    today: date | None = None,
+    *,
+    limit: int | None = None,
+    cities: Iterable[Municipality] | None = None,
+) -> int:
     """Recompute the stale rows among ``accounts`` (at most ``limit``, rows behind their account first).
 
-    Returns the number recomputed (two queries when none is).
+    Returns the number recomputed (one query per city and one for the rows when none is;
+    ``cities`` as in ``stale``).
     """
     today = today or timezone.localdate()
-    todo_qs = stale(accounts, today)
+    todo_qs = stale(accounts, today, cities)
     if limit is not None:
         # A missing row or one older than the account's last save first: those may hide a change;
         # a row of another day or checker version is only late.

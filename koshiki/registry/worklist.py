@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from koshiki.org.access import roles_of
+from koshiki.org.models import Municipality
 from koshiki.registry import access
 from koshiki.registry.attention import _FORWARD_KINDS, CHECK_NOTICE_DAYS, AttentionItem, is_waiting
 from koshiki.registry.lifecycle import load_procedures
@@ -43,11 +45,10 @@ def _open(user: Any) -> QuerySet[Account]:
     return access.accounts_visible_to(user).exclude(status__in=FINAL_STATES)
 
 
-def _may_wait(accounts: QuerySet[Account], today: date) -> QuerySet[Account]:
+def _may_wait(accounts: QuerySet[Account], today: date, cities: list[Municipality]) -> QuerySet[Account]:
     """A superset of the accounts with a step waiting or a check due (exact test in Python)."""
-    profiles = accounts.order_by().values_list("municipality__profile_id", flat=True).distinct()
     forward: set[str] = set()
-    for profile_id in set(profiles):
+    for profile_id in {city.profile_id for city in cities}:
         forward |= _forward_states(profile_id)
     return accounts.filter(
         Q(status__in=forward)
@@ -59,6 +60,24 @@ def _may_wait(accounts: QuerySet[Account], today: date) -> QuerySet[Account]:
 
 def _flagged(accounts: QuerySet[Account]) -> QuerySet[Account]:
     return accounts.filter(Q(stored_findings__errors__gt=0) | Q(stored_findings__warnings__gt=0))
+
+
+def _is_flagged(account: Account) -> bool:
+    """``_flagged``'s test on an account loaded with its stored row."""
+    row = account.stored_findings if _has_row(account) else None
+    return row is not None and (row.errors > 0 or row.warnings > 0)
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count (the caller counted already): no COUNT query."""
+
+    def __init__(self, object_list: QuerySet[Account], per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def _item(account: Account) -> AttentionItem:
@@ -92,11 +111,14 @@ def worklist(
     """The user's worklist; refreshes stale stored findings among the visible accounts first (a bounded batch)."""
     today = today or timezone.localdate()
     visible = _open(user)
-    refresh_stale(visible, today, limit=READER_LIMIT)
+    # Every visible account lies in a city of one of the user's roles (registry.access), and
+    # roles_of loaded those cities with the roles: no query to find them.
+    cities = [ra.municipality for ra in roles_of(user)]
+    refresh_stale(visible, today, limit=READER_LIMIT, cities=cities)
     pending: list[AttentionItem] = []
     waiting: list[tuple[Account, Any]] = []
     candidates = (
-        _may_wait(visible, today)
+        _may_wait(visible, today, cities)
         .select_related("municipality", "owning_unit", "stored_findings")
         .prefetch_related(Prefetch("devices", queryset=Device.objects.all()))
     )
@@ -130,7 +152,9 @@ def worklist(
             "pk",
         )
     )
-    flagged = Paginator(rest, per_page).get_page(page)
+    # The rest's size is known without a query: every flagged account less the pending ones that are.
+    in_pending = sum(1 for item in pending if _is_flagged(item.account))
+    flagged = _CountedPaginator(rest, per_page, counts["n"] - in_pending).get_page(page)
     flagged.object_list = [_item(account) for account in flagged.object_list]
     return Worklist(
         waiting=waiting,

@@ -119,6 +119,25 @@ def test_the_attention_list_counts_every_flagged_account_and_pages_them(city):  
     assert set(flagged) <= set(shown)
 
 
+def test_the_rest_of_the_flagged_list_is_counted_without_the_pending_accounts(city):  # noqa: ANN001
+    """The page count is computed, not queried: flagged accounts less those already listed as pending."""
+    names = ("京都市 防災情報", "京都市 子育て応援", "京都市 観光案内")
+    accounts = [account_in(city, "listed", display_name=name) for name in names]
+    for account in accounts:
+        actions.do_update_security(city.people["operator"], account, {"mfa_enabled": False})
+    # One flagged account has its status check due today: it is pending, not in the rest.
+    Account.objects.filter(pk=accounts[0].pk).update(next_check_due=timezone.localdate())
+    work = worklist(city.people["office"], per_page=2)
+    pending = {item.account.pk for item in work.pending}
+    assert accounts[0].pk in pending
+    rest = [item.account.pk for item in work.flagged]
+    rest += [item.account.pk for item in worklist(city.people["office"], page=2, per_page=2).flagged]
+    assert work.flagged.paginator.count == len(set(rest)) == work.flagged_count - len(
+        pending & {a.pk for a in accounts}
+    )
+    assert pending.isdisjoint(rest)
+
+
 def test_an_operator_sees_only_the_findings_of_accounts_they_may_see(city):  # noqa: ANN001
     mine = account_in(city, "listed", display_name="京都市 広報課の告知")
     theirs = account_in(city, "listed", unit="b", display_name="京都市 観光課の告知")

@@ -77,3 +77,31 @@ def test_a_cached_public_answer_costs_one_query_at_any_size(kyoto, url):  # noqa
     with CaptureQueriesContext(connection) as ctx:
         assert Client().get(url).status_code == 200
     assert len(ctx.captured_queries) == 1
+
+
+# Tables whose rows a person can act on only through a role the auditor never holds
+# (posts.attention, campaigns.attention, comments.attention).
+_WRITERS_TABLES = ('"posts_', '"comments_')
+
+
+def test_a_read_only_roles_home_asks_nothing_of_posts_or_comments(kyoto):  # noqa: ANN001
+    """Lists a role could never keep a row of are not queried (issue 10: home pages' CPU per request)."""
+    _grow(kyoto, 2)  # drafts exist: the lists would have rows to filter out
+    client = _client(kyoto, "auditor")
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    asked = [q["sql"] for q in ctx.captured_queries if any(t in q["sql"] for t in _WRITERS_TABLES)]
+    assert asked == [], asked[:2]
+
+
+def test_the_section_heads_home_still_lists_what_waits_for_them(kyoto):  # noqa: ANN001
+    """The gates skip only lists that could not hold a row: the head still sees a draft to approve."""
+    from koshiki.posts import actions as post_actions
+
+    account = kyoto.accounts["main"]
+    draft = post_actions.do_create_draft(kyoto.operator, account, "市民まつりは10月5日に開催します。")
+    post_actions.do_submit(kyoto.operator, draft)
+    html = _client(kyoto, "head").get("/").content.decode()
+    assert "あなたの承認を待っている投稿案 1件" in html
+    assert "あなたの承認を待っている投稿案" not in _client(kyoto, "auditor").get("/").content.decode()
