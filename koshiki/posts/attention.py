@@ -21,8 +21,10 @@ from koshiki.posts.procedures import APPROVER_ROLES
 from koshiki.posts.states import SUBMITTABLE, DraftStatus, RunStatus, SecondCheckRequestStatus
 from koshiki.registry import access as registry_access
 from koshiki.registry.access import people_holding
+from koshiki.ui.rows import rows_if_any
 
 MISMATCH_DAYS = 30
+_PUBLICATION_RELATED = ("draft__account__municipality", "draft__account__owning_unit", "recorded_by")
 # Who can keep a row of each list (the Python check after the query); anyone else is spared
 # the query: an auditor's home page costs no posts query at all.
 _APPROVERS = APPROVER_ROLES | COMPANY_ROLES  # can_approve_post: a chain role, or the company's manager
@@ -53,12 +55,11 @@ def reports_to_confirm(user: Any) -> list[PostHocReport]:
     """Unconfirmed post-hoc reports the user (a section head of the account) may confirm."""
     if not registry_access.holds_any(user, _SECTION_HEADS):
         return []
-    reports = (
-        PostHocReport.objects.unconfirmed()
-        .filter(draft__account__in=registry_access.accounts_reached_by(user, _SECTION_HEADS))
-        .select_related("draft__account__owning_unit", "scope", "reported_by")
+    reports = PostHocReport.objects.unconfirmed().filter(
+        draft__account__in=registry_access.accounts_reached_by(user, _SECTION_HEADS)
     )
-    return [r for r in reports if access.can_set_post_scopes(user, r.draft.account)]
+    rows = rows_if_any(reports, None, "draft__account__owning_unit", "scope", "reported_by")
+    return [r for r in rows if access.can_set_post_scopes(user, r.draft.account)]
 
 
 def mismatched_publications(user: Any) -> list[Publication]:
@@ -66,33 +67,26 @@ def mismatched_publications(user: Any) -> list[Publication]:
     if not registry_access.holds_any(user, _SECTION_HEADS):
         return []
     since = timezone.now() - timedelta(days=MISMATCH_DAYS)
-    qs = (
-        Publication.objects.filter(
-            matches=False,
-            recorded_at__gte=since,
-            draft__account__in=registry_access.accounts_reached_by(user, _SECTION_HEADS),
-        )
-        .select_related("draft__account__municipality", "draft__account__owning_unit", "recorded_by")
-        .order_by("-recorded_at")
-    )
-    return [p for p in qs[:50] if access.can_set_post_scopes(user, p.draft.account)]
+    qs = Publication.objects.filter(
+        matches=False,
+        recorded_at__gte=since,
+        draft__account__in=registry_access.accounts_reached_by(user, _SECTION_HEADS),
+    ).order_by("-recorded_at")
+    rows = rows_if_any(qs, 50, *_PUBLICATION_RELATED)
+    return [p for p in rows if access.can_set_post_scopes(user, p.draft.account)]
 
 
 def publications_before_approval(user: Any) -> list[Publication]:
     """Posts published before their approval (issue 9 item 3), for the section head and the office."""
     if not registry_access.holds_any(user, _PUBLICATION_WATCHERS):
         return []
-    qs = (
-        Publication.objects.filter(
-            before_approval=True,
-            draft__account__in=registry_access.accounts_reached_by(user, _PUBLICATION_WATCHERS),
-        )
-        .select_related("draft__account__municipality", "draft__account__owning_unit", "recorded_by")
-        .order_by("-recorded_at")
-    )
+    qs = Publication.objects.filter(
+        before_approval=True,
+        draft__account__in=registry_access.accounts_reached_by(user, _PUBLICATION_WATCHERS),
+    ).order_by("-recorded_at")
     return [
         p
-        for p in qs[:50]
+        for p in rows_if_any(qs, 50, *_PUBLICATION_RELATED)
         if access.can_set_post_scopes(user, p.draft.account)
         or registry_access.holds_for(user, Role.GOVERNANCE_OFFICE, p.draft.account)
     ]
@@ -131,11 +125,10 @@ def second_checks_to_do(user: Any) -> list[SecondCheckRequest]:
         .filter(Q(requested_of=user) | Q(requested_of__isnull=True))
         .exclude(draft__author=user)
         .exclude(requested_by=user)
-        .select_related("draft__account", "draft__current_revision", "requested_by")
     )
     return [
         r
-        for r in qs[:100]
+        for r in rows_if_any(qs, 100, "draft__account", "draft__current_revision", "requested_by")
         if r.draft.current_revision.author_id != user.pk
         and access.can_second_check_post(user, r.draft.account)
     ]

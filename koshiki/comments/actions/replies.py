@@ -24,6 +24,7 @@ from koshiki.errors import ActionError
 from koshiki.posts import actions as post_actions
 from koshiki.posts.states import DraftKind, DraftStatus
 from koshiki.registry.states import ReplyPolicy
+from koshiki.ui.rows import rows_if_any
 from koshiki.workdays import is_business_day
 
 REPLYABLE = frozenset({CommentState.OPEN, CommentState.NO_ACTION, CommentState.REPLYING})
@@ -132,7 +133,6 @@ def open_follow_ups(comments: object) -> list[ReplyLink]:
             comment__in=comments, kind=ReplyKind.INTERIM, draft__status=DraftStatus.PUBLISHED
         )
         .exclude(comment_id__in=answered)
-        .select_related("comment__account", "draft")
         .order_by("answer_due", "pk")
     )
-    return list(interim)
+    return rows_if_any(interim, None, "comment__account", "draft")
