@@ -87,6 +87,29 @@ def _key(kind: str, request: HttpRequest, version: str) -> str:
     return f"koshiki:public:{kind}:{version}:{request.scheme}://{request.get_host()}:{path}:{query}"
 
 
+_render_locks: dict[str, threading.Lock] = {}
+_render_locks_guard = threading.Lock()
+
+
+def _render_lock(key: str) -> threading.Lock:
+    with _render_locks_guard:
+        return _render_locks.setdefault(key, threading.Lock())
+
+
+def _forget_render_lock(key: str) -> None:
+    """Drop a key's lock once its body is stored (keys carry the version: the dict must not grow)."""
+    with _render_locks_guard:
+        _render_locks.pop(key, None)
+
+
+def _from_cache(hit: tuple[int, str, bytes, list[tuple[str, str]]]) -> HttpResponse:
+    status, content_type, body, headers = hit
+    response = HttpResponse(body, content_type=content_type, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
 def cached(kind: str) -> Callable[[Any], Any]:
     """Serve an anonymous GET from the cache for the current version; render and store it on a miss."""
 
@@ -97,17 +120,23 @@ def cached(kind: str) -> Callable[[Any], Any]:
             key = _key(kind, request, public_version(request, kwargs.get("city")))
             hit = cache.get(key)
             if hit is not None:
-                status, content_type, body, headers = hit
-                response = HttpResponse(body, content_type=content_type, status=status)
-                for name, value in headers:
-                    response[name] = value
-                return response
-            response = view(request, *args, **kwargs)
-            if response.status_code < 500 and not response.streaming:
-                headers = [(h, response[h]) for h in _HEADERS if response.has_header(h)]
-                cache.set(
-                    key, (response.status_code, response["Content-Type"], response.content, headers), TIMEOUT
-                )
+                return _from_cache(hit)
+            # One render per key at a time in this process: after a change (or in a fresh
+            # worker) the threads that miss together wait for the first one's body instead of
+            # each rendering it (a 3,000-account list costs ~1 s of CPU to render).
+            with _render_lock(key):
+                hit = cache.get(key)
+                if hit is not None:
+                    return _from_cache(hit)
+                response = view(request, *args, **kwargs)
+                if response.status_code < 500 and not response.streaming:
+                    headers = [(h, response[h]) for h in _HEADERS if response.has_header(h)]
+                    cache.set(
+                        key,
+                        (response.status_code, response["Content-Type"], response.content, headers),
+                        TIMEOUT,
+                    )
+            _forget_render_lock(key)
             return response
 
         wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__

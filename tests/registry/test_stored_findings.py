@@ -132,8 +132,10 @@ def test_the_rest_of_the_flagged_list_is_counted_without_the_pending_accounts(ci
     assert accounts[0].pk in pending
     rest = [item.account.pk for item in work.flagged]
     rest += [item.account.pk for item in worklist(city.people["office"], page=2, per_page=2).flagged]
-    assert work.flagged.paginator.count == len(set(rest)) == work.flagged_count - len(
-        pending & {a.pk for a in accounts}
+    assert (
+        work.flagged.paginator.count
+        == len(set(rest))
+        == work.flagged_count - len(pending & {a.pk for a in accounts})
     )
     assert pending.isdisjoint(rest)
 
