@@ -96,10 +96,14 @@ def _render_lock(key: str) -> threading.Lock:
         return _render_locks.setdefault(key, threading.Lock())
 
 
-def _forget_render_lock(key: str) -> None:
-    """Drop a key's lock once its body is stored (keys carry the version: the dict must not grow)."""
+def _forget_render_lock(key: str, lock: threading.Lock) -> None:
+    """Drop a key's lock when its render is over (keys carry the version: the dict must not grow).
+
+    Only that very lock: a newer one for the key belongs to threads still rendering.
+    """
     with _render_locks_guard:
-        _render_locks.pop(key, None)
+        if _render_locks.get(key) is lock:
+            del _render_locks[key]
 
 
 def _from_cache(hit: tuple[int, str, bytes, list[tuple[str, str]]]) -> HttpResponse:
@@ -124,20 +128,23 @@ def cached(kind: str) -> Callable[[Any], Any]:
             # One render per key at a time in this process: after a change (or in a fresh
             # worker) the threads that miss together wait for the first one's body instead of
             # each rendering it (a 3,000-account list costs ~1 s of CPU to render).
-            with _render_lock(key):
-                hit = cache.get(key)
-                if hit is not None:
-                    return _from_cache(hit)
-                response = view(request, *args, **kwargs)
-                if response.status_code < 500 and not response.streaming:
-                    headers = [(h, response[h]) for h in _HEADERS if response.has_header(h)]
-                    cache.set(
-                        key,
-                        (response.status_code, response["Content-Type"], response.content, headers),
-                        TIMEOUT,
-                    )
-            _forget_render_lock(key)
-            return response
+            lock = _render_lock(key)
+            try:
+                with lock:
+                    hit = cache.get(key)
+                    if hit is not None:
+                        return _from_cache(hit)
+                    response = view(request, *args, **kwargs)
+                    if response.status_code < 500 and not response.streaming:
+                        headers = [(h, response[h]) for h in _HEADERS if response.has_header(h)]
+                        cache.set(
+                            key,
+                            (response.status_code, response["Content-Type"], response.content, headers),
+                            TIMEOUT,
+                        )
+                    return response
+            finally:
+                _forget_render_lock(key, lock)
 
         wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
         return wrapped

@@ -5,19 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('posts', '0005_second_check_request'),
+        ("posts", "0005_second_check_request"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(condition=models.Q(('matches', False)), fields=['-recorded_at'], name='publication_mismatch'),
+            model_name="publication",
+            index=models.Index(
+                condition=models.Q(("matches", False)), fields=["-recorded_at"], name="publication_mismatch"
+            ),
         ),
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(condition=models.Q(('before_approval', True)), fields=['-recorded_at'], name='publication_early'),
+            model_name="publication",
+            index=models.Index(
+                condition=models.Q(("before_approval", True)),
+                fields=["-recorded_at"],
+                name="publication_early",
+            ),
         ),
     ]
