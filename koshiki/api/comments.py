@@ -23,7 +23,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from koshiki.api.tokens import AuthError, authenticate
+from koshiki.api.responses import ApiError, error_response, json_response, token_of
 from koshiki.comments import access, actions
 from koshiki.comments.importers import validate
 from koshiki.comments.states import Source
@@ -50,31 +50,19 @@ STATUS = {
 _FIELDS = {"author", "text", "posted_at", "url", "id", "in_reply_to"}
 
 
-class _Refused(Exception):
-    def __init__(self, code: str, message: str, errors: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.errors = code, message, errors
-
-
-def _json(data: Any, status: int) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _body(request: HttpRequest) -> Any:
     if (request.content_type or "").lower() != "application/json":
-        raise _Refused("unsupported_media_type", "Content-Type: application/json で JSON を送ってください")
+        raise ApiError("unsupported_media_type", "Content-Type: application/json で JSON を送ってください")
     body = request.read(MAX_BODY + 1)
     if len(body) > MAX_BODY:
-        raise _Refused(
+        raise ApiError(
             "payload_too_large",
             f"リクエスト本文が大きすぎます（{MAX_BODY // 1024}KBまで。分けて送ってください）",
         )
     try:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise _Refused("invalid_json", "リクエスト本文が JSON（UTF-8）として読めません") from None
+        raise ApiError("invalid_json", "リクエスト本文が JSON（UTF-8）として読めません") from None
 
 
 def _account(user: Any, ref: Any) -> Any:
@@ -84,15 +72,15 @@ def _account(user: Any, ref: Any) -> Any:
     elif isinstance(ref, str) and ref.strip():
         account = visible.filter(handle__iexact=ref.strip().lstrip("@")).first()
     else:
-        raise _Refused(
+        raise ApiError(
             "invalid_request", "account にアカウントの番号（整数）かID（文字列）を指定してください"
         )
     if account is None:
-        raise _Refused(
+        raise ApiError(
             "unknown_account", "指定のアカウントが見つからないか、このトークンの利用者には見えません"
         )
     if not access.can_handle_comments(user, account):
-        raise _Refused("forbidden", "このトークンの利用者は、このアカウントのコメントを取り込めません")
+        raise ApiError("forbidden", "このトークンの利用者は、このアカウントのコメントを取り込めません")
     return account
 
 
@@ -101,22 +89,19 @@ def comments(request: HttpRequest) -> JsonResponse:
     """Store a batch of comments for one account; each comes back with its state and suggested action."""
     try:
         if request.method != "POST":
-            raise _Refused("method_not_allowed", "このURLは POST で呼んでください")
-        try:
-            token = authenticate(request.headers.get("Authorization"))
-        except AuthError as exc:
-            raise _Refused(exc.code, exc.message) from None
+            raise ApiError("method_not_allowed", "このURLは POST で呼んでください")
+        token = token_of(request)
         payload = _body(request)
         if not isinstance(payload, dict):
-            raise _Refused("invalid_request", 'JSON オブジェクト（{"account", "comments"}）を送ってください')
+            raise ApiError("invalid_request", 'JSON オブジェクト（{"account", "comments"}）を送ってください')
         unknown = sorted(set(payload) - {"account", "comments"})
         if unknown:
-            raise _Refused("invalid_request", f"不明な項目があります: {', '.join(unknown)}")
+            raise ApiError("invalid_request", f"不明な項目があります: {', '.join(unknown)}")
         items = payload.get("comments")
         if not isinstance(items, list) or not items:
-            raise _Refused("invalid_request", "comments にコメントの配列（1件以上）を指定してください")
+            raise ApiError("invalid_request", "comments にコメントの配列（1件以上）を指定してください")
         if len(items) > MAX_ITEMS:
-            raise _Refused("payload_too_large", f"一度に送れるのは {MAX_ITEMS} 件までです")
+            raise ApiError("payload_too_large", f"一度に送れるのは {MAX_ITEMS} 件までです")
         # The request's shape first, then the account: the answer does not depend on which ids exist.
         account = _account(token.user, payload.get("account"))
         now = timezone.now()
@@ -134,7 +119,7 @@ def comments(request: HttpRequest) -> JsonResponse:
             except ValueError as exc:
                 errors.append(f"comments[{i}]: {exc}")
         if errors:
-            raise _Refused(
+            raise ApiError(
                 "invalid_comments",
                 f"{len(errors)}件のコメントに問題があるため、1件も取り込んでいません",
                 errors,
@@ -144,20 +129,12 @@ def comments(request: HttpRequest) -> JsonResponse:
                 token.user, account, rows, source=Source.API, source_format="api"
             )
         except PermissionDenied as exc:
-            raise _Refused("forbidden", str(exc) or "このアカウントのコメントは取り込めません") from None
+            raise ApiError("forbidden", str(exc) or "このアカウントのコメントは取り込めません") from None
         except ActionError as exc:
-            raise _Refused("refused", exc.message) from None
-    except _Refused as exc:
-        error: dict[str, Any] = {"code": exc.code, "message": exc.message}
-        if exc.errors:
-            error["errors"] = exc.errors
-        response = _json({"error": error}, STATUS[exc.code])
-        if response.status_code == 405:
-            response["Allow"] = "POST"
-        elif response.status_code == 401:
-            response["WWW-Authenticate"] = 'Bearer realm="koshiki"'
-        return response
-    return _json(
+            raise ApiError("refused", exc.message) from None
+    except ApiError as exc:
+        return error_response(exc, STATUS)
+    return json_response(
         {
             "account": account.pk,
             "created": [

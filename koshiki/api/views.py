@@ -20,7 +20,7 @@ from koshiki.api import access
 from koshiki.api.actions import do_create_api_token, do_revoke_api_token
 from koshiki.api.forms import TokenForm
 from koshiki.api.openapi import ERROR_CODES, MAX_BODY_BYTES, openapi_document
-from koshiki.api.tokens import AuthError, authenticate
+from koshiki.api.responses import ApiError, error_response, json_response, token_of
 from koshiki.checker.comments import check_comment, comment_report_dict
 from koshiki.checker.context import CheckContext, ContextError
 from koshiki.checker.engine import DEFAULT_PROFILE
@@ -36,31 +36,6 @@ _REQUEST_KEYS = ("text", "profile", "context", "subject")
 SUBJECTS = ("post", "comment")
 
 
-class ApiError(Exception):
-    """A refused request: the code (see ``openapi.ERROR_CODES``) and a Japanese message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
-def _json(data: Any, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = "no-store"  # results quote the post's text
-    return response
-
-
-def _error(exc: ApiError) -> JsonResponse:
-    response = _json({"error": {"code": exc.code, "message": exc.message}}, status=ERROR_CODES[exc.code])
-    if response.status_code == 405:
-        response["Allow"] = "POST"
-    elif response.status_code == 401:
-        # RFC 6750 3: no error attribute when the request carried no credentials.
-        error = "" if exc.code == "token_missing" else ', error="invalid_token"'
-        response["WWW-Authenticate"] = f'Bearer realm="koshiki"{error}'
-    return response
-
-
 @csrf_exempt
 def check(request: HttpRequest) -> JsonResponse:
     """Check a post's text; the body and the result have the CLI's JSON shape.
@@ -71,10 +46,7 @@ def check(request: HttpRequest) -> JsonResponse:
     try:
         if request.method != "POST":
             raise ApiError("method_not_allowed", "このURLは POST で呼んでください")
-        try:
-            token = authenticate(request.headers.get("Authorization"))
-        except AuthError as exc:
-            raise ApiError(exc.code, exc.message) from None
+        token = token_of(request)
         payload = _parse_body(request)
         subject = payload.get("subject", "post") if isinstance(payload, dict) else "post"
         if subject not in SUBJECTS:
@@ -94,11 +66,11 @@ def check(request: HttpRequest) -> JsonResponse:
                 result = check_comment(text, profile, raw_context)
             except ContextError as exc:
                 raise ApiError("invalid_context", str(exc)) from None
-            return _json(comment_report_dict(profile.id, result))
+            return json_response(comment_report_dict(profile.id, result))
     except ApiError as exc:
-        return _error(exc)
+        return error_response(exc, ERROR_CODES)
     findings = run_check(text, profile, context)
-    return _json(report_dict(profile.id, findings))
+    return json_response(report_dict(profile.id, findings))
 
 
 def _too_large() -> ApiError:

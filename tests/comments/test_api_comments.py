@@ -171,3 +171,22 @@ def test_a_contractor_imports_only_into_its_own_account(kyoto):
     status, body = _post(secret, {"account": kyoto.account.pk, "comments": [_item(2)]})
     assert status == 404
     assert Comment.objects.filter(account=kyoto.account).count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("header", "code", "challenge"),
+    [
+        (None, "token_missing", 'Bearer realm="koshiki"'),
+        ("Bearer ksk_" + "A" * 43, "token_invalid", 'Bearer realm="koshiki", error="invalid_token"'),
+    ],
+)
+def test_refused_tokens_get_the_same_rfc6750_challenge_as_the_check_endpoint(header, code, challenge):  # noqa: ANN001
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    response = Client().post(
+        URL, data='{"account": 1, "comments": []}', content_type="application/json", **extra
+    )
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == code
+    assert response["WWW-Authenticate"] == challenge
+    assert response["Cache-Control"] == "no-store"
