@@ -114,7 +114,9 @@ def worklist(
     # Every visible account lies in a city of one of the user's roles (registry.access), and
     # roles_of loaded those cities with the roles: no query to find them.
     cities = [ra.municipality for ra in roles_of(user)]
-    refresh_stale(visible, today, limit=READER_LIMIT, cities=cities)
+    # The scope is the user's roles: whatever they see was found current at that state.
+    scope = ("worklist", user.pk, tuple(sorted(ra.pk for ra in roles_of(user))))
+    refresh_stale(visible, today, limit=READER_LIMIT, cities=cities, mark=scope)
     pending: list[AttentionItem] = []
     waiting: list[tuple[Account, Any]] = []
     candidates = (

@@ -71,6 +71,29 @@ def test_a_row_older_than_the_account_is_recomputed_when_read(city):  # noqa: AN
     assert "account.mfa" in _rules(account)
 
 
+def test_a_reader_found_clean_skips_the_search_until_the_city_changes(city, monkeypatch):  # noqa: ANN001
+    """The search over every account runs again only when the day, a version or an account changes."""
+    account = account_in(city, "listed", display_name="京都市 防災情報")
+    office = city.people["office"]
+    worklist(office)  # finds everything current (or makes it so) and marks the office's scope
+    searches = []
+    real = store.stale
+    monkeypatch.setattr(store, "stale", lambda *a, **k: searches.append(1) or real(*a, **k))
+    worklist(office)
+    assert searches == []  # nothing changed: no search
+    # A change saved outside the actions moves the city's state: searched, and the row caught up.
+    locked = Account.objects.get(pk=account.pk)
+    locked.mfa_enabled = False
+    locked.save()
+    assert "account.mfa" in _flagged_rules(office, account)
+    assert searches == [1]
+    # A new checker or profile version (an upgrade, a settings change) does too.
+    monkeypatch.setattr(store, "REGISTRY_FINDINGS_VERSION", "2-test")
+    worklist(office)
+    assert searches == [1, 1]
+    assert StoredFindings.objects.get(account=account).version.endswith("/2-test")
+
+
 def test_the_daily_duty_run_recomputes_time_based_findings(city):  # noqa: ANN001
     account = account_in(city, "listed", display_name="京都市 イベント情報")
     end = timezone.localdate() + timedelta(days=3)
