@@ -110,28 +110,39 @@ def refresh_account(account: Account | int, today: date | None = None) -> Stored
     return row
 
 
-def _current_versions(cities: Iterable[Municipality]) -> Q:
-    """Rows whose version is current for their city's effective profile (one settings query per city)."""
+def _versions(cities: Iterable[Municipality]) -> dict[int, str]:
+    """Each city's current findings version (one settings query per city)."""
+    return {city.pk: findings_version(city) for city in cities}
+
+
+def _current_versions(versions: dict[int, str]) -> Q:
+    """Rows whose version is current for their city's effective profile."""
     fresh = Q(pk__in=[])
-    for city in {c.pk: c for c in cities}.values():
-        fresh |= Q(municipality=city, stored_findings__version=findings_version(city))
+    for city_id, version in versions.items():
+        fresh |= Q(municipality_id=city_id, stored_findings__version=version)
     return fresh
 
 
 def stale(
-    accounts: QuerySet[Account], today: date, cities: Iterable[Municipality] | None = None
+    accounts: QuerySet[Account],
+    today: date,
+    cities: Iterable[Municipality] | None = None,
+    versions: dict[int, str] | None = None,
 ) -> QuerySet[Account]:
     """The accounts among ``accounts`` whose stored row is missing or out of date.
 
     ``cities``: the municipalities ``accounts`` lie in, when the caller knows them
-    (a reader: its roles' cities), saving the query that finds them.
+    (a reader: its roles' cities), saving the query that finds them; ``versions``:
+    their findings versions, when the caller computed them already.
     """
-    if cities is None:
-        cities = Municipality.objects.filter(
-            pk__in=accounts.order_by().values_list("municipality_id", flat=True).distinct()
-        )
+    if versions is None:
+        if cities is None:
+            cities = Municipality.objects.filter(
+                pk__in=accounts.order_by().values_list("municipality_id", flat=True).distinct()
+            )
+        versions = _versions(cities)
     current = (
-        _current_versions(cities)
+        _current_versions(versions)
         & Q(stored_findings__computed_on=today)
         & Q(stored_findings__account_updated_at=F("updated_at"))
     )
@@ -150,14 +161,13 @@ def forget_clean_marks() -> None:
     _clean_marks.clear()
 
 
-def _cities_state(cities: list[Municipality], today: date) -> tuple[Any, ...]:
-    """What makes a row stale, for ``cities``: the day, each city's findings version, and its accounts'
-    number and last save (one settings query per city and one aggregate)."""
-    versions = tuple(sorted((city.pk, findings_version(city)) for city in cities))
-    accounts = Account.objects.filter(municipality__in=[city.pk for city in cities]).aggregate(
+def _cities_state(versions: dict[int, str], today: date) -> tuple[Any, ...]:
+    """What makes a row stale, for the cities of ``versions``: the day, each city's findings
+    version, and its accounts' number and last save (one aggregate)."""
+    accounts = Account.objects.filter(municipality__in=list(versions)).aggregate(
         n=Count("pk"), last=Max("updated_at")
     )
-    return today, versions, accounts["n"], accounts["last"]
+    return today, tuple(sorted(versions.items())), accounts["n"], accounts["last"]
 
 
 def refresh_stale(
@@ -179,13 +189,13 @@ def refresh_stale(
     account they save in the same transaction), so the search runs again when one does.
     """
     today = today or timezone.localdate()
-    state = None
+    state = versions = None
     if mark is not None and cities is not None:
-        cities = list(cities)
-        state = _cities_state(cities, today)
+        versions = _versions(cities)  # once: for the state and for the search
+        state = _cities_state(versions, today)
         if _clean_marks.get(mark) == state:
             return 0
-    todo_qs = stale(accounts, today, cities)
+    todo_qs = stale(accounts, today, cities, versions)
     if limit is not None:
         # A missing row or one older than the account's last save first: those may hide a change;
         # a row of another day or checker version is only late.
