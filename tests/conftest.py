@@ -52,11 +52,12 @@ def _public_cache_per_test(request):  # noqa: ANN001, ANN202
         return
     from django.core.cache import cache
 
-    from koshiki.directory.cache import forget_snapshot
+    from koshiki.directory.cache import forget_snapshot, forget_versions
     from koshiki.registry.stored_findings import forget_clean_marks
 
     cache.clear()
     forget_snapshot()
+    forget_versions()
     forget_clean_marks()  # a rolled-back database may reuse a user's and an account's ids
     yield
 

@@ -78,6 +78,9 @@ def _versioned(view: Any) -> Any:
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = conditional(request, *args, **kwargs)
+        # Weak: the gzipped and the plain body are one resource in two encodings (RFC 9110 8.8.1).
+        if response.get("ETag", "").startswith('"'):
+            response["ETag"] = "W/" + response["ETag"]
         # A signed-in employee's copy stays no-store (koshiki.web.middleware): it carries the staff header.
         if response.status_code in (200, 304) and not request.user.is_authenticated:
             response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"

@@ -34,6 +34,8 @@ Environment variables (all optional for a local run):
   rendered bodies (default
   empty: each worker process's memory; ``redis://host:6379/0`` shares one cache between
   workers and hosts; needs the ``redis`` package, ``pip install 'koshiki[redis]'``).
+- ``KOSHIKI_PUBLIC_VERSION_SECONDS``: how long each worker keeps the public pages' registry
+  version before asking the database again (default 1; 0: every request).
 - ``KOSHIKI_EXPORT_DIR``: where background audit exports are written (default
   ``$KOSHIKI_DATA_DIR/exports``).
 - ``KOSHIKI_IDLE_MINUTES``: minutes without a request after which a staff session ends
@@ -235,6 +237,9 @@ CACHES = {
         }
     )
 }
+# Seconds each worker keeps the public pages' registry version (koshiki.directory.cache): a change
+# made in another worker reaches anonymous readers within this time; 0 asks the database every time.
+PUBLIC_VERSION_SECONDS = float(os.environ.get("KOSHIKI_PUBLIC_VERSION_SECONDS") or 1.0)
 EXPORT_DIR = Path(os.environ.get("KOSHIKI_EXPORT_DIR") or DATA_DIR / "exports")
 
 # Argon2 first (issue 3.2); the others only verify hashes made elsewhere.
