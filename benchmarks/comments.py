@@ -50,8 +50,8 @@ from koshiki.checker.profiles import load_profile
 from koshiki.checker.text import Text
 
 HERE = Path(__file__).resolve().parent / "comments"
-TRAIN = [HERE / "c1.jsonl", HERE / "c3.jsonl"]
-BLIND = HERE / "c2-blind.jsonl"
+TRAIN = [HERE / f"{w}.jsonl" for w in ("c1", "c3", "c4", "c5", "c6")]
+BLIND = [HERE / "c2-blind.jsonl", HERE / "c7-blind.jsonl"]
 INSPECTION = HERE / "inspection-ai" / "subset.csv"
 PROFILE = "standard"
 # inspection-ai category -> the comment category of the policy forms it falls under.
@@ -74,7 +74,7 @@ def read(path: Path) -> list[dict[str, Any]]:
 def score(rows: list[dict[str, Any]], preds: list[tuple[tuple[str, ...], str]]) -> dict[str, Any]:
     """Per-category P/R, micro F1, action accuracy, legitimate and harsh-criticism comments hidden."""
     per: dict[str, Counter[str]] = {c: Counter() for c in CATEGORIES}
-    acts = hidden = harsh_hidden = legit = harsh = 0
+    acts = safe = hidden = harsh_hidden = legit = harsh = 0
     for row, (cats, action) in zip(rows, preds, strict=True):
         gold = set(row["categories"])
         for c in CATEGORIES:
@@ -82,6 +82,9 @@ def score(rows: list[dict[str, Any]], preds: list[tuple[tuple[str, ...], str]]) 
                 "tp" if c in gold and c in cats else "fn" if c in gold else "fp" if c in cats else "tn"
             ] += 1
         acts += action == row["action"]
+        # Not the issue's measure, shown beside it: an unconfirmed hide escalated to a person
+        # ends where the writer wanted, one decision later.
+        safe += action == row["action"] or (row["action"] == "hide_or_delete" and action == "escalate")
         if not gold:
             legit += 1
             hidden += action == "hide_or_delete"
@@ -105,6 +108,7 @@ def score(rows: list[dict[str, Any]], preds: list[tuple[tuple[str, ...], str]]) 
         "micro_recall": tp / (tp + fn) if tp + fn else 0.0,
         "micro_f1": 2 * tp / (2 * tp + fp + fn) if tp else 0.0,
         "action_accuracy": acts / len(rows),
+        "action_or_escalated": safe / len(rows),
         "legitimate": legit,
         "legitimate_hidden": hidden,
         "harsh_criticism": harsh,
@@ -124,7 +128,8 @@ def render(title: str, r: dict[str, Any]) -> str:
     lines += [
         "",
         f"micro P {r['micro_precision']:.3f} R {r['micro_recall']:.3f} F1 {r['micro_f1']:.3f}; "
-        f"action accuracy {r['action_accuracy']:.3f}",
+        f"action accuracy {r['action_accuracy']:.3f} (a hide escalated to a person counted as right: "
+        f"{r['action_or_escalated']:.3f})",
         f"legitimate comments suggested for hiding: {r['legitimate_hidden']} of {r['legitimate']}; "
         f"harsh criticism hidden: {r['harsh_criticism_hidden']} of {r['harsh_criticism']}",
     ]
@@ -188,14 +193,18 @@ GRID: dict[str, list[float]] = {
     "cue_min": [0.0, 0.05, 0.1, 0.2, 0.3],
     "legit_max": [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01],
     "criticism_max": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01],
+    "cue_criticism_max": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01],
     "category_min": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
     "fallback_legit_max": [0.0, 0.1, 0.15, 0.2, 0.22, 0.24, 0.26, 0.28, 0.3, 0.32, 0.35, 0.4, 0.5],
     "fallback_min": [0.1, 0.2, 0.3, 0.4],
     "urgent_min": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
     "intent_min": [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5],
-    # hide_or_delete only with a hand rule's cue and a confident model; otherwise a person
-    # looks (escalate). The model alone never hides: hide_min stays 1.01 (not searched).
+    # hide_or_delete with a hand rule's cue and a confident model, or a very confident model
+    # alone (searched since five training writers: the margin below keeps it safe); otherwise a
+    # person looks (escalate).
     "hide_cue_min": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+    "hide_min": [0.5, 0.6, 0.7, 0.8, 0.9, 1.01],
+    "hide_legit_max": [-1.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3],
 }
 
 
@@ -219,9 +228,11 @@ def tune(rows: list[dict[str, Any]], probs: list[dict[str, float]]) -> dict[str,
                 k: float(params[k]) + MARGIN
                 for k in ("legit_max", "cue_legit_max", "fallback_legit_max", "criticism_max")
             },
+            "cue_criticism_max": float(params.get("cue_criticism_max", params["criticism_max"])) + MARGIN,
             "category_min": float(params["category_min"]) - MARGIN,
             "hide_min": float(params.get("hide_min", 0.0)) - MARGIN,
             "hide_cue_min": float(params.get("hide_cue_min", 0.0)) - MARGIN,
+            "hide_legit_max": float(params.get("hide_legit_max", -1.0)) + MARGIN,
             "category": {c: v - MARGIN for c, v in params.get("category", {}).items()},
         }
         hidden_loose = score(rows, predict_cv(rows, probs, loose, norms, found))["legitimate_hidden"]
@@ -364,11 +375,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.tune:
         return 0
     if args.only in (None, "blind"):
-        rows = read(BLIND)
-        preds, secs = run_checker(rows)
-        print(render("blind c2 (third writer, never tuned on)", score(rows, preds)))
-        print(f"speed: {len(rows) / secs:.0f} comments/s (check_comment, one process)")
-        print()
+        for path in BLIND:
+            rows = read(path)
+            preds, secs = run_checker(rows)
+            writer = path.stem.removesuffix("-blind")
+            print(render(f"blind {writer} (a writer never trained or tuned on)", score(rows, preds)))
+            print(f"speed: {len(rows) / secs:.0f} comments/s (check_comment, one process)")
+            print()
     if args.only in (None, "inspection") and args.inspection.exists():
         print(inspection(args.inspection))
         print()

@@ -255,27 +255,44 @@ def judge(
         return p.get(label, 0.0) + (bonus if label in found else 0.0)
 
     cats: list[str] = []
-    if critic < float(prm["criticism_max"]):
-        limits = prm.get("category", {})
-        base = float(prm["category_min"])
-        for c in CATEGORIES:
-            by_model = legit < float(prm["legit_max"]) and p.get(c, 0.0) >= float(limits.get(c, base))
-            # A hand rule's cue stands on less model evidence, but never against a clear "legitimate".
-            by_cue = (
-                c in found and legit < float(prm["cue_legit_max"]) and p.get(c, 0.0) >= float(prm["cue_min"])
-            )
-            if by_model or by_cue:
-                cats.append(c)
-        if not cats and legit < float(prm["fallback_legit_max"]):
-            best = max(CATEGORIES, key=score)
-            if score(best) >= float(prm["fallback_min"]):
-                cats = [best]
+    # The criticism guard silences the model's own categories; a hand rule's cue (未成年でもビール)
+    # is a sign of its own and has a gate of its own (cue_criticism_max), so a comment that
+    # sounds like a complaint and boasts of a crime is still found.
+    model_may = critic < float(prm["criticism_max"])
+    cue_may = critic < float(prm.get("cue_criticism_max", prm["criticism_max"]))
+    limits = prm.get("category", {})
+    base = float(prm["category_min"])
+    for c in CATEGORIES:
+        by_model = (
+            model_may and legit < float(prm["legit_max"]) and p.get(c, 0.0) >= float(limits.get(c, base))
+        )
+        # A hand rule's cue stands on less model evidence, but never against a clear "legitimate".
+        by_cue = (
+            cue_may
+            and c in found
+            and legit < float(prm["cue_legit_max"])
+            and p.get(c, 0.0) >= float(prm["cue_min"])
+        )
+        if by_model or by_cue:
+            cats.append(c)
+    if model_may and not cats and legit < float(prm["fallback_legit_max"]):
+        best = max(CATEGORIES, key=score)
+        if score(best) >= float(prm["fallback_min"]):
+            cats = [best]
     # Hiding silences a citizen: it needs two independent signs (RULES.md "Comment rules":
     # harsh but civil criticism is never a finding), else a person looks first.
+    # The second sign is one of: a very confident category (hide_min), a hand rule's cue
+    # (hide_cue_min), or the model's own "legitimate" guard far below its gate (hide_legit_max:
+    # a category found while the guard says this is no ordinary comment).
     hide_min = float(prm.get("hide_min", 0.0))
     hide_cue_min = float(prm.get("hide_cue_min", 0.0))
+    hide_legit_max = float(prm.get("hide_legit_max", -1.0))
     confirmed = tuple(
-        c for c in cats if p.get(c, 0.0) >= hide_min or (c in found and p.get(c, 0.0) >= hide_cue_min)
+        c
+        for c in cats
+        if p.get(c, 0.0) >= hide_min
+        or (c in found and p.get(c, 0.0) >= hide_cue_min)
+        or legit < hide_legit_max
     )
     intent = ""
     if score("intent.urgent") >= float(prm["urgent_min"]):

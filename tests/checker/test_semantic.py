@@ -106,7 +106,7 @@ def test_shipped_model_loads_once_and_has_the_meaning_based_labels():
     assert set(model.labels) >= MEANING_RULES
     assert all(0.0 < model.threshold(label) < 1.0 for label in model.labels)
     assert model.weights.flags.writeable is False
-    assert (MODEL_DIR / "posts.npz").stat().st_size < 8_000_000  # a few MB in the wheel
+    assert (MODEL_DIR / "posts.npz").stat().st_size < 10_000_000  # a few MB in the wheel (8.2 MB: 16 writers)
 
 
 def test_shipped_model_matches_its_spec_and_training_data():

@@ -92,6 +92,10 @@ _AGAINST = re.compile(
 _CAMPAIGN = re.compile(r"誹謗中傷|いじめ|イジメ|ハラスメント|人権|侮辱罪|名誉毀損|悪口|暴言")
 # Conjugations after 死ね that make it something other than the imperative.
 _NOT_IMPERATIVE = frozenset("なばるまずたてそ")
+# 「年寄りは引っ込んでろってことか」「黙れと言われた」: an imperative reported or inferred, not
+# addressed to anyone (the writer says how they feel treated). Not 「黙ってろと言いたい」
+# 「死ねって思った」: those are the writer's own.
+_REPORTED = re.compile(r"(?:って|と)(?:こと|言われ|いわれ|云われ)")
 # バカにする / ばかにならない / バカにできない: idioms, not insults.
 _IDIOM_NI = re.compile(r"に(?:する|した|して|され|さ|しな|なら|でき)")
 
@@ -165,6 +169,8 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
         if "imperative" in tags and (
             m.start not in text.tokens.starts or (m.end < len(norm) and norm[m.end] in _NOT_IMPERATIVE)
         ):
+            continue
+        if ("imperative" in tags or norm[m.end - 1] in "ろれ") and _REPORTED.match(norm, m.end):
             continue
         if "not-idiom-ni" in tags and _IDIOM_NI.match(norm, m.end):
             continue
