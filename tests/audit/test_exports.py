@@ -164,3 +164,19 @@ def test_the_export_is_written_in_constant_memory(city, monkeypatch):  # noqa: A
     assert (small_rows, big_rows) == (1_500, 7_500)
     # Five times the rows, about the same memory (one chunk of events at a time).
     assert big_peak < small_peak * 1.5, (small_peak, big_peak)
+
+
+def test_the_export_command_runs_below_the_web_workers_priority(city, monkeypatch):  # noqa: ANN001
+    """A 200,000-event export must not slow the pages: the command lowers its own priority to nice 10."""
+    from koshiki.audit.management.commands import run_audit_exports as command
+
+    calls: list[int] = []
+    monkeypatch.setattr(command.os, "nice", lambda inc: calls.append(inc) or (3 if inc == 0 else 3 + inc))
+    call_command("run_audit_exports", stdout=io.StringIO())
+    assert calls == [0, 7]  # from nice 3 up to 10, never lower
+    calls.clear()
+    call_command("run_audit_exports", "--nice", "0", stdout=io.StringIO())
+    assert calls == []
+    monkeypatch.setattr(command.os, "nice", lambda inc: calls.append(inc) or 15)
+    call_command("run_audit_exports", stdout=io.StringIO())
+    assert calls == [0]  # already lower than 10: left as it is
