@@ -50,12 +50,15 @@ def _public_cache_per_test(request):  # noqa: ANN001, ANN202
     if not uses_db:
         yield
         return
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import cache, caches
 
     from koshiki.directory.cache import forget_snapshot, forget_versions
     from koshiki.registry.stored_findings import forget_clean_marks
 
     cache.clear()
+    if "public" in settings.CACHES:  # the production server's shared directory, when a test sets one
+        caches["public"].clear()
     forget_snapshot()
     forget_versions()
     forget_clean_marks()  # a rolled-back database may reuse a user's and an account's ids

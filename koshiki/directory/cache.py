@@ -21,7 +21,10 @@ the body for that version is already in the cache, no rendering at all.
   answer's cost.
 
 - The cache is Django's (``CACHES["default"]``: each worker's memory by
-  default, Redis with ``KOSHIKI_CACHE_URL``). The version is part of every
+  default, Redis with ``KOSHIKI_CACHE_URL``). Without Redis the production
+  server adds ``CACHES["public"]``, a directory the workers of one host share:
+  a body one worker rendered is read there by the others and by the workers
+  that replace recycled ones, so a list is rendered once per host and version. The version is part of every
   key, so an entry made before a change is never read after it, in any
   worker: invalidation needs no message between processes.
 - Only anonymous requests are served from or stored into it: a signed-in
@@ -46,7 +49,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -195,6 +198,22 @@ def _from_cache(hit: Entry) -> HttpResponse:
     return response
 
 
+def _shared() -> Any:
+    """The host's shared level (``CACHES["public"]``, a directory), or None when there is none."""
+    return caches["public"] if "public" in settings.CACHES else None
+
+
+def _lookup(key: str) -> Entry | None:
+    """This worker's memory first, then the host's shared directory (copied into memory on a hit)."""
+    hit = cache.get(key)
+    if hit is None:
+        shared = _shared()
+        hit = shared.get(key) if shared is not None else None
+        if hit is not None:
+            cache.set(key, hit, TIMEOUT)
+    return hit
+
+
 def cached(kind: str) -> Callable[[Any], Any]:
     """Serve an anonymous GET from the cache for the current version; render and store it on a miss."""
 
@@ -205,7 +224,7 @@ def cached(kind: str) -> Callable[[Any], Any]:
             key = _key(kind, request, public_version(request, kwargs.get("city")))
             packed = bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
             wanted = key + ":gzip" if packed else key
-            hit = cache.get(wanted)
+            hit = _lookup(wanted)
             if hit is not None:
                 return _from_cache(hit)
             # One render per key at a time in this process: after a change (or in a fresh
@@ -214,14 +233,18 @@ def cached(kind: str) -> Callable[[Any], Any]:
             lock = _render_lock(key)
             try:
                 with lock:
-                    hit = cache.get(wanted)
+                    hit = _lookup(wanted)
                     if hit is not None:
                         return _from_cache(hit)
                     response = view(request, *args, **kwargs)
                     if response.status_code >= 500 or response.streaming:
                         return response
                     plain, gzipped = _entries(response)
-                    cache.set_many({key: plain, key + ":gzip": gzipped}, TIMEOUT)
+                    entries = {key: plain, key + ":gzip": gzipped}
+                    cache.set_many(entries, TIMEOUT)
+                    shared = _shared()
+                    if shared is not None:
+                        shared.set_many(entries, TIMEOUT)
                     return _from_cache(gzipped if packed else plain)
             finally:
                 _forget_render_lock(key, lock)

@@ -9,6 +9,9 @@ Every value comes from the environment (docs/deploy.md lists them):
 - ``KOSHIKI_TIMEOUT`` (default 60): seconds before a stuck worker is restarted.
 - ``FORWARDED_ALLOW_IPS`` (gunicorn's own, default ``127.0.0.1``): the front
   servers whose ``X-Forwarded-*`` headers are trusted.
+- ``KOSHIKI_PUBLIC_CACHE_DIR`` (default ``$KOSHIKI_DATA_DIR/public-cache``): where the
+  workers share the public pages' rendered bodies when no Redis is configured
+  (``koshiki.directory.cache``); set it empty to keep them per worker.
 
 Each worker warms the checker up (``koshiki.checker.warm_up``: dictionary, rules,
 profiles, lexicons) right after it forks, so that no citizen or employee waits
@@ -19,12 +22,22 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 from gunicorn.glogging import Logger
 
 from koshiki.checker import warm_up
 from koshiki.web.logfilters import redact
+
+# Set before the workers import the settings: they share one rendering of each public body.
+os.environ.setdefault(
+    "KOSHIKI_PUBLIC_CACHE_DIR",
+    str(
+        Path(os.environ.get("KOSHIKI_DATA_DIR") or Path(__file__).resolve().parents[2] / "data")
+        / "public-cache"
+    ),
+)
 
 bind = os.environ.get("KOSHIKI_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)

@@ -34,6 +34,9 @@ Environment variables (all optional for a local run):
   rendered bodies (default
   empty: each worker process's memory; ``redis://host:6379/0`` shares one cache between
   workers and hosts; needs the ``redis`` package, ``pip install 'koshiki[redis]'``).
+- ``KOSHIKI_PUBLIC_CACHE_DIR``: without ``KOSHIKI_CACHE_URL``, a directory where the workers of
+  one host share the public pages' rendered bodies (the production server sets
+  ``$KOSHIKI_DATA_DIR/public-cache`` unless given; empty: each worker keeps its own).
 - ``KOSHIKI_PUBLIC_VERSION_SECONDS``: how long each worker keeps the public pages' registry
   version before asking the database again (default 1; 0: every request).
 - ``KOSHIKI_EXPORT_DIR``: where background audit exports are written (default
@@ -237,6 +240,18 @@ CACHES = {
         }
     )
 }
+# Without Redis, the production server (koshiki.web.gunicorn_conf) points KOSHIKI_PUBLIC_CACHE_DIR
+# at $KOSHIKI_DATA_DIR/public-cache: the public bodies rendered by one worker are then read by
+# the others and by the workers that replace them (max_requests), so a 3,000-account list is
+# rendered once per host and version instead of once per worker (koshiki.directory.cache).
+_public_cache_dir = os.environ.get("KOSHIKI_PUBLIC_CACHE_DIR", "").strip()
+if _public_cache_dir and not _cache_url:
+    CACHES["public"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": _public_cache_dir,
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
 # Seconds each worker keeps the public pages' registry version (koshiki.directory.cache): a change
 # made in another worker reaches anonymous readers within this time; 0 asks the database every time.
 PUBLIC_VERSION_SECONDS = float(os.environ.get("KOSHIKI_PUBLIC_VERSION_SECONDS") or 1.0)

@@ -234,3 +234,37 @@ def test_a_small_answer_is_not_compressed(city):  # noqa: ANN001
     answer = Client().get("/public/verify?handle=minato_bousai", HTTP_ACCEPT_ENCODING="gzip")
     assert answer.status_code == 200 and "Content-Encoding" not in answer
     assert json.loads(answer.content)["official"] is True
+
+
+def test_a_worker_with_an_empty_memory_reads_the_body_another_worker_rendered(city, settings, tmp_path):  # noqa: ANN001
+    """The production server shares rendered bodies through a directory: a recycled worker renders nothing."""
+    from django.core.cache import caches
+    from django.test.signals import template_rendered
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "public": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "public-cache"),
+        },
+    }
+    account_in(city, "listed", display_name="みなと市 防災情報")
+    first = Client().get("/public/accounts/", HTTP_ACCEPT_ENCODING="gzip")
+    assert first.templates  # rendered by "worker 1"
+    cache.clear()  # "worker 2": a fresh process, nothing in its memory
+    rendered: list[str] = []
+
+    def seen(sender, template, context, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        rendered.append(template.name)
+
+    template_rendered.connect(seen)
+    try:
+        again = Client().get("/public/accounts/", HTTP_ACCEPT_ENCODING="gzip")
+        plain = Client().get("/public/accounts/")
+    finally:
+        template_rendered.disconnect(seen)
+    assert rendered == []
+    assert again.content == first.content and again["Content-Encoding"] == "gzip"
+    assert "みなと市 防災情報" in plain.content.decode()
+    assert list((tmp_path / "public-cache").iterdir())  # kept on disk for the host's workers
+    caches["public"].clear()
