@@ -3,9 +3,11 @@
 Issue 10 item 6: the live check (``/posts/check-live/``) runs the checker on
 every call, and the third party's submission link takes drafts without a
 login (the review sent 30 drafts of 60,000 characters in 3 seconds). ``hit``
-counts calls per key in fixed windows in Django's cache (``CACHES``: the
-in-process default is per worker, so a limit there is per worker process; a
-shared cache such as Redis through ``KOSHIKI_CACHE_URL`` makes it exact — docs/deploy.md).
+counts calls per key in fixed windows where every worker and host sees them:
+in the database (``ThrottleCount``, one atomic upsert per call, ~0.3 ms) by
+default, or in Redis when ``KOSHIKI_CACHE_URL`` names one
+(``settings.KOSHIKI_THROTTLE_STORE``). The in-process memory cache is never
+used for them: with five workers a limit there would be five limits.
 
 ``client_ip`` is the address the sign-in throttles and these limits count:
 ``REMOTE_ADDR``, or, when that is one of ``settings.KOSHIKI_TRUSTED_PROXIES``
@@ -21,7 +23,10 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest
+
+from koshiki.ui.models import ThrottleCount
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -65,16 +70,38 @@ def hit(scope: str, key: str, limit: int, window: int) -> int | None:
     """Count one call of ``key`` in ``scope``; over ``limit`` in ``window`` seconds: the seconds to wait, else None."""
     now = time.time()
     slot = int(now // window)
-    name = f"koshiki:throttle:{scope}:{key}:{slot}"
-    cache.add(name, 0, timeout=window + 1)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # evicted between add and incr: count this call as the first
-        cache.set(name, 1, timeout=window + 1)
-        count = 1
+    name = f"{scope}:{key}"[:255]
+    if getattr(settings, "KOSHIKI_THROTTLE_STORE", "database") == "cache":
+        count = _count_in_cache(f"koshiki:throttle:{name}:{slot}", window)
+    else:
+        count = _count_in_database(name, slot, now + window + 1)
     if count <= limit:
         return None
     return max(1, int((slot + 1) * window - now) + 1)
+
+
+def _count_in_cache(name: str, window: int) -> int:
+    cache.add(name, 0, timeout=window + 1)
+    try:
+        return cache.incr(name)
+    except ValueError:  # evicted between add and incr: count this call as the first
+        cache.set(name, 1, timeout=window + 1)
+        return 1
+
+
+def _count_in_database(name: str, slot: int, expires: float) -> int:
+    """One atomic upsert (PostgreSQL and SQLite >= 3.35 both answer RETURNING): no lost count under races."""
+    table = connection.ops.quote_name(ThrottleCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, slot, calls, expires) VALUES (%s, %s, 1, %s)"
+            f" ON CONFLICT (name, slot) DO UPDATE SET calls = {table}.calls + 1 RETURNING calls",
+            [name, slot, expires],
+        )
+        count = int(cursor.fetchone()[0])
+        if count == 1:  # a new window opened for this key: drop the rows of windows that are over
+            cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [time.time()])
+    return count
 
 
 def wait_text(seconds: int) -> str:

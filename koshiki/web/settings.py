@@ -22,7 +22,8 @@ Environment variables (all optional for a local run):
   of the reverse proxies whose ``X-Forwarded-For`` names the client for the login throttles
   (default empty: ``REMOTE_ADDR``, the header ignored).
 - ``KOSHIKI_LIVE_CHECK_PER_MINUTE`` (120), ``KOSHIKI_CAMPAIGN_SUBMISSIONS`` (10) and
-  ``KOSHIKI_CAMPAIGN_CHECKS`` (30 per 10 minutes): the throttles of koshiki.ui.throttle.
+  ``KOSHIKI_CAMPAIGN_CHECKS`` (30 per 10 minutes): the throttles of koshiki.ui.throttle
+  (counted in the database, or in Redis with ``KOSHIKI_CACHE_URL``).
 - ``SECURE_SSL_REDIRECT``: ``1`` to redirect http to https (default off: LGWAN sites
   often end TLS at the front server, which redirects itself).
 - ``SECURE_HSTS_SECONDS``: HSTS max-age (default 0, off); ``SECURE_HSTS_INCLUDE_SUBDOMAINS``
@@ -30,10 +31,10 @@ Environment variables (all optional for a local run):
 - ``KOSHIKI_AUDIT_KEY`` or ``KOSHIKI_AUDIT_KEY_FILE``: the HMAC key of the audit chain,
   kept outside the database (default: generated once in ``$KOSHIKI_DATA_DIR/audit_key``).
 - ``KOSHIKI_AUDIT_KEYED_FROM``: the first audit sequence number keyed with it (default 1).
-- ``KOSHIKI_CACHE_URL``: the cache of the throttles' counters and the public directory's
-  rendered bodies (default
-  empty: each worker process's memory; ``redis://host:6379/0`` shares one cache between
-  workers and hosts; needs the ``redis`` package, ``pip install 'koshiki[redis]'``).
+- ``KOSHIKI_CACHE_URL``: the cache of the public directory's rendered bodies and, when set,
+  of the throttles' counters (default empty: each worker process's memory for the bodies and
+  the database for the counters; ``redis://host:6379/0`` shares one cache between workers
+  and hosts; needs the ``redis`` package, ``pip install 'koshiki[redis]'``).
 - ``KOSHIKI_PUBLIC_CACHE_DIR``: without ``KOSHIKI_CACHE_URL``, a directory where the workers of
   one host share the public pages' rendered bodies (the production server sets
   ``$KOSHIKI_DATA_DIR/public-cache`` unless given; empty: each worker keeps its own).
@@ -240,6 +241,9 @@ CACHES = {
         }
     )
 }
+# Where the request throttles count (koshiki.ui.throttle): Redis when configured, else the database
+# (never a worker's own memory, where five workers would give five limits).
+KOSHIKI_THROTTLE_STORE = "cache" if _cache_url else "database"
 # Without Redis, the production server (koshiki.web.gunicorn_conf) points KOSHIKI_PUBLIC_CACHE_DIR
 # at $KOSHIKI_DATA_DIR/public-cache: the public bodies rendered by one worker are then read by
 # the others and by the workers that replace them (max_requests), so a 3,000-account list is

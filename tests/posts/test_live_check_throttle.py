@@ -50,3 +50,31 @@ def test_a_new_session_does_not_reset_the_count(kyoto):
     again = Client()
     again.force_login(kyoto.operator)
     assert _check(again, kyoto).status_code == 429
+
+
+def test_the_count_is_shared_by_every_worker(kyoto, client_for):
+    """Counted in the database: a worker with an empty memory still sees the calls another answered."""
+    client = client_for(kyoto.operator)
+    for _ in range(3):
+        assert _check(client, kyoto).status_code == 200
+        cache.clear()  # the next call lands on "another worker"
+    assert _check(client, kyoto).status_code == 429
+
+
+def test_with_redis_configured_the_count_lives_in_the_cache(kyoto, client_for, settings):
+    from koshiki.ui.models import ThrottleCount
+
+    settings.KOSHIKI_THROTTLE_STORE = "cache"
+    client = client_for(kyoto.operator)
+    assert [_check(client, kyoto).status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert not ThrottleCount.objects.exists()
+
+
+def test_rows_of_past_windows_are_dropped_when_a_new_window_opens(kyoto):
+    from koshiki.ui import throttle
+    from koshiki.ui.models import ThrottleCount
+
+    ThrottleCount.objects.create(name="check_live:old", slot=1, calls=5, expires=0.0)
+    assert throttle.hit("check_live", "someone", 3, 60) is None
+    assert list(ThrottleCount.objects.values_list("name", "calls")) == [("check_live:someone", 1)]
+    assert [throttle.hit("check_live", "someone", 3, 60) for _ in range(3)][-1] is not None
