@@ -149,36 +149,3 @@ def mail_settings(settings):  # noqa: ANN001, ANN201
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.KOSHIKI_BASE_URL = "https://koshiki.city.test.lg.jp"
     return settings
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
-    """Before the last test's teardown drops the test database, end sessions still connected to it.
-
-    On PostgreSQL a full run under xdist sometimes left one session on ``test_…_gw0`` (a
-    connection of a thread or a child process not yet gone when the database is dropped;
-    no subset of the suite reproduces it), so the drop failed with a warning and the
-    database stayed behind. Only a database whose name starts with ``test_`` is touched.
-    """
-    if nextitem is None:
-        _end_other_sessions_on_the_test_database()
-    yield
-
-
-def _end_other_sessions_on_the_test_database() -> None:
-    try:
-        from django.db import connection
-    except Exception:  # Django not configured: a checker-only run
-        return
-    try:
-        if connection.vendor != "postgresql" or not str(connection.settings_dict.get("NAME", "")).startswith(
-            "test_"
-        ):
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-    except Exception:  # noqa: BLE001  (a clean-up at the end must never fail a run)
-        return
