@@ -140,8 +140,12 @@ for _model in (Account, Impersonation, Municipality):
         _signal.connect(_registry_changed, sender=_model, dispatch_uid=f"public-version-{_model.__name__}")
 
 
-def _key(kind: str, request: HttpRequest, version: str) -> str:
-    query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:24]
+def _key(kind: str, request: HttpRequest, version: str, by_query: bool) -> str:
+    # A body that does not read the query string is one entry whatever is appended to the URL
+    # (else /public/accounts/?1, ?2, … would each cost a render: ~1 s of CPU at 3,000 accounts).
+    query = (
+        hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:24] if by_query else "-"
+    )
     # The path names the city (/public/<slug>/…), so two cities' lists never share an entry.
     path = hashlib.sha256(request.path.encode()).hexdigest()[:16]
     return f"koshiki:public:{kind}:{version}:{request.scheme}://{request.get_host()}:{path}:{query}"
@@ -203,10 +207,10 @@ def _shared() -> Any:
     return caches["public"] if "public" in settings.CACHES else None
 
 
-def _lookup(key: str) -> Entry | None:
+def _lookup(key: str, share: bool) -> Entry | None:
     """This worker's memory first, then the host's shared directory (copied into memory on a hit)."""
     hit = cache.get(key)
-    if hit is None:
+    if hit is None and share:
         shared = _shared()
         hit = shared.get(key) if shared is not None else None
         if hit is not None:
@@ -214,17 +218,23 @@ def _lookup(key: str) -> Entry | None:
     return hit
 
 
-def cached(kind: str) -> Callable[[Any], Any]:
-    """Serve an anonymous GET from the cache for the current version; render and store it on a miss."""
+def cached(kind: str, share: bool = True, by_query: bool = False) -> Callable[[Any], Any]:
+    """Serve an anonymous GET from the cache for the current version; render and store it on a miss.
+
+    ``share``: also keep the body in the host's shared directory. Only for the few large
+    bodies (list, JSON, CSV): verify answers are small, cheap to compute and one per query
+    string, and anyone could make the host write a file per made-up query.
+    ``by_query``: the view reads the query string (verify), so each one is its own entry.
+    """
 
     def decorate(view: Any) -> Any:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            key = _key(kind, request, public_version(request, kwargs.get("city")))
+            key = _key(kind, request, public_version(request, kwargs.get("city")), by_query)
             packed = bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
             wanted = key + ":gzip" if packed else key
-            hit = _lookup(wanted)
+            hit = _lookup(wanted, share)
             if hit is not None:
                 return _from_cache(hit)
             # One render per key at a time in this process: after a change (or in a fresh
@@ -233,7 +243,7 @@ def cached(kind: str) -> Callable[[Any], Any]:
             lock = _render_lock(key)
             try:
                 with lock:
-                    hit = _lookup(wanted)
+                    hit = _lookup(wanted, share)
                     if hit is not None:
                         return _from_cache(hit)
                     response = view(request, *args, **kwargs)
@@ -242,7 +252,7 @@ def cached(kind: str) -> Callable[[Any], Any]:
                     plain, gzipped = _entries(response)
                     entries = {key: plain, key + ":gzip": gzipped}
                     cache.set_many(entries, TIMEOUT)
-                    shared = _shared()
+                    shared = _shared() if share else None
                     if shared is not None:
                         shared.set_many(entries, TIMEOUT)
                     return _from_cache(gzipped if packed else plain)

@@ -222,7 +222,7 @@ def _bad_request(message: str) -> HttpResponse:
 
 @require_GET
 @_versioned
-@cached("verify")
+@cached("verify", share=False, by_query=True)
 def verify(request: HttpRequest, city: str | None = None) -> HttpResponse:
     """``?url=…`` or ``?handle=…`` (optionally ``&platform=x``) -> is it an official account?
 

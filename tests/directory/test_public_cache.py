@@ -268,3 +268,45 @@ def test_a_worker_with_an_empty_memory_reads_the_body_another_worker_rendered(ci
     assert "みなと市 防災情報" in plain.content.decode()
     assert list((tmp_path / "public-cache").iterdir())  # kept on disk for the host's workers
     caches["public"].clear()
+
+
+def test_verify_answers_are_not_written_to_the_shared_directory(city, settings, tmp_path):  # noqa: ANN001
+    """One file per made-up query string would let anyone fill the host's disk: verify stays in memory."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "public": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "public-cache"),
+        },
+    }
+    account_in(city, "listed", display_name="みなと市 防災情報", handle="minato_bousai")
+    for n in range(5):
+        assert Client().get(f"/public/verify?handle=someone{n}").status_code == 200
+    folder = tmp_path / "public-cache"
+    assert not folder.exists() or not list(folder.iterdir())
+    Client().get("/public/accounts.json")
+    assert list(folder.iterdir())  # the large bodies are shared
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_made_up_query_string_does_not_cost_another_render(city, url):  # noqa: ANN001
+    """The list, JSON and CSV read no query string: ?anything is the same entry, not a new render."""
+    from django.test.signals import template_rendered
+
+    account_in(city, "listed", display_name="みなと市 防災情報")
+    first = Client().get(url)
+    rendered: list[str] = []
+    calls: list[int] = []
+
+    def seen(sender, template, context, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        rendered.append(template.name)
+
+    template_rendered.connect(seen)
+    try:
+        for n in range(3):
+            again, queries = _get(Client(), f"{url}?nocache={n}")
+            calls.append(queries)
+            assert again.content == first.content
+    finally:
+        template_rendered.disconnect(seen)
+    assert rendered == [] and calls == [0, 0, 0]
