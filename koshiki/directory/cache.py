@@ -148,7 +148,9 @@ def _key(kind: str, request: HttpRequest, version: str, by_query: bool) -> str:
     )
     # The path names the city (/public/<slug>/…), so two cities' lists never share an entry.
     path = hashlib.sha256(request.path.encode()).hexdigest()[:16]
-    return f"koshiki:public:{kind}:{version}:{request.scheme}://{request.get_host()}:{path}:{query}"
+    # "v2": entries carry their encoding since 2026-12-07; a shared Redis may still hold the
+    # older four-field entries of a previous release under the same version.
+    return f"koshiki:public:v2:{kind}:{version}:{request.scheme}://{request.get_host()}:{path}:{query}"
 
 
 _render_locks: dict[str, threading.Lock] = {}
