@@ -51,7 +51,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"海賊版|漫画村|無断転載|違法(?:アップ|うp|ダウンロード)|torrent|rawで|raw\b",
         r"(?:録画|録音|スキャン|コピー)(?:して|した(?:の|もの)?を?).{0,12}(?:アップ|上げ|載せ|貼|配布|共有)",
         r"(?:無料で|タダで).{0,8}(?:全話|全巻|見れる|読める|ダウンロード)",
-        r"(?:勝手に|無断で)(?:使|撮|載せ|転載|加工|販売)",
+        # Not the complaint of the one whose work was taken: 「勝手に使うな」「無断で使われた」.
+        r"(?:勝手に|無断で)(?:使(?!うな|わないで|われ|ってる|っている|ってい)|撮|載せ|転載|加工|販売)(?!られ|され)",
     ),
     # 注意事項(5) 広告・宣伝・営利: spam shapes, a shop's advertising, money offers.
     "comment.commercial": (
@@ -146,13 +147,35 @@ POST_RULE_EVIDENCE: dict[str, str] = {
 }
 
 
+# A quotation the commenter reports rather than says: 『障害者は来るな』って書き込みがあった.
+_QUOTED_REPORT = re.compile(
+    r"[」』”\"](?:って|と)(?:いう|言う|いった|言った)?(?:書き込|書か|書いて|言われ|言って|貼|落書|投稿|張り紙|貼り紙|ビラ|ある|あった)"
+)
+_OPEN = '「『“"'
+
+
+def _reported(norm: str, start: int, end: int) -> bool:
+    """``norm[start:end]`` stands inside quotation marks that a reporting phrase follows."""
+    opened = max(norm.rfind(q, 0, start) for q in _OPEN)
+    if opened < 0 or any(q in norm[opened + 1 : start] for q in "」』”"):
+        return False
+    close = min((i for i in (norm.find(q, end) for q in '」』”"') if i >= 0), default=-1)
+    return close >= 0 and bool(_QUOTED_REPORT.match(norm, close))
+
+
 def cues(norm: str) -> dict[str, str]:
-    """Labels whose patterns match ``norm`` (normalised comment), each with the matched words."""
+    """Labels whose patterns match ``norm`` (normalised comment), each with the matched words.
+
+    A match of a category inside a quotation the commenter reports (a slur written on a
+    board, a threat someone received) is no cue: the comment reports it, it does not say it.
+    """
     found: dict[str, str] = {}
     for label, pattern in _COMPILED.items():
-        m = pattern.search(norm)
-        if m:
+        for m in pattern.finditer(norm):
+            if label.startswith("comment.") and _reported(norm, m.start(), m.end()):
+                continue
             found[label] = m.group(0)
+            break
     for m in _URL_RE.finditer(norm):
         url = m.group(0)
         if _PIRATE.search(url):

@@ -141,9 +141,9 @@ class Judgement:
     probs: Mapping[str, float]
     cues: Mapping[str, str]
     # The categories confirmed enough to suggest hiding: a hand rule's cue plus the model
-    # (probability >= hide_cue_min), or the model alone >= hide_min (0.9 in the shipped
-    # thresholds.toml, chosen with a 0.1 margin on writer-grouped CV). Any other category
-    # calls for a person (unconfirmed_action).
+    # (probability >= hide_cue_min), or the model alone >= hide_min (searched on
+    # writer-grouped CV with a 0.1 margin; 1.01 in the shipped thresholds.toml: never). Any
+    # other category calls for a person (unconfirmed_action).
     confirmed: tuple[str, ...] = ()
 
 

@@ -316,3 +316,30 @@ def test_batch_scoring_gives_the_same_result_as_one_by_one():
         batched = check_comment(text, "standard", probs=probs)
         assert batched.action == alone.action
         assert [f.as_dict() for f in batched.findings] == [f.as_dict() for f in alone.findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "is_cue"),
+    [
+        ("障害者は避難所に来るな。迷惑だ", "comment.discrimination", True),
+        (
+            "『障害者は避難所に来るな』って書き込みが地域の掲示板にあったぞ。市は放置なの？",
+            "comment.discrimination",
+            False,
+        ),
+        (
+            "「外国人は出ていけ」という落書きが駅の壁にありました。消してください",
+            "comment.discrimination",
+            False,
+        ),
+        ("この写真、無断で転載しました。元はプロの作品です", "comment.ip_infringement", True),
+        ("この動画のBGM、わしが作った曲と同じやん。勝手に使うなや", "comment.ip_infringement", False),
+        ("私の撮った写真が市のチラシに勝手に使われています", "comment.ip_infringement", False),
+    ],
+)
+def test_a_cue_is_what_the_commenter_says_not_what_they_report(text, label, is_cue):
+    """A slur quoted to report it, or a complaint that one's own work was taken, is no cue of the category."""
+    from koshiki.checker.comment_cues import cues
+    from koshiki.checker.text import Text
+
+    assert (label in cues(Text(text).norm)) is is_cue
