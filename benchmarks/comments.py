@@ -204,7 +204,6 @@ GRID: dict[str, list[float]] = {
     # person looks (escalate).
     "hide_cue_min": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
     "hide_min": [0.5, 0.6, 0.7, 0.8, 0.9, 1.01],
-    "hide_legit_max": [-1.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3],
 }
 
 
@@ -232,7 +231,6 @@ def tune(rows: list[dict[str, Any]], probs: list[dict[str, float]]) -> dict[str,
             "category_min": float(params["category_min"]) - MARGIN,
             "hide_min": float(params.get("hide_min", 0.0)) - MARGIN,
             "hide_cue_min": float(params.get("hide_cue_min", 0.0)) - MARGIN,
-            "hide_legit_max": float(params.get("hide_legit_max", -1.0)) + MARGIN,
             "category": {c: v - MARGIN for c, v in params.get("category", {}).items()},
         }
         hidden_loose = score(rows, predict_cv(rows, probs, loose, norms, found))["legitimate_hidden"]

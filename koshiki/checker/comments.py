@@ -282,18 +282,10 @@ def judge(
             cats = [best]
     # Hiding silences a citizen: it needs two independent signs (RULES.md "Comment rules":
     # harsh but civil criticism is never a finding), else a person looks first.
-    # The second sign is one of: a very confident category (hide_min), a hand rule's cue
-    # (hide_cue_min), or the model's own "legitimate" guard far below its gate (hide_legit_max:
-    # a category found while the guard says this is no ordinary comment).
     hide_min = float(prm.get("hide_min", 0.0))
     hide_cue_min = float(prm.get("hide_cue_min", 0.0))
-    hide_legit_max = float(prm.get("hide_legit_max", -1.0))
     confirmed = tuple(
-        c
-        for c in cats
-        if p.get(c, 0.0) >= hide_min
-        or (c in found and p.get(c, 0.0) >= hide_cue_min)
-        or legit < hide_legit_max
+        c for c in cats if p.get(c, 0.0) >= hide_min or (c in found and p.get(c, 0.0) >= hide_cue_min)
     )
     intent = ""
     if score("intent.urgent") >= float(prm["urgent_min"]):
