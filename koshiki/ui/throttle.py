@@ -19,16 +19,18 @@ setting the header is ignored: a client can write anything in it.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest
 
 from koshiki.ui.models import ThrottleCount
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+log = logging.getLogger("koshiki.throttle")
 
 
 def _trusted_proxies() -> list[Network]:
@@ -74,7 +76,13 @@ def hit(scope: str, key: str, limit: int, window: int) -> int | None:
     if getattr(settings, "KOSHIKI_THROTTLE_STORE", "database") == "cache":
         count = _count_in_cache(f"koshiki:throttle:{name}:{slot}", window)
     else:
-        count = _count_in_database(name, slot, now + window + 1)
+        try:
+            count = _count_in_database(name, slot, now + window + 1)
+        except DatabaseError as exc:
+            # A busy SQLite file ("database is locked") must not turn a check into a 500: this
+            # call is counted in the worker's memory instead, as before the table existed.
+            log.warning("throttle %s counted in memory: %s", scope, exc)
+            count = _count_in_cache(f"koshiki:throttle:{name}:{slot}", window)
     if count <= limit:
         return None
     return max(1, int((slot + 1) * window - now) + 1)
@@ -92,7 +100,8 @@ def _count_in_cache(name: str, window: int) -> int:
 def _count_in_database(name: str, slot: int, expires: float) -> int:
     """One atomic upsert (PostgreSQL and SQLite >= 3.35 both answer RETURNING): no lost count under races."""
     table = connection.ops.quote_name(ThrottleCount._meta.db_table)
-    with connection.cursor() as cursor:
+    # A savepoint when called inside a transaction: a failed upsert leaves the caller's work intact.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (name, slot, calls, expires) VALUES (%s, %s, 1, %s)"
             f" ON CONFLICT (name, slot) DO UPDATE SET calls = {table}.calls + 1 RETURNING calls",

@@ -78,3 +78,17 @@ def test_rows_of_past_windows_are_dropped_when_a_new_window_opens(kyoto):
     assert throttle.hit("check_live", "someone", 3, 60) is None
     assert list(ThrottleCount.objects.values_list("name", "calls")) == [("check_live:someone", 1)]
     assert [throttle.hit("check_live", "someone", 3, 60) for _ in range(3)][-1] is not None
+
+
+def test_a_locked_database_counts_in_memory_instead_of_failing(kyoto, client_for, monkeypatch):
+    """SQLite answering 'database is locked' must not make the live check a 500."""
+    from django.db import OperationalError
+
+    from koshiki.ui import throttle
+
+    def locked(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(throttle, "_count_in_database", locked)
+    client = client_for(kyoto.operator)
+    assert [_check(client, kyoto).status_code for _ in range(4)] == [200, 200, 200, 429]
