@@ -16,7 +16,8 @@ the body for that version is already in the cache, no rendering at all.
   12:00:00 is called official by no worker after 12:00:01.
 - Bodies are kept gzip-compressed as well (once, when rendered) and served so
   to clients that accept it (``Vary: Accept-Encoding``; browsers always do): a
-  3,000-account list is 1.4 MB of HTML and 35-150 KB compressed, and copying the
+  3,000-account list is 1.4 MB of HTML and 35 KB compressed (the load benchmark's
+  alike accounts; a real list compresses less), and copying the
   large body out of the cache and into the socket was most of a cached
   answer's cost.
 
