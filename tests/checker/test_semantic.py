@@ -100,6 +100,50 @@ def test_digits_fold_so_numbers_share_features():
     assert np.array_equal(counts(["82歳の田中さん"], spec)[1], counts(["75歳の田中さん"], spec)[1])
 
 
+def _reference_logits(name: str, units: list[str], context: str) -> np.ndarray:
+    """Logits computed straight from the model file's arrays, the training features' way."""
+    with np.load(MODEL_DIR / f"{name}.npz") as data:
+        arrays = {key: data[key] for key in data.files}
+    spec = FeatureSpec(**json.loads(str(arrays["meta"]))["features"])
+
+    def dense(key: str) -> np.ndarray:
+        table = np.full(spec.buckets, float(arrays[f"{key}_default"]), dtype=np.float32)
+        table[arrays[f"{key}_cols"]] = arrays[f"{key}_vals"]
+        return table
+
+    weights = np.zeros((spec.buckets, len(arrays["bias"])), dtype=np.float32)
+    weights[arrays["w_cols"]] = arrays["w"]
+    rows, cols, vals = tfidf(units, spec, dense("idf"))
+    out = np.repeat(arrays["bias"][None, :].astype(np.float64), len(units), axis=0)
+    np.add.at(out, rows, weights[cols] * vals[:, None])
+    if spec.context:
+        _, ccols, cvals = tfidf([context], spec, dense("idf_ctx"), 1)
+        out += spec.context * (weights[ccols] * cvals[:, None]).sum(axis=0)
+    return out
+
+
+@pytest.mark.parametrize("sentences", [3, 60])  # the dense product and the segmented sum
+def test_compact_table_scores_as_the_model_file_says(sentences):
+    """The run-time table (one row per seen bucket) must give the file's logits on both paths."""
+    model = load_model("posts")
+    lines = [
+        "来年度の予算案はまだ言えません。",
+        "でも大幅に増えるらしいよ！",
+        "毎朝7時に中央公園の東屋にいる佐藤さん。",
+        "【北区】粗大ごみの収集日が変わります。",
+    ]
+    norm = Text("\n".join(lines[i % len(lines)] + str(i) for i in range(sentences))).norm
+    units = [norm[a:b] for a, b in split_sentences(norm)]
+    assert len(units) == sentences
+    got = model.logits(units, norm)
+    assert np.allclose(got, _reference_logits("posts", units, norm), rtol=0, atol=1e-5)
+    comments = load_model("comments")
+    texts = [
+        Text(t).norm for t in ("死ね", "ゴミ収集の日程を教えてください", "市長は辞めろ！税金の無駄遣いだ")
+    ]
+    assert np.allclose(comments.logits(texts), _reference_logits("comments", texts, ""), rtol=0, atol=1e-5)
+
+
 def test_shipped_model_loads_once_and_has_the_meaning_based_labels():
     model = load_model("posts")
     assert load_model("posts") is model

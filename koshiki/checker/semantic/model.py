@@ -12,10 +12,13 @@ feature spec, thresholds, training-data hashes), only numpy arrays:
 - ``thresholds``: per label, the probability from which the screen reports a
   unit on its own (chosen by grouped cross-validation, see ``build``).
 
-At load the sparse arrays become a dense IDF table and a bucket -> row index
-(``2**bits`` entries each, ~8 MB for 20 bits), so that scoring is two
-gathers, one product and one segmented sum. The loaded ``Model`` is never
-mutated, so one instance serves every thread.
+At load the sparse arrays become one compact table with a row per bucket seen
+in training — ``[idf, idf_ctx, weight per label]`` in float32 — and a
+bucket -> row index (``2**bits`` int32 entries); row 0 holds the defaults of a
+bucket never seen. Scoring an n-gram then reads two places of memory (its
+row number, its row) instead of four (two IDF tables, the index, the weights),
+in 25 MB instead of 29. The table's values are the file's, bit for bit. The
+loaded ``Model`` is never mutated, so one instance serves every thread.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ from typing import Any
 
 import numpy as np
 
-from koshiki.checker.semantic.features import FeatureSpec, split_sentences, tfidf, tfidf_with_context
+from koshiki.checker.semantic.features import FeatureSpec, counts, split_sentences
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 UNITS = ("sentence", "text")
+# Up to this many units (sentences and the context) are summed by one dense matrix product.
+DENSE_UNITS = 48
 
 
 class ModelError(RuntimeError):
@@ -80,27 +85,50 @@ class Model:
             self.unit: str = self.meta["unit"]
             self.spec = FeatureSpec(**self.meta["features"])
             buckets = self.spec.buckets
-            idf = _dense(arrays, "idf", buckets)
-            idf_ctx = _dense(arrays, "idf_ctx", buckets) if "idf_ctx_cols" in arrays else None
+            has_ctx = "idf_ctx_cols" in arrays
+            seen = [arrays["idf_cols"], arrays["w_cols"]] + ([arrays["idf_ctx_cols"]] if has_ctx else [])
+            mask = np.zeros(buckets, dtype=bool)
+            for cols in seen:
+                mask[cols] = True
+            used = np.flatnonzero(mask)
             index = np.zeros(buckets, dtype=np.int32)
-            index[arrays["w_cols"]] = np.arange(1, len(arrays["w_cols"]) + 1, dtype=np.int32)
-            weights = np.zeros((len(arrays["w_cols"]) + 1, len(self.labels)), dtype=np.float32)
-            weights[1:] = arrays["w"].astype(np.float32)
+            index[used] = np.arange(1, len(used) + 1, dtype=np.int32)
+            # Columns: 0 the IDF of a sentence's n-gram, 1 of the context's, 2.. the weights.
+            table = np.zeros((len(used) + 1, 2 + len(arrays["bias"])), dtype=np.float32)
+            table[:, 0] = float(arrays["idf_default"])
+            table[index[arrays["idf_cols"]], 0] = arrays["idf_vals"].astype(np.float32)
+            if has_ctx:
+                table[:, 1] = float(arrays["idf_ctx_default"])
+                table[index[arrays["idf_ctx_cols"]], 1] = arrays["idf_ctx_vals"].astype(np.float32)
+            table[index[arrays["w_cols"]], 2:] = arrays["w"].astype(np.float32)
             self.bias = arrays["bias"].astype(np.float32)
             self.thresholds = arrays["thresholds"].astype(np.float32)
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, IndexError) as exc:
             raise ModelError(f"{source or 'model'}: malformed model file ({exc})") from exc
-        if self.unit not in UNITS or not weights.shape[1] == len(self.labels) == len(self.thresholds):
+        if self.unit not in UNITS or not len(self.bias) == len(self.labels) == len(self.thresholds):
             raise ModelError(f"{source or 'model'}: inconsistent model file")
-        if self.spec.context and idf_ctx is None:
+        if self.spec.context and not has_ctx:
             raise ModelError(f"{source or 'model'}: context weight without a context IDF")
         self.best_only = self.meta.get("decision", "best") == "best"
-        self.idf = idf
-        self.idf_ctx = idf_ctx
         self.index = index
-        self.weights = weights
-        for array in (self.idf, self.index, self.weights, self.bias, self.thresholds):
+        self.table = table
+        for array in (self.index, self.table, self.bias, self.thresholds):
             array.setflags(write=False)
+
+    @property
+    def idf(self) -> np.ndarray:
+        """The IDF of every bucket for sentence n-grams (a dense ``2**bits`` table; a copy)."""
+        return self.table[self.index, 0]
+
+    @property
+    def idf_ctx(self) -> np.ndarray:
+        """The IDF of every bucket for context n-grams (a dense ``2**bits`` table; a copy)."""
+        return self.table[self.index, 1]
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Per-row weights, shape ``(rows, labels)``; row 0 (never-seen buckets) is zero."""
+        return self.table[:, 2:]
 
     @classmethod
     def from_file(cls, path: Path) -> Model:
@@ -117,25 +145,46 @@ class Model:
         return float(self.thresholds[self.labels.index(label)])
 
     def logits(self, units: list[str], context: str | None = None) -> np.ndarray:
-        """Raw scores, shape ``(len(units), len(labels))``; ``context``: the whole text."""
+        """Raw scores, shape ``(len(units), len(labels))``; ``context``: the whole text.
+
+        The same features as ``features.tfidf_with_context`` (or ``tfidf`` without a
+        context) followed by the linear layer, reading each n-gram's IDF and weights
+        from one row of the compact table.
+        """
         out = np.repeat(self.bias[None, :], len(units), axis=0)
         if not units:
             return out
-        if self.spec.context and self.idf_ctx is not None:
+        last = len(units)
+        with_ctx = bool(self.spec.context)
+        if with_ctx:
             text = context if context is not None else "".join(units)
-            rows, cols, vals = tfidf_with_context(units, text, self.spec, self.idf, self.idf_ctx)
-            split = int(np.searchsorted(rows, len(units)))  # the context's entries come last
-            ctx = self.weights[self.index[cols[split:]]] * vals[split:, None]
-            out += self.spec.context * ctx.sum(axis=0)
-            rows, cols, vals = rows[:split], cols[:split], vals[:split]
+            rows, cols, cnt = counts([*units, text], self.spec, 0, last_namespace=1)
         else:
-            rows, cols, vals = tfidf(units, self.spec, self.idf)
+            rows, cols, cnt = counts(units, self.spec)
         if not len(rows):
             return out
-        contrib = self.weights[self.index[cols]] * vals[:, None]
-        # rows are sorted: one segment per unit that has n-grams
-        starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
-        out[rows[starts]] += np.add.reduceat(contrib, starts, axis=0)
+        found = self.table[self.index[cols]]
+        idf = np.where(rows == last, found[:, 1], found[:, 0]) if with_ctx else found[:, 0]
+        vals = (1.0 + np.log(cnt)).astype(np.float32) * idf
+        norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=last + with_ctx)).astype(np.float32)
+        norms[norms == 0] = 1.0
+        weighted = vals / norms[rows]
+        units_out = last + with_ctx
+        if units_out <= DENSE_UNITS:
+            # One matrix product sums each unit's n-grams (a unit per row, an n-gram per
+            # column): ~35 µs less per post than a product, a sum and a segmented sum. The
+            # order of the additions differs, so logits move by ~1e-6 at most.
+            spread = np.zeros((units_out, len(rows)), dtype=np.float32)
+            spread[rows, np.arange(len(rows))] = weighted
+            summed = spread @ found
+        else:  # a batch or a very long text: that matrix would grow with units x n-grams
+            contrib = found * weighted[:, None]
+            starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))  # rows are sorted
+            summed = np.zeros((units_out, found.shape[1]), dtype=np.float32)
+            summed[rows[starts]] = np.add.reduceat(contrib, starts, axis=0)
+        out += summed[:last, 2:]
+        if with_ctx:
+            out += self.spec.context * summed[last, 2:]
         return out
 
     def predict(self, units: list[str], context: str | None = None) -> np.ndarray:
@@ -148,13 +197,6 @@ class Model:
         probs = self.predict([norm[a:b] for a, b in spans], norm)
         reached = (probs >= self.thresholds).any(axis=0) if len(spans) else np.zeros(len(self.labels), bool)
         return Scores(spans, self.labels, probs, self.thresholds, self.best_only, reached)
-
-
-def _dense(arrays: dict[str, np.ndarray], key: str, buckets: int) -> np.ndarray:
-    """A per-bucket table from its sparse form (``<key>_cols``, ``<key>_vals``, ``<key>_default``)."""
-    table = np.full(buckets, float(arrays[f"{key}_default"]), dtype=np.float32)
-    table[arrays[f"{key}_cols"]] = arrays[f"{key}_vals"].astype(np.float32)
-    return table
 
 
 _LOCK = threading.Lock()
