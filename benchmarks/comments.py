@@ -50,7 +50,7 @@ from koshiki.checker.profiles import load_profile
 from koshiki.checker.text import Text
 
 HERE = Path(__file__).resolve().parent / "comments"
-TRAIN = [HERE / f"{w}.jsonl" for w in ("c1", "c3", "c4", "c5", "c6", "c8", "c9", "c10")]
+TRAIN = [HERE / f"{w}.jsonl" for w in ("c1", "c3", "c4", "c5", "c6", "c8", "c9", "c10", "c11", "c12")]
 BLIND = [HERE / "c2-blind.jsonl", HERE / "c7-blind.jsonl"]
 INSPECTION = HERE / "inspection-ai" / "subset.csv"
 PROFILE = "standard"

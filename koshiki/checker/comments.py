@@ -316,16 +316,22 @@ def suggest_action(
     intent under the reply policy (``[comments.replies.<policy>]``). A category whose
     action would be ``hide_or_delete`` but that the judgement did not confirm
     (``Judgement.confirmed``) calls for ``[comments] unconfirmed_action`` instead
-    (``escalate``: a person reads it before anyone hides it).
+    (``escalate``: a person reads it before anyone hides it), unless another of its
+    categories is confirmed for hiding (then the comment is hidden on that one).
     """
     data = comment_policy(profile)
     precedence: list[str] = list(data.get("precedence", ACTIONS[::-1]))
     candidates: list[tuple[str, str]] = []  # (action, key of its basis)
     cat_actions = data.get("category_actions", {})
     unconfirmed = data.get("unconfirmed_action", "escalate")
-    for c in judgement.categories:
-        action = cat_actions.get(c, cat_actions.get("default", "hide_or_delete"))
-        if action == "hide_or_delete" and c not in judgement.confirmed:
+    actions = {
+        c: cat_actions.get(c, cat_actions.get("default", "hide_or_delete")) for c in judgement.categories
+    }
+    # One confirmed reason to hide is enough to hide: a second, unconfirmed category of the
+    # same comment (spam that also reads as 'other') does not send it to a person.
+    hiding = any(a == "hide_or_delete" and c in judgement.confirmed for c, a in actions.items())
+    for c, action in actions.items():
+        if action == "hide_or_delete" and c not in judgement.confirmed and not hiding:
             action = unconfirmed  # not sure enough to silence a citizen: a person decides
         candidates.append((action, c))
     policy = reply_policy or data.get("reply_policy", "as_needed")

@@ -184,13 +184,29 @@ def test_an_unconfirmed_category_goes_to_a_person_not_to_hiding():
     assert suggest_action(standard, unsure)[0] == "escalate"
     # false information is answered, confirmed or not: a reply silences nobody
     assert suggest_action(standard, _judged("", ("comment.false_info",), confirmed=False))[0] == "reply"
-    # one confirmed category does not hide a comment whose other category is unsure
-    mixed = Judgement(("comment.commercial", "comment.defamation"), "", {}, {}, ("comment.commercial",))
-    assert suggest_action(standard, mixed)[0] == "escalate"
+    # one confirmed reason to hide is enough: an unsure second category does not send spam
+    # to a person (「副業で月収100万円！プロフのリンクから登録」 also reads as (10) その他)
+    mixed = Judgement(("comment.commercial", "comment.other"), "", {}, {}, ("comment.commercial",))
+    assert suggest_action(standard, mixed)[0] == "hide_or_delete"
+    # ... but a category whose own action is escalation still escalates
+    threat = Judgement(
+        ("comment.commercial", "comment.public_order"), "intent.urgent", {}, {}, ("comment.commercial",)
+    )
+    assert suggest_action(standard, threat)[0] == "escalate"
+    # and two unsure categories still go to a person
+    unsure_two = Judgement(("comment.commercial", "comment.other"), "", {}, {}, ())
+    assert suggest_action(standard, unsure_two)[0] == "escalate"
 
 
 def test_judge_confirms_a_category_only_with_a_cue_or_a_very_confident_model():
-    params = {**decision_params(), "hide_min": 0.9, "hide_cue_min": 0.3}
+    # Pinned thresholds: the test is about the rule "a cue or a very confident model", not
+    # about the values the tuner last chose.
+    params = {
+        **decision_params(),
+        "hide_min": 0.9,
+        "hide_cue_min": 0.3,
+        "category": {"comment.commercial": 0.5, "comment.defamation": 0.5},
+    }
     probs = {"guard.legit": 0.05, "comment.commercial": 0.6, "comment.defamation": 0.6}
     cued = judge(
         "副業で月収100万円！プロフのリンクから登録", probs, params, {"comment.commercial": "プロフのリンク"}
@@ -335,6 +351,8 @@ def test_batch_scoring_gives_the_same_result_as_one_by_one():
         ("この写真、無断で転載しました。元はプロの作品です", "comment.ip_infringement", True),
         ("この動画のBGM、わしが作った曲と同じやん。勝手に使うなや", "comment.ip_infringement", False),
         ("私の撮った写真が市のチラシに勝手に使われています", "comment.ip_infringement", False),
+        ("うちの店のランチ、市民の方は今だけ半額です！ぜひお越しください", "comment.commercial", True),
+        ("選挙ポスターの掲示板、うちの店の前のが風で倒れかけてます。", "comment.commercial", False),
     ],
 )
 def test_a_cue_is_what_the_commenter_says_not_what_they_report(text, label, is_cue):
