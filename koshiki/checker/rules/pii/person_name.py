@@ -22,6 +22,11 @@
 - 催しの講師・出演者など（「講師：山田太郎氏」「出演：鈴木花子さん」「山田太郎さんによる講演」）。
   出演者・講師の名簿（「出演：山田太郎、鈴木花子、…」）も同じ
 - 写真提供・撮影・作などのクレジット（「写真提供：山田太郎さん」）
+- 公職・団体の代表や、作品・出演で名の出る職業・パートが「の」「・」でつながる人
+  （「市議の岡本ゆかりさん」「議長の〇〇さん」「歌手・三浦あかねさん」「ピアノの〇〇さん」）。
+  ただし年齢が添えてあれば私人として扱う（「看護師の森本千尋さん（29）」は対象）
+- 姓を冠した店や会社（「丸福工務店さん」「丸山建設さま」）、姓と続柄の呼び方
+  （「木村のおばあちゃん」: フルネームではない。居場所は pii.location が判定する）
 - 歴史上の人物（坂本龍馬、紫式部など）
 
 重大度は「警告」: 氏名の掲載には本人（未成年なら保護者）の同意が必要で、承認者が
@@ -38,6 +43,7 @@
 - NG: 「救助された鈴木花子さん（82歳）は無事でした」
 - NG: 「会場責任者：佐藤一郎」「金賞 伊藤ひなた、銀賞 高橋そうた」
 - OK: 「市長 松井孝治が出席しました」（役職とともに書かれた公人）
+- OK: 「夏まつりのステージに、地元出身の歌手・三浦あかねさんが出演します」（出演者）
 - OK: 「講師：佐藤一郎さん（防災士）」（催しの講師）
 - OK: 「坂本龍馬ゆかりの地をめぐるスタンプラリー」（歴史上の人物）
 
@@ -118,12 +124,10 @@ _GIVEN_NAMES_FILE = (
 # a superset of _AGE, so every age that _is_private may read lies inside a cue's window.
 # Words that end in an honorific but never follow a name (皆さま, お子さん, たくさん, お疲れさま,
 # 仕様) open no window: in city posts they are the commonest cue of all (measured on the
-# speed benchmark's posts: 皆さま/皆さん alone on a third of them).
-_NOT_AFTER_NAME = "".join(
-    f"(?<!{w})"
-    for w in ("皆", "みな", "お子", "たく", "お客", "疲れ", "かれ", "お母", "お父", "お姉", "お兄", "仕")
-)
-_HONORIFIC_CUE = re.compile(_NOT_AFTER_NAME + _HONORIFIC)
+# speed benchmark's posts: 皆さま/皆さん alone on a third of them). Checked with
+# str.endswith after the match: lookbehinds in the pattern would run at every character.
+_NOT_AFTER_NAME = ("皆", "みな", "お子", "たく", "お客", "疲れ", "かれ", "お母", "お父", "お姉", "お兄", "仕")
+_HONORIFIC_CUE = re.compile(_HONORIFIC)
 _AGE_CUE = re.compile(
     r"歳(?<=\d歳)|才(?<=\d才)|か月(?<=\dか月)|ヶ月(?<=\dヶ月)|カ月(?<=\dカ月)|代(?<=\d代)"
     r"|年[長中少]|[小中高学校]\s?[1-6]|\(\s?\d{1,3}\s?\)"
@@ -145,7 +149,27 @@ _ROLES = (
     r"講師|先生|医師|弁護士|選手|監督|コーチ|アナウンサー|キャスター|消防士|消防司令|隊員|"
     r"保健師|看護師|栄養士|保育士|学芸員|司書|指導員|相談員|支援員|主事|主査|主任|技師|巡査|氏"
 )
+# Professions of people named in public for their work: performers, speakers, authors,
+# credited artists (RULES.md: named performers/speakers at public events are not a finding).
+_PROFESSIONS = (
+    r"歌手|作家|画家|写真家|音楽家|演奏家|奏者|ピアニスト|ギタリスト|バイオリニスト|ヴァイオリニスト|"
+    r"チェリスト|ドラマー|シンガーソングライター|シンガー|アーティスト|ミュージシャン|イラストレーター|"
+    r"デザイナー|タレント|俳優|女優|声優|落語家|噺家|講談師|芸人|漫才師|ダンサー|作曲家|指揮者|"
+    r"料理研究家|研究者|技術者|ジャーナリスト|パフォーマー|書家|陶芸家|建築家|編集者|ライター|"
+    r"クリエイター|観光大使|大使|アスリート|棋士|力士|評論家|エッセイスト|詩人|俳人|歌人|小説家|"
+    r"脚本家|映画監督|カメラマン|フォトグラファー"
+)
 _ROLE_BEFORE = re.compile(rf"(?:{_ROLES})\s?[:・/]?\s?$")
+# Offices held in public (市議, 議長, 署長, 団体の代表) and professions or parts of a
+# performance named for the work (歌手, 作家, ソプラノ, ピアノ), joined to the name by の
+# or ・ (市議の岡本ゆかりさん, 歌手・三浦あかねさん, ピアノの堀田誠さん). Weaker than a
+# role written as a title: an age beside the name still makes the person private
+# (看護師の森本千尋さん（29）, ピアノの発表会の花子ちゃん（6）).
+_OFFICES = (
+    r"市長|副市長|区長|町長|村長|知事|副知事|大臣|議員|市議|県議|委員|教育長|議長|副議長|署長|理事長|代表"
+)
+_PARTS = r"ソプラノ|アルト|テノール|バリトン|ピアノ|ギター|バイオリン|チェロ|フルート|三味線|尺八|箏|和太鼓"
+_ROLE_JOINED = re.compile(rf"(?:{_OFFICES}|{_PROFESSIONS}|{_PARTS})\s?[:・/の、,]?\s?$")
 # 「福田紀彦川崎市長」「鈴木花子市議会議員」: an office name may stand between.
 _ROLE_AFTER = re.compile(rf"^\s?[\u4e00-\u9fff]{{0,6}}?(?:{_ROLES})")
 # Speakers, performers and credits of a public event: named on purpose.
@@ -156,7 +180,14 @@ _EVENT_CUE = re.compile(
 # Credits: "写真提供：…", "作：…" (a colon or slash marks the credit form).
 _CREDIT_BEFORE = re.compile(r"(?:写真提供|提供|撮影|監修|協力|イラスト|作|絵|文|著|写真)\s?[:/]")
 # Words that end a surname's compound but are not given names (山田課長さん, 鈴木家).
-_NOT_GIVEN = re.compile(rf"(?:{_ROLES}|家|一家|家族|夫妻|夫人|親子|兄弟|姉妹|母|父|社)")
+# 丸福工務店さん, 山本農機さん: a business named after its owner's surname.
+_BUSINESS = (
+    r"[\u4e00-\u9fff]{0,2}(?:店|屋|堂|建設|工務店|工業|産業|商店|商事|農園|農場|農機|水産|物産|"
+    r"電機|電気|設備|運送|製作所|不動産|薬局|医院|歯科|金庫|銀行|組|園|舎|亭|庵|館|荘)"
+)
+# 杉山のおじいちゃん, 高橋のばあちゃん: a surname with a kinship word is no full name.
+_KIN = r"の?(?:お?じい|お?ばあ|お?じっ|お?ばっ|おじ|おば|お?にい|お?ねえ|お?かあ|お?とう)"
+_NOT_GIVEN = re.compile(rf"(?:{_ROLES}|{_BUSINESS}|{_KIN}|家|一家|家族|夫妻|夫人|親子|兄弟|姉妹|母|父|社)")
 # 「鈴木一郎さん（京都大学教授）」: the role in brackets after the name.
 _ROLE_IN_BRACKETS = re.compile(rf"^\s?(?:{_HONORIFIC}|氏)?\s?\([^)]{{0,20}}?(?:{_ROLES})\)")
 _EVENT_AFTER = re.compile(
@@ -276,7 +307,11 @@ def _full_name_end(norm: str, items: list[Token], i: int) -> int | None:
 
 def _cue_windows(norm: str) -> list[tuple[int, int]]:
     """Sorted, disjoint runs of whole lines where a cued name may stand."""
-    spans = [(m.start(), m.end()) for m in _HONORIFIC_CUE.finditer(norm)]
+    spans = [
+        (m.start(), m.end())
+        for m in _HONORIFIC_CUE.finditer(norm)
+        if not norm.endswith(_NOT_AFTER_NAME, 0, m.start())
+    ]
     spans += [(m.start(), m.end()) for m in _PRIVATE_ROLE_NEAR.finditer(norm)]
     spans += [(m.start() - _AGE_REACH, m.end() + 10) for m in _AGE_CUE.finditer(norm)]
     spans += [(m.start(), m.end()) for m in _LABEL_CUE.finditer(norm)]
@@ -352,6 +387,9 @@ def _is_private(norm: str, start: int, end: int, listed: bool = False) -> bool:
     if _LABEL_BEFORE.search(before):
         return True  # 担当：鈴木花子, 会場責任者：佐藤一郎: a form field naming a person
     if _ROLE_BEFORE.search(before) or _ROLE_AFTER.match(after) or _ROLE_IN_BRACKETS.match(after):
+        return False
+    aged = _AGE_NEAR.search(after.split("。", 1)[0]) or _AGE_NEAR.search(before[-8:])
+    if _ROLE_JOINED.search(before) and not aged:
         return False
     if _EVENT_CUE.search(before) or _CREDIT_BEFORE.search(before) or _EVENT_AFTER.match(after):
         return False
