@@ -19,7 +19,11 @@
   形容動詞の後（「閉店するらしい」「なったらしい」「静からしい」）と、出来事や状態を表す名詞の後
   （「中止らしい」「危険らしい」）だけです。
 - 噂やデマへの注意喚起と訂正（「デマにご注意ください」「根拠のない噂に惑わされないで」
-  「〜との噂が広がっていますが、そのような事実はありません」）。
+  「〜との噂が広がっていますが、そのような事実はありません」）。噂を「」で引いたり
+  「〜という噂」「未確認の情報」と名指ししたりしたうえで、投稿のどこかで打ち消している
+  もの（「『断水するらしい』とのお問い合わせですが、そのような予定はありません」
+  「『避難所が閉鎖された』といううわさについて：避難所は開設中です」）と、
+  「噂ではなく、気象庁の情報を」のように退けるために挙げたものも対象外です。
 - 確認された公式の情報（「新たに3件の感染が確認されました（市発表）」）。
 
 ## なぜ問題か
@@ -58,6 +62,7 @@ from koshiki.checker.rules.harm._context import (
     candidates,
     context,
     has_marker,
+    in_quote,
     is_mention,
     iter_unique,
     neighbours,
@@ -76,6 +81,24 @@ _AGAINST = re.compile(
     r"|確かな情報|根拠のない|根拠の無い|不確か|(?:情報|噂|うわさ|投稿|書き込み)に(?:ご)?注意"
     r"|確認できていない|確認されていない|確認されていません|否定"
 )
+# A correction elsewhere in the post: the post quotes or names a rumour in order to deny
+# it (「断水するらしい」とのお問い合わせですが、そのような予定はありません). RULES.md:
+# warnings against rumours and corrections are not a finding.
+_DENIAL = re.compile(
+    r"そのような(?:決定|予定|事実|計画)|予定は(?:ありません|ない|ございません)"
+    r"|(?:決定|決まって|決めて)(?:は)?(?:い|お)?(?:ません|ない)|決定した事項はありません"
+    r"|通常(?:どおり|通り)|予定(?:どおり|通り)(?:開催|実施|運行|運転)|(?:開設|開館|運行|運転)中です"
+    r"|根拠(?:が|は)(?:ない|なく|ありません)|憶測で|ご安心ください|安心してご利用"
+    r"|基準値を超え(?:る|た)(?:項目|もの)?は(?:ありません|なく)"
+    r"|(?:発表|情報|お知らせ)を(?:必ず)?(?:ご)?確認(?:ください|して)|(?:当|この|公式)アカウントで(?:お知らせ|発表)"
+    r"|公正な手続き|の拡散は"
+)
+# What names a rumour as a rumour rather than telling it: a quotation in 「」, or the
+# hedge or rumour words themselves (〜という噂, 未確認の情報, 真偽不明の).
+_REPORTED_CATEGORIES = frozenset({"噂", "未確認情報"})
+# 「噂ではなく、気象庁の情報を」: the word named only to be set aside.
+_SET_ASIDE = re.compile(r"\s?(?:の情報|情報)?(?:ではなく|じゃなく|ではなしに|なく)")
+
 # Parts of speech after which らしい reports hearsay (閉店する|らしい, 高い|らしい, なった|らしい).
 _HEARSAY_AFTER = frozenset({"動詞", "形容詞", "助動詞", "形状詞"})
 _HEARSAY_NOUNS = frozenset({"サ変可能", "形状詞可能", "サ変形状詞可能"})
@@ -94,7 +117,10 @@ def check(text: Text, env: Env) -> Iterator[Hit]:
             continue
         if is_mention(norm, m.start, m.end):
             continue
-        if has_marker(_AGAINST, context(norm, m.start, m.end)):
+        if has_marker(_AGAINST, context(norm, m.start, m.end)) or _SET_ASIDE.match(norm, m.end):
+            continue
+        reported = in_quote(norm, m.start, m.end) or m.entry.category in _REPORTED_CATEGORIES
+        if reported and (_DENIAL.search(norm) or has_marker(_AGAINST, norm)):
             continue
         (calls if "needs-hedge" in m.entry.tags else claims).append(m)
     # A call to spread counts only when the post also spreads something unverified.
