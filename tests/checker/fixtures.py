@@ -91,3 +91,12 @@ def all_cases() -> list[Case]:
     for path in sorted(FIXTURE_DIR.glob("*.toml")):
         cases.extend(load_cases(path))
     return cases
+
+
+def rule_spans(text: str, rule_id: str, profile: str = "standard") -> list[str]:
+    """What the rule alone (the semantic screen off) marks in ``text``, as substrings."""
+    from koshiki.checker import check
+    from koshiki.checker.semantic import disabled
+
+    with disabled():
+        return [text[f.start : f.end] for f in check(text, profile) if f.rule == rule_id]

@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from koshiki.checker import check
-from koshiki.checker.semantic import disabled
-
-
-def _names(text: str) -> list[str]:
-    with disabled():  # the rule alone, not the screen
-        return [text[f.start : f.end] for f in check(text, "standard") if f.rule == "pii.person_name"]
+from tests.checker.fixtures import rule_spans
 
 
 @pytest.mark.parametrize(
@@ -37,7 +31,7 @@ def _names(text: str) -> list[str]:
     ],
 )
 def test_names_in_a_role_and_non_names_are_not_findings(text):
-    assert _names(text) == []
+    assert rule_spans(text, "pii.person_name") == []
 
 
 @pytest.mark.parametrize(
@@ -53,4 +47,4 @@ def test_names_in_a_role_and_non_names_are_not_findings(text):
     ],
 )
 def test_private_people_are_still_found(text, name):
-    assert _names(text) == [name]
+    assert rule_spans(text, "pii.person_name") == [name]

@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from koshiki.checker import check
-from koshiki.checker.semantic import disabled
-
-
-def _rumor(text: str) -> list[str]:
-    with disabled():  # the rule alone, not the screen
-        return [text[f.start : f.end] for f in check(text, "standard") if f.rule == "harm.rumor"]
+from tests.checker.fixtures import rule_spans
 
 
 @pytest.mark.parametrize(
@@ -31,7 +25,7 @@ def _rumor(text: str) -> list[str]:
     ],
 )
 def test_a_rumour_named_to_deny_it_is_no_finding(text):
-    assert _rumor(text) == []
+    assert rule_spans(text, "harm.rumor") == []
 
 
 @pytest.mark.parametrize(
@@ -45,4 +39,4 @@ def test_a_rumour_named_to_deny_it_is_no_finding(text):
     ],
 )
 def test_a_rumour_told_or_passed_on_is_still_found(text):
-    assert _rumor(text) != []
+    assert rule_spans(text, "harm.rumor") != []
