@@ -65,6 +65,18 @@ def _public_cache_per_test(request):  # noqa: ANN001, ANN202
     yield
 
 
+@pytest.fixture
+def throttle_clock(monkeypatch):  # noqa: ANN001, ANN201
+    """Hold the throttles' clock in the middle of a minute: a test's calls never straddle two windows.
+
+    The throttles count in fixed windows (koshiki.ui.throttle); without this a test that
+    makes four calls fails when the minute turns between the third and the fourth.
+    """
+    from koshiki.ui import throttle
+
+    monkeypatch.setattr(throttle, "_now", lambda: 1_800_000_030.0)  # 30 s into a minute
+
+
 # ---- the one set of personas (tests/personas.py) as fixtures ------------------------------------
 
 

@@ -68,9 +68,14 @@ def client_ip(request: HttpRequest | None) -> str:
     return (hops[0] if hops else remote)[:45]
 
 
+def _now() -> float:
+    """The clock the windows are cut from (one place, so tests can hold it mid-window)."""
+    return time.time()
+
+
 def hit(scope: str, key: str, limit: int, window: int) -> int | None:
     """Count one call of ``key`` in ``scope``; over ``limit`` in ``window`` seconds: the seconds to wait, else None."""
-    now = time.time()
+    now = _now()
     slot = int(now // window)
     name = f"{scope}:{key}"[:255]
     if getattr(settings, "KOSHIKI_THROTTLE_STORE", "database") == "cache":

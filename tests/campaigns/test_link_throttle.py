@@ -25,7 +25,7 @@ GOOD = "#PR #京都市 紅葉の永観堂に行ってきました！朝の光が
 
 
 @pytest.fixture(autouse=True)
-def small_limits(settings):
+def small_limits(settings, throttle_clock):
     settings.KOSHIKI_CAMPAIGN_SUBMISSIONS = 3
     settings.KOSHIKI_CAMPAIGN_CHECKS = 4
     cache.clear()

@@ -14,7 +14,7 @@ TEXT = "【お知らせ】本日の市民窓口は17時まで開いています�
 
 
 @pytest.fixture(autouse=True)
-def small_limit(settings):
+def small_limit(settings, throttle_clock):
     settings.KOSHIKI_LIVE_CHECK_PER_MINUTE = 3
     cache.clear()
     yield
