@@ -353,6 +353,11 @@ def test_batch_scoring_gives_the_same_result_as_one_by_one():
         ("私の撮った写真が市のチラシに勝手に使われています", "comment.ip_infringement", False),
         ("うちの店のランチ、市民の方は今だけ半額です！ぜひお越しください", "comment.commercial", True),
         ("選挙ポスターの掲示板、うちの店の前のが風で倒れかけてます。", "comment.commercial", False),
+        # the shapes of an offer, with or without a shop's name
+        ("ドローン空撮承ります。見積無料、DMへ📩", "comment.commercial", True),
+        ("今月ご新規さま20%オフです✂️ 紹介コードで初月無料！", "comment.commercial", True),
+        ("ご意見承りました。担当課に伝えます", "comment.commercial", False),
+        ("図書館の本、送料無料で取り寄せできるようにしてほしい", "comment.commercial", False),
     ],
 )
 def test_a_cue_is_what_the_commenter_says_not_what_they_report(text, label, is_cue):
