@@ -358,6 +358,10 @@ def test_batch_scoring_gives_the_same_result_as_one_by_one():
         ("今月ご新規さま20%オフです✂️ 紹介コードで初月無料！", "comment.commercial", True),
         ("ご意見承りました。担当課に伝えます", "comment.commercial", False),
         ("図書館の本、送料無料で取り寄せできるようにしてほしい", "comment.commercial", False),
+        # a whole work pasted or passed on, not a request to publish one
+        ("花火大会のテーマ曲の歌詞、全部書いときます♪（以下、2番まで全文）", "comment.ip_infringement", True),
+        ("ごみ分別の本、全ページPDFにしたので欲しい人どうぞ", "comment.ip_infringement", True),
+        ("議事録の全文を載せてほしいです", "comment.ip_infringement", False),
     ],
 )
 def test_a_cue_is_what_the_commenter_says_not_what_they_report(text, label, is_cue):
