@@ -150,30 +150,17 @@ def counts(
     return uniq >> spec.bits, uniq & (spec.buckets - 1), cnt
 
 
+def weigh(rows: np.ndarray, cnt: np.ndarray, idf: np.ndarray, n_units: int) -> np.ndarray:
+    """Sublinear TF (1 + log count) times each entry's IDF, L2-normalised per unit (row)."""
+    vals = (1.0 + np.log(cnt)).astype(np.float32) * idf
+    norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=n_units)).astype(np.float32)
+    norms[norms == 0] = 1.0
+    return vals / norms[rows]
+
+
 def tfidf(
     units: list[str], spec: FeatureSpec, idf: np.ndarray, namespace: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """L2-normalised sublinear TF-IDF entries ``rows, cols, values`` (rows sorted)."""
+    """L2-normalised sublinear TF-IDF entries ``rows, cols, values`` (rows sorted); ``idf`` per bucket."""
     rows, cols, cnt = counts(units, spec, namespace)
-    vals = (1.0 + np.log(cnt)).astype(np.float32) * idf[cols]
-    norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(units))).astype(np.float32)
-    norms[norms == 0] = 1.0
-    return rows, cols, vals / norms[rows]
-
-
-def tfidf_with_context(
-    units: list[str], context: str, spec: FeatureSpec, idf: np.ndarray, idf_ctx: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``tfidf(units, spec, idf)`` followed by ``tfidf([context], spec, idf_ctx, 1)``, in one pass.
-
-    The context's entries come last with row ``len(units)``. Every value equals the
-    two separate calls' bit for bit (same n-gram hashes, same per-row sums in the
-    same order): one set of numpy calls instead of two per post.
-    """
-    last = len(units)
-    rows, cols, cnt = counts([*units, context], spec, 0, last_namespace=1)
-    table = np.where(rows == last, idf_ctx[cols], idf[cols])
-    vals = (1.0 + np.log(cnt)).astype(np.float32) * table
-    norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=last + 1)).astype(np.float32)
-    norms[norms == 0] = 1.0
-    return rows, cols, vals / norms[rows]
+    return rows, cols, weigh(rows, cnt, idf[cols], len(units))

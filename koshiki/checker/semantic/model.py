@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from koshiki.checker.semantic.features import FeatureSpec, counts, split_sentences
+from koshiki.checker.semantic.features import FeatureSpec, counts, split_sentences, weigh
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 UNITS = ("sentence", "text")
@@ -147,9 +147,9 @@ class Model:
     def logits(self, units: list[str], context: str | None = None) -> np.ndarray:
         """Raw scores, shape ``(len(units), len(labels))``; ``context``: the whole text.
 
-        The same features as ``features.tfidf_with_context`` (or ``tfidf`` without a
-        context) followed by the linear layer, reading each n-gram's IDF and weights
-        from one row of the compact table.
+        The training features (``features.tfidf`` of the units and, in its own
+        namespace, of the context; counted in one pass) followed by the linear layer,
+        reading each n-gram's IDF and weights from one row of the compact table.
         """
         out = np.repeat(self.bias[None, :], len(units), axis=0)
         if not units:
@@ -165,11 +165,8 @@ class Model:
             return out
         found = self.table[self.index[cols]]
         idf = np.where(rows == last, found[:, 1], found[:, 0]) if with_ctx else found[:, 0]
-        vals = (1.0 + np.log(cnt)).astype(np.float32) * idf
-        norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=last + with_ctx)).astype(np.float32)
-        norms[norms == 0] = 1.0
-        weighted = vals / norms[rows]
         units_out = last + with_ctx
+        weighted = weigh(rows, cnt, idf, units_out)
         if units_out <= DENSE_UNITS:
             # One matrix product sums each unit's n-grams (a unit per row, an n-gram per
             # column): ~35 µs less per post than a product, a sum and a segmented sum. The
