@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from gunicorn.glogging import Logger
@@ -30,14 +29,9 @@ from gunicorn.glogging import Logger
 from koshiki.checker import warm_up
 from koshiki.web.logfilters import redact
 
-# Set before the workers import the settings: they share one rendering of each public body.
-os.environ.setdefault(
-    "KOSHIKI_PUBLIC_CACHE_DIR",
-    str(
-        Path(os.environ.get("KOSHIKI_DATA_DIR") or Path(__file__).resolve().parents[2] / "data")
-        / "public-cache"
-    ),
-)
+# Set before the workers import the settings: they share one rendering of each public body
+# (a relative path: under $KOSHIKI_DATA_DIR, which the settings resolve).
+os.environ.setdefault("KOSHIKI_PUBLIC_CACHE_DIR", "public-cache")
 
 bind = os.environ.get("KOSHIKI_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)

@@ -36,8 +36,9 @@ Environment variables (all optional for a local run):
   the database for the counters; ``redis://host:6379/0`` shares one cache between workers
   and hosts; needs the ``redis`` package, ``pip install 'koshiki[redis]'``).
 - ``KOSHIKI_PUBLIC_CACHE_DIR``: without ``KOSHIKI_CACHE_URL``, a directory where the workers of
-  one host share the public pages' rendered bodies (the production server sets
-  ``$KOSHIKI_DATA_DIR/public-cache`` unless given; empty: each worker keeps its own).
+  one host share the public pages' rendered bodies, a relative path being under
+  ``$KOSHIKI_DATA_DIR`` (the production server sets ``public-cache`` unless given; empty:
+  each worker keeps its own).
 - ``KOSHIKI_PUBLIC_VERSION_SECONDS``: how long each worker keeps the public pages' registry
   version before asking the database again (default 1; 0: every request).
 - ``KOSHIKI_EXPORT_DIR``: where background audit exports are written (default
@@ -252,7 +253,7 @@ _public_cache_dir = os.environ.get("KOSHIKI_PUBLIC_CACHE_DIR", "").strip()
 if _public_cache_dir and not _cache_url:
     CACHES["public"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": _public_cache_dir,
+        "LOCATION": str(DATA_DIR / _public_cache_dir),  # a relative path is under DATA_DIR
         "TIMEOUT": 3600,
         "OPTIONS": {"MAX_ENTRIES": 1000},
     }

@@ -94,6 +94,10 @@ def test_gunicorn_serves_a_page_a_static_file_and_a_login_through_an_https_proxy
             assert css == (ROOT / "koshiki" / "ui" / "static" / "koshiki.css").read_bytes()
             response, health = _request(port, "GET", "/healthz")
             assert json.loads(health) == {"status": "ok", "database": "ok"}
+            # Without Redis the workers share the public bodies under $KOSHIKI_DATA_DIR/public-cache.
+            response, _ = _request(port, "GET", "/public/accounts/")
+            assert response.status == 200
+            assert list((tmp_path / "data" / "public-cache").iterdir())
 
             # The login through a TLS proxy on another host: Host is the backend's, the origin the public one.
             proxied = {"X-Forwarded-Proto": "https", "Host": f"127.0.0.1:{port}"}
