@@ -114,7 +114,7 @@ def _count_in_database(name: str, slot: int, expires: float) -> int:
         )
         count = int(cursor.fetchone()[0])
         if count == 1:  # a new window opened for this key: drop the rows of windows that are over
-            cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [time.time()])
+            cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [_now()])
     return count
 
 
